@@ -1,0 +1,101 @@
+"""How a DNS query or an HTTP connection reaches another host over the simulated network.
+
+Everything here goes through one function, :func:`deliver`, which asks the packet-forwarding
+model (``net.send``) whether a packet from one host reaches an address, and who receives it.
+A round trip needs the request delivered *and* the reply delivered back to the sender's address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv6Address, ip_address
+
+from netlearn.sim.limits import MAX_HOPS
+
+LOOPBACK_V6 = IPv6Address("::1")
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """Where a packet went. ``kind``: ``local`` (to the sender itself), ``delivered``,
+    ``no-route`` (the sender has no route: nothing is sent) or ``lost`` (sent, never arrived)."""
+
+    kind: str
+    host: object | None = None  # the receiving Host
+    src: IPv4Address | None = None  # the source address the sender used
+    detail: str = ""  # for lost packets: which host dropped it and why
+
+
+def deliver(net, src_host, dst) -> Path:  # noqa: ANN001 (Network, Host: no import cycle)
+    """Send one packet from ``src_host`` to ``dst`` and report where it ends."""
+    dst = ip_address(dst)
+    if isinstance(dst, IPv6Address):
+        # The simulated networks are IPv4 only; ::1 is the host itself.
+        if dst == LOOPBACK_V6:
+            return Path("local", src_host, None)
+        return Path("no-route")
+    if src_host.local_interface_for(dst) is not None:
+        return Path("local", src_host, dst)
+    route = src_host.lookup(dst)
+    if route is None:
+        return Path("no-route")
+    src = src_host.source_address_for(route, dst)
+    send = getattr(net, "send", None)
+    if send is not None:
+        return _from_trace(net, send(src_host, dst), src)
+    return _walk(net, src_host, dst, src)
+
+
+def round_trip(net, client, dst) -> tuple[Path, Path | None]:  # noqa: ANN001
+    """The request's path and, when it arrived, the reply's path back to the client's source."""
+    there = deliver(net, client, dst)
+    if there.kind not in ("local", "delivered"):
+        return there, None
+    if there.kind == "local":
+        return there, there
+    back = deliver(net, there.host, there.src)
+    if back.kind in ("local", "delivered") and back.host is not client:
+        back = Path("lost", None, back.src, f"the reply to {there.src} reaches {back.host.name}")
+    return there, back
+
+
+def _from_trace(net, trace, src) -> Path:  # noqa: ANN001
+    """Adapt the forwarding model's ``Trace`` (delivery or a drop) to a ``Path``."""
+    delivered = getattr(trace, "delivered", None)
+    if delivered is None:
+        delivered = getattr(trace, "ok", False)
+    if delivered:
+        host = getattr(trace, "receiver", None) or getattr(trace, "dst_host", None)
+        if isinstance(host, str):
+            host = net.hosts[host]
+        return Path("delivered", host, src)
+    drop = getattr(trace, "drop", None)
+    detail = ""
+    if drop is not None:
+        where = getattr(drop, "host", "")
+        where = getattr(where, "name", where)
+        detail = f"{where}: {getattr(drop, 'cause', '')} {getattr(drop, 'detail', '')}".strip()
+    return Path("lost", None, src, detail)
+
+
+def _walk(net, src_host, dst: IPv4Address, src) -> Path:  # noqa: ANN001
+    """A minimal hop-by-hop walk, used only when no forwarding model is attached."""
+    host = src_host
+    for _ in range(MAX_HOPS):
+        route = host.lookup(dst)
+        if route is None or route.linkdown:
+            return Path("lost", None, src, f"{host.name} has no route to {dst}")
+        next_hop = route.gateway or dst
+        iface = host.interfaces.get(route.dev)
+        if iface is None or iface.segment is None or not iface.oper_up:
+            return Path("lost", None, src, f"{host.name}'s {route.dev} is down")
+        owner = net.arp(iface.segment, next_hop)
+        if owner is None:
+            return Path("lost", None, src, f"nobody answers ARP for {next_hop}")
+        nxt = owner[0]
+        if nxt.local_interface_for(dst) is not None:
+            return Path("delivered", nxt, src)
+        if not nxt.forwarding:
+            return Path("lost", None, src, f"{nxt.name} does not forward")
+        host = nxt
+    return Path("lost", None, src, "TTL exceeded")
