@@ -42,7 +42,11 @@ def deliver(net, src_host, dst) -> Path:  # noqa: ANN001 (Network, Host: no impo
     src = src_host.source_address_for(route, dst)
     send = getattr(net, "send", None)
     if send is not None:
-        return _from_trace(net, send(src_host, dst), src)
+        try:
+            trace = send(src_host, dst)
+        except ImportError:  # the forwarding model is not installed: walk the hops here
+            return _walk(net, src_host, dst, src)
+        return _from_trace(net, trace, src)
     return _walk(net, src_host, dst, src)
 
 

@@ -1,0 +1,257 @@
+"""``dig``: ask a DNS server directly (never /etc/hosts), print its reply the way bind9 does.
+
+Supported: ``dig [@server] [-t TYPE] [-x ADDR] [NAME] [TYPE] [IN] [+short] [+trace]
+[+time=N] [+tries=N] [+retry=N] [+[no]recurse] [+[no]cmd]``. Exit status 0 whenever a reply
+came (even NXDOMAIN or SERVFAIL), 9 when no server could be reached, 1 on a usage error,
+10 when the ``@server`` name cannot be resolved.
+"""
+
+from __future__ import annotations
+
+import dns.name
+import dns.rdatatype
+import dns.reversename
+
+from netlearn.sim.commands import command
+from netlearn.sim.names import digfmt, resolver
+from netlearn.sim.names.message import NOERROR, NXDOMAIN
+from netlearn.sim.names.recursive import ANSWER, exchange
+from netlearn.sim.names.tools import tool_query
+from netlearn.sim.result import Result
+
+TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY", "CAA")
+MAX_TRACE_STEPS = 16
+
+USAGE = """Usage:  dig [@global-server] [domain] [q-type] [q-class] {q-opt}
+            {global-d-opt} host[@local-server] {local-d-opt}
+            [ host [@local-server] {local-d-opt} [...]]
+
+Use "dig -h" (or "dig -h | more") for complete list of options
+"""
+
+
+class _Usage(Exception):
+    pass
+
+
+class _Options:
+    def __init__(self) -> None:
+        self.server: str | None = None
+        self.name: str | None = None
+        self.qtype: int | None = None
+        self.reverse = False
+        self.short = False
+        self.trace = False
+        self.cmd = True
+        self.recurse = True
+        self.tries = 3
+        self.timeout = 5
+
+
+def _plus(opts: _Options, word: str) -> None:
+    option, _, value = word[1:].partition("=")
+    negated = option.startswith("no")
+    bare = option[2:] if negated else option
+
+    def number(low: int) -> int:
+        if not value.isdigit():
+            raise _Usage(f";; Invalid option: {word}")
+        return max(low, int(value))
+
+    if bare in ("short", "shor", "sho"):
+        opts.short = not negated
+    elif bare in ("trace", "trac", "tra"):
+        opts.trace = not negated
+    elif bare in ("recurse", "recurs", "recur", "recu", "rec"):
+        opts.recurse = not negated
+    elif bare == "cmd":
+        opts.cmd = not negated
+    elif bare in ("time", "tim", "ti") and not negated:
+        opts.timeout = number(1)
+    elif bare in ("tries", "trie", "tri") and not negated:
+        opts.tries = number(1)
+    elif bare in ("retry", "retr", "ret") and not negated:
+        opts.tries = number(0) + 1
+    elif bare in ("search", "nssearch", "stats", "question", "comments", "answer", "all"):
+        pass  # accepted; the simulator always prints dig's default sections
+    else:
+        raise _Usage(f"Invalid option: {word}")
+
+
+def _parse(argv: list[str]) -> _Options:
+    opts = _Options()
+    args = iter(argv[1:])
+    for word in args:
+        if word.startswith("@") and len(word) > 1:
+            opts.server = word[1:]
+        elif word.startswith("+"):
+            _plus(opts, word)
+        elif word in ("-t", "-x", "-c", "-p", "-b", "-q"):
+            value = next(args, None)
+            if value is None:
+                raise _Usage(f"dig: option requires an argument -- '{word[1:]}'")
+            if word == "-t":
+                if value.upper() not in TYPES:
+                    raise _Usage(f";; Warning, ignoring invalid type {value}")
+                opts.qtype = dns.rdatatype.from_text(value.upper())
+            elif word == "-x":
+                opts.name, opts.reverse = value, True
+            elif word == "-q":
+                opts.name = value
+        elif word in ("-4", "-6"):
+            pass
+        elif word.startswith("-") and len(word) > 1:
+            raise _Usage(f"Invalid option: {word}")
+        elif (
+            word.upper() in TYPES
+            and opts.name is not None
+            and opts.qtype is None
+            or (
+                word.upper() in TYPES
+                and opts.name is None
+                and opts.qtype is None
+                and not _is_name(word)
+            )
+        ):
+            opts.qtype = dns.rdatatype.from_text(word.upper())
+        elif word.upper() == "IN":
+            pass
+        else:
+            opts.name = word
+    return opts
+
+
+def _is_name(word: str) -> bool:
+    return "." in word
+
+
+def _header(argv: list[str], found: int | None) -> list[str]:
+    lines = ["", f"; <<>> DiG {digfmt.DIG_VERSION} <<>> {' '.join(argv[1:])}".rstrip()]
+    if found is not None:
+        lines.append(f"; ({found} server{'s' if found != 1 else ''} found)")
+    lines.append(";; global options: +cmd")
+    return lines
+
+
+@command("dig")
+def dig(argv: list[str], host, net) -> Result:  # noqa: ANN001
+    try:
+        opts = _parse(argv)
+    except _Usage as exc:
+        return Result("", f"{exc}\n{USAGE}", 1)
+    if opts.reverse:
+        try:
+            qname = dns.reversename.from_address(opts.name)
+        except (ValueError, dns.exception.SyntaxError):
+            return Result("", f"Invalid IP address {opts.name}\n", 1)
+        qtype = opts.qtype or dns.rdatatype.PTR
+    elif opts.name is None:
+        qname, qtype = dns.name.root, opts.qtype or dns.rdatatype.NS
+    else:
+        qname = resolver.to_name(opts.name)
+        if qname is None:
+            return Result("", f"dig: '{opts.name}' is not a legal name (label too long)\n", 10)
+        qtype = opts.qtype or dns.rdatatype.A
+    servers, found = _servers(net, host, opts)
+    if servers is None:
+        return Result("", f"dig: couldn't get address for '{opts.server}': not found\n", 10)
+    if opts.trace:
+        return _trace(net, host, argv, opts, servers, qname, qtype)
+    label = opts.name or "."
+    query = tool_query(
+        net, host, servers, qname, qtype, tries=opts.tries, label=label, rd=opts.recurse
+    )
+    out = list(query.lines)
+    show_header = opts.cmd and not opts.short
+    if query.answered is None:
+        if show_header and not query.only_unreachable:
+            out += _header(argv, found)
+        out.append(";; no servers could be reached")
+        return Result("\n".join(out) + "\n", "", 9)
+    response = query.answered.response
+    if opts.short:
+        out += digfmt.short_lines(response)
+        return Result("".join(line + "\n" for line in out), "", 0)
+    if show_header:
+        out += _header(argv, found)
+    qid = digfmt.query_id(host.name, getattr(net, "commands_run", 0), qname, qtype)
+    out += digfmt.dig_message(response, query.answered.server, net.clock, qid)
+    return Result("\n".join(out) + "\n", "", 0)
+
+
+def _servers(net, host, opts: _Options) -> tuple[list[str] | None, int | None]:  # noqa: ANN001
+    if opts.server is None:
+        return list(resolver.resolv_conf(host).bind_servers), None
+    if resolver._numeric(opts.server) is not None:
+        return [opts.server], 1
+    found = resolver.getaddrinfo(net, host, opts.server)
+    if not found.ok:
+        return None, None
+    servers = [str(a) for a in found.addresses]
+    return servers, len(servers)
+
+
+def _trace(net, host, argv, opts, servers, qname, qtype) -> Result:  # noqa: ANN001
+    """``dig +trace``: from the root down, asking each server itself (no recursion)."""
+    out = _header(argv, None) if opts.cmd else []
+    first = tool_query(
+        net, host, servers, dns.name.root, dns.rdatatype.NS, tries=opts.tries, label="."
+    )
+    out += first.lines
+    if first.answered is None:
+        out.append(";; no servers could be reached")
+        return Result("\n".join(out) + "\n", "", 9)
+    reply = first.answered.response
+    out += [line for rrset in reply.answer for line in digfmt.record_lines(rrset)]
+    server = first.answered.server
+    out += [f";; Received {reply.wire_size()} bytes from {server}#53({server}) in 0 ms", ""]
+    ns = next((r for r in reply.answer if r.rdtype == dns.rdatatype.NS), None)
+    for _ in range(MAX_TRACE_STEPS):
+        if ns is None:
+            break
+        step = _ask_one_of(net, host, ns, reply, qname, qtype, out)
+        if step is None:
+            out.append(";; no servers could be reached")
+            return Result("\n".join(out) + "\n", "", 9)
+        address, ns_name, reply = step
+        shown = (
+            [*reply.answer, *reply.authority]
+            if reply.answer or reply.is_referral
+            else [*reply.authority]
+        )
+        out += [line for rrset in shown for line in digfmt.record_lines(rrset)]
+        out += [
+            f";; Received {reply.wire_size()} bytes from {address}#53({ns_name}) in 0 ms",
+            "",
+        ]
+        if not reply.is_referral:
+            break
+        ns = next(r for r in reply.authority if r.rdtype == dns.rdatatype.NS)
+    return Result("\n".join(out) + "\n", "", 0)
+
+
+def _ask_one_of(net, host, ns, previous, qname, qtype, out):  # noqa: ANN001, ANN202
+    glue = {
+        rrset.name: [d.to_text() for d in rrset]
+        for rrset in previous.additional
+        if rrset.rdtype == dns.rdatatype.A
+    }
+    for rdata in sorted(ns, key=lambda d: d.target):
+        name = rdata.target.to_text(omit_final_dot=True)
+        addresses = glue.get(rdata.target)
+        if addresses is None:
+            found = resolver.getaddrinfo(net, host, name, families=(4,))
+            addresses = [str(a) for a in found.addresses] if found.ok else []
+        for address in addresses:
+            ex = exchange(net, host, address, qname, qtype, rd=False)
+            if ex.kind == ANSWER and ex.response.rcode in (NOERROR, NXDOMAIN):
+                return address, name, ex.response
+            why = "timed out" if ex.kind != "refused" else "connection refused"
+            if ex.kind == "unreachable":
+                out.append(
+                    f";; UDP setup with {address}#53({address}) for {qname.to_text()} failed: "
+                    "network unreachable."
+                )
+            else:
+                out.append(f";; communications error to {address}#53: {why}")
+    return None
