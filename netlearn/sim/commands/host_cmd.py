@@ -1,0 +1,121 @@
+"""``host``: bind9's host. ``host [-t TYPE] [-W N] [-R N] NAME|ADDRESS [SERVER]``.
+
+Without ``-t`` it asks for A, AAAA and MX. NXDOMAIN prints ``Host NAME not found: 3(NXDOMAIN)``
+and exits 1, as does a query no server answered.
+"""
+
+from __future__ import annotations
+
+import dns.rdatatype
+import dns.reversename
+
+from netlearn.sim.commands import command
+from netlearn.sim.names import resolver
+from netlearn.sim.names.message import NOERROR
+from netlearn.sim.names.tools import tool_query
+from netlearn.sim.result import Result
+
+TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY")
+USAGE = """Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]
+            [-R number] [-m flag] [-p port] hostname [server]
+"""
+
+
+def _lines(response, qtype: int, *, aliases: bool) -> list[str]:  # noqa: ANN001
+    out = []
+    for rrset in response.answer:
+        owner = rrset.name.to_text(omit_final_dot=True)
+        for rdata in rrset:
+            kind = rrset.rdtype
+            if kind == dns.rdatatype.CNAME:
+                if aliases or qtype == dns.rdatatype.CNAME:
+                    out.append(f"{owner} is an alias for {rdata.target}.".replace("..", "."))
+            elif kind == dns.rdatatype.A:
+                out.append(f"{owner} has address {rdata.address}")
+            elif kind == dns.rdatatype.AAAA:
+                out.append(f"{owner} has IPv6 address {rdata.address}")
+            elif kind == dns.rdatatype.MX:
+                out.append(f"{owner} mail is handled by {rdata.to_text()}")
+            elif kind == dns.rdatatype.PTR:
+                out.append(f"{rrset.name.to_text(omit_final_dot=True)} domain name pointer {rdata}")
+            elif kind == dns.rdatatype.NS:
+                out.append(f"{owner} name server {rdata.target}")
+            elif kind == dns.rdatatype.TXT:
+                out.append(f"{owner} descriptive text {rdata.to_text()}")
+            else:
+                out.append(f"{owner} has {dns.rdatatype.to_text(kind)} record {rdata}")
+    return out
+
+
+@command("host")
+def host_command(argv: list[str], host, net) -> Result:  # noqa: ANN001
+    qtypes = None
+    tries = 2
+    words: list[str] = []
+    args = iter(argv[1:])
+    for word in args:
+        if word in ("-t", "-W", "-R", "-c", "-N", "-m", "-p"):
+            value = next(args, None)
+            if value is None:
+                return Result("", f"host: option requires an argument -- '{word[1:]}'\n{USAGE}", 1)
+            if word == "-t":
+                if value.upper() not in TYPES:
+                    return Result("", f"host: invalid type: {value}\n", 1)
+                qtypes = [dns.rdatatype.from_text(value.upper())]
+            elif word == "-R" and value.lstrip("-").isdigit():
+                tries = max(1, int(value) + 1)
+        elif word.startswith("-"):
+            continue
+        else:
+            words.append(word)
+    if not words:
+        return Result("", USAGE, 1)
+    name = words[0]
+    header: list[str] = []
+    if len(words) > 1:
+        server = words[1]
+        address = server
+        if resolver._numeric(server) is None:
+            found = resolver.getaddrinfo(net, host, server, families=(4,))
+            if not found.ok:
+                return Result("", f"host: couldn't get address for '{server}': not found\n", 1)
+            address = str(found.addresses[0])
+        servers = [address]
+        header = [
+            "Using domain server:",
+            f"Name: {server}",
+            f"Address: {address}#53",
+            "Aliases: ",
+            "",
+        ]
+    else:
+        servers = list(resolver.resolv_conf(host).bind_servers)
+    reverse = resolver._numeric(name) is not None
+    if reverse:
+        qname = dns.reversename.from_address(name)
+        qtypes = [dns.rdatatype.PTR]
+        shown = qname.to_text()
+    else:
+        qname = resolver.to_name(name)
+        if qname is None:
+            return Result("", f"host: '{name}' is not a legal name (label too long)\n", 1)
+        shown = name.rstrip(".")
+    explicit = qtypes is not None
+    qtypes = qtypes or [dns.rdatatype.A, dns.rdatatype.AAAA, dns.rdatatype.MX]
+    out = list(header)
+    for index, qtype in enumerate(qtypes):
+        query = tool_query(net, host, servers, qname, qtype, tries=tries, label=shown)
+        out += query.lines
+        if query.answered is None:
+            out.append(";; no servers could be reached")
+            return Result("\n".join(out) + "\n", "", 1)
+        response = query.answered.response
+        if response.rcode != NOERROR:
+            code = f"{response.rcode}({response.rcode_text})"
+            out.append(f"Host {shown} not found: {code}")
+            return Result("\n".join(out) + "\n", "", 1)
+        lines = _lines(response, qtype, aliases=index == 0)
+        if not lines and explicit:
+            lines = [f"{shown} has no {dns.rdatatype.to_text(qtype)} record"]
+        out += lines
+    return Result("".join(line + "\n" for line in out), "", 0)

@@ -1,0 +1,126 @@
+"""``nslookup``: bind9's nslookup, non-interactive form.
+
+``nslookup [-type=T|-query=T|-q=T] [-timeout=N] [-retry=N] NAME [SERVER]``; by default it asks
+for A then AAAA and prints both. "Non-authoritative answer:" appears when the first reply lacks
+the ``aa`` flag. NXDOMAIN, SERVFAIL, REFUSED and "no servers could be reached" exit 1.
+"""
+
+from __future__ import annotations
+
+import dns.name
+import dns.rdatatype
+import dns.reversename
+
+from netlearn.sim.commands import command
+from netlearn.sim.names import resolver
+from netlearn.sim.names.message import NOERROR
+from netlearn.sim.names.tools import tool_query
+from netlearn.sim.result import Result
+
+TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY")
+
+
+def _answer_lines(response, qtype: int, *, with_cnames: bool) -> list[str]:  # noqa: ANN001
+    lines = []
+    for rrset in response.answer:
+        for rdata in rrset:
+            owner = rrset.name.to_text(omit_final_dot=True)
+            if rrset.rdtype == dns.rdatatype.CNAME:
+                if with_cnames or qtype == dns.rdatatype.CNAME:
+                    lines.append(f"{owner}\tcanonical name = {rdata.target}")
+            elif rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+                lines += [f"Name:\t{owner}", f"Address: {rdata.address}"]
+            elif rrset.rdtype == dns.rdatatype.PTR:
+                lines.append(f"{owner}\tname = {rdata.target}")
+            elif rrset.rdtype == dns.rdatatype.MX:
+                lines.append(f"{owner}\tmail exchanger = {rdata.to_text()}")
+            elif rrset.rdtype == dns.rdatatype.NS:
+                lines.append(f"{owner}\tnameserver = {rdata.target}")
+            elif rrset.rdtype == dns.rdatatype.TXT:
+                lines.append(f"{owner}\ttext = {rdata.to_text()}")
+            else:
+                lines.append(f"{owner}\t{dns.rdatatype.to_text(rrset.rdtype)} = {rdata}")
+    return lines
+
+
+@command("nslookup")
+def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
+    qtypes: list[int] | None = None
+    tries = 3
+    words = []
+    for word in argv[1:]:
+        if word.startswith("-") and "=" in word:
+            option, _, value = word[1:].partition("=")
+            if option in ("type", "query", "q", "ty", "querytype"):
+                if value.upper() not in TYPES:
+                    return Result(f"unknown query type: {value}\n", "", 1)
+                qtypes = [dns.rdatatype.from_text(value.upper())]
+            elif option in ("retry", "ret") and value.isdigit():
+                tries = max(1, int(value))
+            elif option in ("timeout", "time", "t") and value.isdigit():
+                pass
+            else:
+                return Result("", f"*** Invalid option: {word[1:]}\n", 1)
+        elif word.startswith("-"):
+            continue  # -debug, -vc ...: accepted, no effect here
+        else:
+            words.append(word)
+    if not words:
+        return Result("> ", "", 0)  # interactive mode reading an empty stdin
+    name = words[0]
+    if len(words) > 1:
+        server = words[1]
+        if resolver._numeric(server) is None:
+            found = resolver.getaddrinfo(net, host, server, families=(4,))
+            if not found.ok:
+                return Result(f";; Invalid IP address {server}\n", "", 1)
+            server = str(found.addresses[0])
+        servers = [server]
+    else:
+        servers = list(resolver.resolv_conf(host).bind_servers)
+    reverse = resolver._numeric(name) is not None
+    if reverse:
+        qname = dns.reversename.from_address(name)
+        qtypes = [dns.rdatatype.PTR]
+    else:
+        qname = resolver.to_name(name)
+        if qname is None:
+            return Result(f"** server can't find {name}: NXDOMAIN\n\n", "", 1)
+    qtypes = qtypes or [dns.rdatatype.A, dns.rdatatype.AAAA]
+    out: list[str] = []
+    status = 0
+    header_done = False
+    label = name.rstrip(".")
+    replies = []
+    for index, qtype in enumerate(qtypes):
+        query = tool_query(net, host, servers, qname, qtype, tries=tries, label=label)
+        if query.answered is None:
+            # bind9 repeats an unreachable-network failure once per try before giving up.
+            repeat = tries if query.only_unreachable else 1
+            out += (query.lines + [";; no servers could be reached"]) * repeat
+            status = 1
+            break
+        out += query.lines
+        response = query.answered.response
+        replies.append((qtype, response))
+        if not header_done and not reverse:
+            server = query.answered.server
+            out += [f"Server:\t\t{server}", f"Address:\t{server}#53", ""]
+            header_done = True
+        if response.rcode != NOERROR:
+            shown = qname.to_text(omit_final_dot=True) if reverse else label
+            out.append(f"** server can't find {shown}: {response.rcode_text}")
+            status = 1
+            if index == 0:
+                break
+            continue
+        if index == 0 and not response.aa:
+            out.append("Non-authoritative answer:")
+        out += _answer_lines(response, qtype, with_cnames=index == 0)
+    if replies and all(r.rcode == NOERROR and not _has_data(r, q) for q, r in replies):
+        out.append(f"*** Can't find {label}: No answer")
+    return Result("\n".join(out) + "\n\n", "", status)
+
+
+def _has_data(response, qtype: int) -> bool:  # noqa: ANN001
+    return any(r.rdtype == qtype for r in response.answer)
