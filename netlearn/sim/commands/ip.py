@@ -1,0 +1,255 @@
+"""`ip` (iproute2 6.1): global options, object abbreviations, and shared parsing helpers.
+
+The object families live in ip_link.py, ip_addr.py and ip_route.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Interface
+
+from ..errors import CommandError
+from ..result import Result
+from . import command
+
+VERSION = "ip utility, iproute2-6.1.0, libbpf 1.1.2\n"
+
+USAGE = """\
+Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
+       ip [ -force ] -batch filename
+where  OBJECT := { address | addrlabel | amt | fou | help | ila | ioam | l2tp | link |
+                   macsec | maddress | monitor | mptcp | mroute | mrule |
+                   neighbor | neighbour | netconf | netns | nexthop | ntable |
+                   ntbl | route | rule | sr | tap | tcpmetrics |
+                   token | tunnel | tuntap | vrf | xfrm }
+       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -r[esolve] |
+                    -h[uman-readable] | -iec | -j[son] | -p[retty] |
+                    -f[amily] { inet | inet6 | mpls | bridge | link } |
+                    -4 | -6 | -M | -B | -0 |
+                    -l[oops] { maximum-addr-flush-attempts } | -br[ief] |
+                    -o[neline] | -t[imestamp] | -ts[hort] | -b[atch] [filename] |
+                    -rc[vbuf] [size] | -n[etns] name | -N[umeric] | -a[ll] |
+                    -c[olor]}
+"""
+
+# iproute2's object table, in its order: an abbreviation picks the first object it prefixes.
+OBJECTS = (
+    "address", "addrlabel", "maddress", "route", "rule", "neighbor", "neighbour", "ntable",
+    "ntbl", "link", "l2tp", "fou", "ila", "macsec", "tunnel", "tuntap", "tap", "token",
+    "tcpmetrics", "tcp_metrics", "monitor", "xfrm", "mroute", "mrule", "netns", "netconf",
+    "vrf", "sr", "nexthop", "mptcp", "ioam", "help", "stats",
+)  # fmt: skip
+
+
+@dataclass
+class IpOptions:
+    family: str | None = None  # "inet" | "inet6" | None
+    brief: bool = False
+    details: bool = False
+    stats: int = 0
+    oneline: bool = False
+
+
+def matches(word: str, full: str) -> bool:
+    """iproute2's matches(): ``word`` is a non-empty prefix of ``full``."""
+    return 0 < len(word) <= len(full) and full.startswith(word)
+
+
+def garbage(key: str, arg: str) -> CommandError:
+    return CommandError(f'Error: either "{key}" is duplicate, or "{arg}" is a garbage.', 255)
+
+
+def duplicate(key: str, arg: str) -> CommandError:
+    return CommandError(f'Error: duplicate "{key}": "{arg}" is the second value.', 255)
+
+
+def incomplete() -> CommandError:
+    return CommandError('Command line is not complete. Try option "help"', 255)
+
+
+def invarg(msg: str, arg: str) -> CommandError:
+    return CommandError(f'Error: argument "{arg}" is wrong: {msg}', 255)
+
+
+def no_device(name: str) -> CommandError:
+    return CommandError(f'Cannot find device "{name}"', 1)
+
+
+class Args:
+    """A cursor over argv with iproute2's NEXT_ARG()."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.argv = argv
+        self.i = 0
+
+    def __bool__(self) -> bool:
+        return self.i < len(self.argv)
+
+    def peek(self) -> str:
+        return self.argv[self.i]
+
+    def take(self) -> str:
+        word = self.argv[self.i]
+        self.i += 1
+        return word
+
+    def next_arg(self) -> str:
+        """The value after a keyword; "Command line is not complete" when there is none."""
+        if self.i >= len(self.argv):
+            raise incomplete()
+        return self.take()
+
+
+def parse_ipv4(text: str) -> IPv4Address | None:
+    """iproute2's get_addr_ipv4: 1 to 4 dot-separated strtoul(base 0) parts, zero-filled.
+
+    >>> parse_ipv4("192.165.1"), parse_ipv4("10.0.0.300")
+    (IPv4Address('192.165.1.0'), None)
+    """
+    octets = [0, 0, 0, 0]
+    parts = text.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    for k, part in enumerate(parts):
+        value = _strtoul(part)
+        if value is None or value > 255:
+            return None
+        octets[k] = value
+    return IPv4Address(bytes(octets))
+
+
+def _strtoul(text: str) -> int | None:
+    text = text.lstrip(" \t")
+    if text.startswith("+"):
+        text = text[1:]
+    if not text:
+        return None
+    try:
+        if text.lower().startswith("0x"):
+            return int(text[2:], 16) if text[2:] else None
+        if text.startswith("0") and len(text) > 1:
+            return int(text[1:], 8)
+        return int(text, 10) if text.isdigit() else None
+    except ValueError:
+        return None
+
+
+def parse_prefix(text: str, *, what: str = "any valid") -> tuple[IPv4Address, int | None]:
+    """iproute2's get_prefix for IPv4: (address, prefixlen or None when not given).
+
+    "default", "any" and "all" are 0.0.0.0/0. Failure is iproute2's error, status 1.
+    """
+    error = CommandError(f'Error: {what} prefix is expected rather than "{text}".', 1)
+    if text in ("default", "any", "all"):
+        return IPv4Address(0), 0
+    if ":" in text:
+        raise ipv6_unsupported()
+    addr_text, slash, plen_text = text.partition("/")
+    address = parse_ipv4(addr_text)
+    if address is None:
+        raise error
+    if not slash:
+        return address, None
+    plen = _strtoul(plen_text)
+    if plen is None:
+        mask = parse_ipv4(plen_text) if plen_text.count(".") == 3 else None
+        if mask is None:
+            raise error
+        bits = f"{int(mask):032b}"
+        if "01" in bits:
+            raise error
+        plen = bits.count("1")
+    if plen > 32:
+        raise error
+    return address, plen
+
+
+def parse_address(text: str, *, what: str = "inet") -> IPv4Address:
+    """iproute2's get_addr for IPv4."""
+    if ":" in text:
+        raise ipv6_unsupported()
+    address = parse_ipv4(text)
+    if address is None or "/" in text:
+        raise CommandError(f'Error: {what} address is expected rather than "{text}".', 1)
+    return address
+
+
+def ipv6_unsupported() -> CommandError:
+    return CommandError("netlearn: IPv6 addresses and routes are not simulated (IPv4 only)", 2)
+
+
+def interface_of(address: IPv4Address, plen: int) -> IPv4Interface:
+    return IPv4Interface(f"{address}/{plen}")
+
+
+@command("ip")
+def ip(argv: list[str], host, net) -> Result:
+    from . import ip_addr, ip_link, ip_route
+
+    opts = IpOptions()
+    args = argv[1:]
+    while args and args[0].startswith("-"):
+        opt = args.pop(0)
+        if opt == "--":
+            break
+        if opt.startswith("--"):
+            opt = opt[1:]
+        if opt == "-4":
+            opts.family = "inet"
+        elif opt == "-6":
+            opts.family = "inet6"
+        elif opt in ("-0", "-M", "-B"):
+            opts.family = "other"
+        elif matches(opt, "-family"):
+            if not args:
+                raise incomplete()
+            fam = args.pop(0)
+            if fam in ("inet", "inet6"):
+                opts.family = fam
+            elif fam in ("link", "mpls", "bridge"):
+                opts.family = "other"
+            else:
+                raise invarg("invalid protocol family\n", fam)
+        elif matches(opt, "-human") or matches(opt, "-iec") or matches(opt, "-pretty"):
+            pass
+        elif matches(opt, "-stats") or matches(opt, "-statistics"):
+            opts.stats += 1
+        elif matches(opt, "-details"):
+            opts.details = True
+        elif matches(opt, "-resolve") or matches(opt, "-Numeric") or matches(opt, "-all"):
+            pass
+        elif matches(opt, "-oneline"):
+            opts.oneline = True
+        elif matches(opt, "-timestamp") or matches(opt, "-tshort") or matches(opt, "-force"):
+            pass
+        elif matches(opt, "-Version"):
+            return Result(VERSION)
+        elif matches(opt, "-batch"):
+            return Result.error("netlearn: ip -batch is not simulated", 1)
+        elif matches(opt, "-brief"):
+            opts.brief = True
+        elif matches(opt, "-json"):
+            return Result.error("netlearn: ip -json is not simulated; try ip without -j", 1)
+        elif opt.split("=")[0] in ("-c", "-co", "-col", "-colo", "-color", "-colou", "-colour"):
+            pass
+        elif matches(opt, "-help"):
+            return Result.error(USAGE, 255)
+        elif matches(opt, "-netns"):
+            return Result.error("netlearn: ip -netns is not simulated", 1)
+        else:
+            return Result.error(f'Option "{opt}" is unknown, try "ip -help".', 255)
+    if not args:
+        return Result.error(USAGE, 255)
+    word = args.pop(0)
+    obj = next((o for o in OBJECTS if matches(word, o)), None)
+    if obj is None:
+        return Result.error(f'Object "{word}" is unknown, try "ip help".', 1)
+    if obj == "help":
+        return Result.error(USAGE, 255)
+    if obj == "address":
+        return ip_addr.run(args, host, net, opts)
+    if obj == "link":
+        return ip_link.run(args, host, net, opts)
+    if obj == "route":
+        return ip_route.run(args, host, net, opts)
+    return Result.error(f'netlearn: "ip {obj}" is not simulated', 1)

@@ -1,0 +1,205 @@
+"""`ip addr [show|add|del|flush]`, with iproute2's parsing and the kernel's errors."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address, IPv4Interface
+
+from ..errors import CommandError
+from ..model import Host, Interface
+from ..result import Result
+from .ip import (
+    Args,
+    IpOptions,
+    duplicate,
+    interface_of,
+    matches,
+    no_device,
+    parse_address,
+    parse_prefix,
+)
+from .ip_link import brief_name, header, link_line, show
+
+USAGE = """\
+Usage: ip address {add|change|replace} IFADDR dev IFNAME [ LIFETIME ]
+                                                      [ CONFFLAG-LIST ]
+       ip address del IFADDR dev IFNAME [mngtmpaddr]
+       ip address {save|flush} [ dev IFNAME ] [ scope SCOPE-ID ]
+                            [ to PREFIX ] [ FLAG-LIST ] [ label LABEL ] [up]
+       ip address [ show [ dev IFNAME ] [ scope SCOPE-ID ] [ master DEVICE ]
+                         [ nomaster ]
+                         [ type TYPE ] [ to PREFIX ] [ FLAG-LIST ]
+                         [ label LABEL ] [up] [ vrf NAME ]
+                         [ proto ADDRPROTO ] ]
+       ip address {showdump|restore}
+IFADDR := PREFIX | ADDR peer PREFIX
+          [ broadcast ADDR ] [ anycast ADDR ]
+          [ label IFNAME ] [ scope SCOPE-ID ] [ metric METRIC ]
+          [ proto ADDRPROTO ]
+SCOPE-ID := [ host | link | global | NUMBER ]
+FLAG-LIST := [ FLAG-LIST ] FLAG
+FLAG  := [ permanent | dynamic | secondary | primary |
+           [-]tentative | [-]deprecated | [-]dadfailed | temporary |
+           CONFFLAG-LIST ]
+CONFFLAG-LIST := [ CONFFLAG-LIST ] CONFFLAG
+CONFFLAG  := [ home | nodad | mngtmpaddr | noprefixroute | autojoin ]
+LIFETIME := [ valid_lft LFT ] [ preferred_lft LFT ]
+LFT := forever | SECONDS
+ADDRPROTO := [ NAME | NUMBER ]
+TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |
+          dsa | dummy | erspan | geneve | gre | gretap | gtp | ifb |
+          ip6erspan | ip6gre | ip6gretap | ip6tnl |
+          ipip | ipoib | ipvlan | ipvtap |
+          macsec | macvlan | macvtap |
+          netdevsim | nlmon | rmnet | sit | team | team_slave |
+          vcan | veth | vlan | vrf | vti | vxcan | vxlan | wwan |
+          xfrm }
+"""
+
+WILDCARD_WARNING = """\
+Warning: Executing wildcard deletion to stay compatible with old scripts.
+         Explicitly specify the prefix length ({0}/32) to avoid this warning.
+         This special behaviour is likely to disappear in further releases,
+         fix your scripts!
+"""
+
+
+def inet_lines(iface: Interface) -> list[str]:
+    lines = []
+    for address in iface.addresses:
+        brd = iface.broadcasts.get(str(address))
+        brd_text = f"brd {brd} " if brd else ""
+        secondary = "secondary " if iface.is_secondary(address) else ""
+        lines.append(
+            f"    inet {address.with_prefixlen} {brd_text}scope {iface.scope_of(address)} "
+            f"{secondary}{iface.name}"
+        )
+        lines.append("       valid_lft forever preferred_lft forever")
+    return lines
+
+
+def inet6_lines(iface: Interface) -> list[str]:
+    lines = []
+    for address, flags in iface.ipv6_lines():
+        lines.append(f"    inet6 {address} {flags} ")
+        lines.append("       valid_lft forever preferred_lft forever")
+    return lines
+
+
+def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
+    args = Args(argv)
+    sub = args.take() if args else "show"
+    if matches(sub, "show") or matches(sub, "list") or sub == "lst":
+        return _show(args, host, opts)
+    if matches(sub, "add") or matches(sub, "replace") or matches(sub, "change"):
+        return _modify(args, host, opts, "add" if matches(sub, "add") else sub)
+    if matches(sub, "delete"):
+        return _modify(args, host, opts, "del")
+    if matches(sub, "flush"):
+        return _flush(args, host, opts)
+    if matches(sub, "help"):
+        return Result.error(USAGE, 255)
+    return Result.error(f'Command "{sub}" is unknown, try "ip address help".', 255)
+
+
+def _show(args: Args, host: Host, opts: IpOptions) -> Result:
+    lines = []
+    for iface in show(args, host, opts, what="address"):
+        v4 = inet_lines(iface) if opts.family in (None, "inet") else []
+        v6 = inet6_lines(iface) if opts.family in (None, "inet6") else []
+        if opts.family == "inet" and not v4 or opts.family == "inet6" and not v6:
+            continue  # a family filter hides interfaces without such addresses
+        if opts.family == "other":
+            continue
+        if opts.brief:
+            addrs = [a.with_prefixlen for a in iface.addresses] if opts.family != "inet6" else []
+            if opts.family != "inet":
+                addrs += [a for a, _ in iface.ipv6_lines()]
+            lines.append(brief_name(iface) + "".join(a + " " for a in addrs))
+            continue
+        lines.append(header(iface, mode=False))
+        if opts.family is None:
+            lines.append(link_line(iface))
+        lines += v4 + v6
+    return Result("".join(line + "\n" for line in lines))
+
+
+def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
+    """ipaddr_modify(): parse everything first, then "dev", the device, then the kernel."""
+    local: tuple[IPv4Address, int | None] | None = None
+    local_text = ""
+    dev = None
+    brd: str | None = None
+    what = "inet" if opts.family == "inet" else "any valid"
+    while args:
+        word = args.take()
+        if word in ("peer", "remote", "anycast", "label", "valid_lft", "preferred_lft", "proto"):
+            args.next_arg()
+        elif matches(word, "broadcast") or word == "brd":
+            value = args.next_arg()
+            if brd is not None:
+                raise duplicate("broadcast", value)
+            brd = value if value in ("+", "-") else str(parse_address(value))
+        elif (
+            matches(word, "metric")
+            or matches(word, "priority")
+            or matches(word, "preference")
+            or matches(word, "scope")
+        ):
+            args.next_arg()
+        elif word == "dev":
+            dev = args.next_arg()
+        elif word in ("noprefixroute", "home", "nodad", "mngtmpaddr", "autojoin", "optimistic"):
+            pass
+        else:
+            if word == "local":
+                word = args.next_arg()
+            if matches(word, "help"):
+                raise CommandError(USAGE, 255)
+            if local is not None:
+                raise CommandError(
+                    f'Error: either "local" is duplicate, or "{word}" is a garbage.', 255
+                )
+            local = parse_prefix(word, what=what)
+            local_text = word
+    if dev is None:
+        raise CommandError('Not enough information: "dev" argument is required.', 1)
+    if dev not in host.interfaces:
+        raise no_device(dev)
+    if local is None:
+        raise CommandError("RTNETLINK answers: Operation not supported", 2)
+    address, plen = local
+    if action == "del":
+        stderr = ""
+        if plen is None:
+            stderr = WILDCARD_WARNING.format(address)
+        host.del_address(dev, address, plen)
+        return Result("", stderr, 0)
+    ifaddr: IPv4Interface = interface_of(address, 32 if plen is None else plen)
+    brd_value = None
+    if brd == "+":
+        if ifaddr.network.prefixlen < 31:
+            brd_value = str(ifaddr.network.broadcast_address)
+    elif brd == "-":
+        if ifaddr.network.prefixlen < 31:
+            brd_value = str(ifaddr.network.network_address)
+    elif brd is not None:
+        brd_value = brd
+    if action in ("replace", "change"):
+        if host.find_address(dev, address, ifaddr.network.prefixlen) is not None:
+            return Result()
+        if action == "change":
+            raise CommandError("RTNETLINK answers: Cannot assign requested address", 2)
+    del local_text
+    host.add_address(dev, ifaddr, brd=brd_value)
+    return Result()
+
+
+def _flush(args: Args, host: Host, opts: IpOptions) -> Result:
+    if not args:
+        return Result.error("Flush requires arguments.", 255)
+    for iface in show(args, host, opts, what="address"):
+        if opts.family in (None, "inet"):
+            host.flush_addresses(iface.name)
+        if opts.family in (None, "inet6"):
+            iface.link_local_configured = False
+    return Result()

@@ -1,0 +1,414 @@
+"""`ip route [show|add|del|replace|append|change|get|flush]` (iproute2 6.1 + kernel fib rules).
+
+``route_request(args, host)`` parses `ip route add` arguments; scenario routes and the routes
+form use it too, so they get the same errors as the terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
+
+from ..errors import CommandError
+from ..model import LOOPBACK, Host
+from ..result import Result
+from ..routing import PROTO_BOOT, Route
+from .ip import Args, IpOptions, invarg, matches, no_device, parse_address, parse_prefix
+
+USAGE = """\
+Usage: ip route { list | flush } SELECTOR
+       ip route save SELECTOR
+       ip route restore
+       ip route showdump
+       ip route get [ ROUTE_GET_FLAGS ] ADDRESS
+                            [ from ADDRESS iif STRING ]
+                            [ oif STRING ] [ tos TOS ]
+                            [ mark NUMBER ] [ vrf NAME ]
+                            [ uid NUMBER ] [ ipproto PROTOCOL ]
+                            [ sport NUMBER ] [ dport NUMBER ]
+       ip route { add | del | change | append | replace } ROUTE
+SELECTOR := [ root PREFIX ] [ match PREFIX ] [ exact PREFIX ]
+            [ table TABLE_ID ] [ vrf NAME ] [ proto RTPROTO ]
+            [ type TYPE ] [ scope SCOPE ]
+ROUTE := NODE_SPEC [ INFO_SPEC ]
+NODE_SPEC := [ TYPE ] PREFIX [ tos TOS ]
+             [ table TABLE_ID ] [ proto RTPROTO ]
+             [ scope SCOPE ] [ metric METRIC ]
+             [ ttl-propagate { enabled | disabled } ]
+INFO_SPEC := { NH | nhid ID } OPTIONS FLAGS [ nexthop NH ]...
+NH := [ encap ENCAPTYPE ENCAPHDR ] [ via [ FAMILY ] ADDRESS ]
+      [ dev STRING ] [ weight NUMBER ] NHFLAGS
+FAMILY := [ inet | inet6 | mpls | bridge | link ]
+OPTIONS := FLAGS [ mtu NUMBER ] [ advmss NUMBER ] [ as [ to ] ADDRESS ]
+           [ rtt TIME ] [ rttvar TIME ] [ reordering NUMBER ]
+           [ window NUMBER ] [ cwnd NUMBER ] [ initcwnd NUMBER ]
+           [ ssthresh NUMBER ] [ realms REALM ] [ src ADDRESS ]
+           [ rto_min TIME ] [ hoplimit NUMBER ] [ initrwnd NUMBER ]
+           [ features FEATURES ] [ quickack BOOL ] [ congctl NAME ]
+           [ pref PREF ] [ expires TIME ] [ fastopen_no_cookie BOOL ]
+TYPE := { unicast | local | broadcast | multicast | throw |
+          unreachable | prohibit | blackhole | nat }
+TABLE_ID := [ local | main | default | all | NUMBER ]
+SCOPE := [ host | link | global | NUMBER ]
+NHFLAGS := [ onlink | pervasive ]
+RTPROTO := [ kernel | boot | static | NUMBER ]
+PREF := [ low | medium | high ]
+TIME := NUMBER[s|ms]
+BOOL := [1|0]
+FEATURES := ecn
+ENCAPTYPE := [ mpls | ip | ip6 | seg6 | seg6local | rpl | ioam6 | xfrm ]
+ENCAPHDR := [ MPLSLABEL | SEG6HDR | SEG6LOCAL | IOAM6HDR | XFRMINFO ]
+SEG6HDR := [ mode SEGMODE ] segs ADDR1,ADDRi,ADDRn [hmac HMACKEYID] [cleanup]
+SEGMODE := [ encap | encap.red | inline | l2encap | l2encap.red ]
+SEG6LOCAL := action ACTION [ OPTIONS ] [ count ]
+ACTION := { End | End.X | End.T | End.DX2 | End.DX6 | End.DX4 |
+            End.DT6 | End.DT4 | End.DT46 | End.B6 | End.B6.Encaps |
+            End.BM | End.S | End.AS | End.AM | End.BPF }
+OPTIONS := OPTION [ OPTIONS ]
+OPTION := { flavors FLAVORS | srh SEG6HDR | nh4 ADDR | nh6 ADDR | iif DEV | oif DEV |
+            table TABLEID | vrftable TABLEID | endpoint PROGNAME }
+FLAVORS := { FLAVOR[,FLAVOR] }
+FLAVOR := { psp | usp | usd | next-csid }
+IOAM6HDR := trace prealloc type IOAM6_TRACE_TYPE ns IOAM6_NAMESPACE size IOAM6_TRACE_SIZE
+XFRMINFO := if_id IF_ID [ link_dev LINK ]
+ROUTE_GET_FLAGS := [ fibmatch ]
+"""
+
+ROUTE_TYPES = ("unicast", "local", "broadcast", "multicast", "throw", "unreachable",
+               "prohibit", "blackhole", "nat", "anycast")  # fmt: skip
+SCOPES = {"global": "global", "universe": "global", "link": "link", "host": "host",
+          "site": "site", "nowhere": "nowhere"}  # fmt: skip
+METRIC_OPTIONS = frozenset(
+    [
+        "mtu",
+        "advmss",
+        "hoplimit",
+        "window",
+        "cwnd",
+        "initcwnd",
+        "rtt",
+        "rttvar",
+        "ssthresh",
+        "initrwnd",
+        "reordering",
+        "features",
+        "quickack",
+        "congctl",
+        "pref",
+        "rto_min",
+        "fastopen_no_cookie",
+        "ttl-propagate",
+    ]
+)
+PROTOS = ("kernel", "boot", "static", "dhcp", "ra", "redirect", "zebra", "bird", "unspec")
+
+
+def usage() -> CommandError:
+    return CommandError(USAGE, 255)
+
+
+@dataclass
+class RouteRequest:
+    """What `ip route add|del ...` asked for, before the kernel looks at it."""
+
+    dst: IPv4Network | None = None
+    dst_text: str = ""
+    host_bits: bool = False  # the destination had host bits set (kernel refuses)
+    gateway: IPv4Address | None = None
+    dev: str | None = None
+    metric: int | None = None
+    proto: str | None = None
+    scope: str | None = None
+    src: IPv4Address | None = None
+    onlink: bool = False
+    route_type: str = "unicast"
+    table: str = "main"
+
+    def route(self) -> Route:
+        scope = self.scope or ("global" if self.gateway is not None else "link")
+        return Route(
+            dst=self.dst or IPv4Network("0.0.0.0/0"),
+            gateway=self.gateway,
+            dev=self.dev or "",
+            metric=self.metric or 0,
+            proto=self.proto or PROTO_BOOT,
+            scope=scope,
+            src=self.src,
+            onlink=self.onlink,
+        )
+
+
+def route_request(args: Args, host: Host, *, delete: bool = False) -> RouteRequest:
+    """iproute_modify()'s parser. Raises CommandError with iproute2's messages and statuses."""
+    req = RouteRequest()
+    dst_seen = False
+    while args:
+        word = args.take()
+        if word == "src":
+            req.src = parse_address(args.next_arg())
+        elif word == "via":
+            value = args.next_arg()
+            if value in ("inet", "inet6", "mpls", "bridge", "link"):
+                value = args.next_arg()
+            req.gateway = parse_address(value)
+        elif word in ("from", "tos", "expires", "realms", "nhid", "as", "weight", "encap"):
+            args.next_arg()
+            raise CommandError(f'netlearn: "ip route ... {word}" is not simulated', 2)
+        elif matches(word, "metric") or matches(word, "priority") or word == "preference":
+            value = args.next_arg()
+            if not value.isdigit() or int(value) > 0xFFFFFFFF:
+                raise invarg('"metric" value is invalid\n', value)
+            req.metric = int(value)
+        elif word == "scope":
+            value = args.next_arg()
+            if value not in SCOPES and not value.isdigit():
+                raise invarg('invalid "scope" value\n', value)
+            req.scope = SCOPES.get(value, value)
+        elif word in METRIC_OPTIONS:
+            args.next_arg()
+        elif word in ("dev", "oif"):
+            req.dev = args.next_arg()
+        elif word == "table":
+            value = args.next_arg()
+            if value not in ("main", "254"):
+                raise CommandError(f'netlearn: only the main table is simulated, not "{value}"', 2)
+        elif word == "proto":
+            value = args.next_arg()
+            if value not in PROTOS and not value.isdigit():
+                raise invarg('"protocol" value is invalid\n', value)
+            req.proto = value
+        elif word == "onlink":
+            req.onlink = True
+        elif word == "pervasive":
+            pass
+        elif word == "nexthop":
+            raise CommandError("netlearn: multipath routes are not simulated", 2)
+        else:
+            if word == "to":
+                word = args.next_arg()
+            if not word[:1].isdigit() and word in ROUTE_TYPES:
+                req.route_type = word
+                word = args.next_arg()
+            if matches(word, "help"):
+                raise usage()
+            if dst_seen:
+                raise CommandError(f'Error: either "to" is duplicate, or "{word}" is a garbage.',
+                                   255)  # fmt: skip
+            address, plen = parse_prefix(word)
+            plen = 32 if plen is None else plen
+            req.dst_text = word
+            network = IPv4Network(f"{address}/{plen}", strict=False)
+            req.host_bits = network.network_address != address
+            req.dst = network
+            dst_seen = True
+    if not dst_seen:
+        raise usage()
+    if req.route_type != "unicast":
+        raise CommandError(f'netlearn: "{req.route_type}" routes are not simulated', 2)
+    if req.dev is not None and req.dev not in host.interfaces:
+        raise no_device(req.dev)
+    return req
+
+
+def add_route(host: Host, argv: list[str], mode: str = "add") -> Route:
+    """`ip route add ARGS` on ``host``: parse, then the kernel's checks. Returns the new route."""
+    req = route_request(Args(list(argv)), host)
+    if req.host_bits:
+        raise CommandError("Error: Invalid prefix for given prefix length.", 2)
+    return host.add_route(req.route(), mode=mode)
+
+
+def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
+    args = Args(argv)
+    sub = args.take() if args else "show"
+    if opts.family in ("inet6", "other"):
+        return Result()  # no IPv6/MPLS routes in the simulator: an empty table
+    if matches(sub, "add"):
+        add_route(host, argv[1:], "add")
+        return Result()
+    if matches(sub, "change") or sub == "chg":
+        add_route(host, argv[1:], "change")
+        return Result()
+    if matches(sub, "replace"):
+        add_route(host, argv[1:], "replace")
+        return Result()
+    if matches(sub, "prepend"):
+        add_route(host, argv[1:], "add")
+        return Result()
+    if matches(sub, "append"):
+        add_route(host, argv[1:], "append")
+        return Result()
+    if matches(sub, "test"):
+        return Result()
+    if matches(sub, "delete"):
+        return _delete(args, host)
+    if matches(sub, "list") or matches(sub, "show") or matches(sub, "lst"):
+        return _show(args, host)
+    if matches(sub, "get"):
+        return _get(args, host)
+    if matches(sub, "flush"):
+        return _flush(args, host)
+    if matches(sub, "save") or matches(sub, "restore") or matches(sub, "showdump"):
+        return Result.error(f'netlearn: "ip route {sub}" is not simulated', 2)
+    if matches(sub, "help"):
+        return Result.error(USAGE, 255)
+    return Result.error(f'Command "{sub}" is unknown, try "ip route help".', 255)
+
+
+def _delete(args: Args, host: Host) -> Result:
+    req = route_request(args, host, delete=True)
+    assert req.dst is not None
+    if req.host_bits:
+        raise CommandError("Error: Invalid prefix for given prefix length.", 2)
+    host.del_route(req.dst, gateway=req.gateway, dev=req.dev, metric=req.metric)
+    return Result()
+
+
+@dataclass
+class Selector:
+    root: IPv4Network | None = None
+    match: IPv4Network | None = None
+    exact: IPv4Network | None = None
+    dev: str | None = None
+    proto: str | None = None
+    scope: str | None = None
+    via: IPv4Address | None = None
+    src: IPv4Address | None = None
+
+    def accepts(self, route: Route) -> bool:
+        if self.root is not None and not (
+            route.dst.prefixlen >= self.root.prefixlen and route.dst.subnet_of(self.root)
+        ):
+            return False
+        if self.match is not None and not (
+            route.dst.prefixlen <= self.match.prefixlen and self.match.subnet_of(route.dst)
+        ):
+            return False
+        if self.exact is not None and route.dst != self.exact:
+            return False
+        if self.dev is not None and route.dev != self.dev:
+            return False
+        if self.proto is not None and route.proto != self.proto:
+            return False
+        if self.scope is not None and route.scope != self.scope:
+            return False
+        if self.via is not None and route.gateway != self.via:
+            return False
+        return not (self.src is not None and route.src != self.src)
+
+
+def _selector(args: Args, host: Host) -> Selector:
+    sel = Selector()
+    while args:
+        word = args.take()
+        if word == "table":
+            value = args.next_arg()
+            if value not in ("main", "254", "all"):
+                raise CommandError(f'netlearn: only the main table is simulated, not "{value}"', 2)
+        elif word == "cache":
+            pass
+        elif word in ("dev", "oif"):
+            sel.dev = args.next_arg()
+            if sel.dev not in host.interfaces:
+                raise CommandError(f'Cannot find device "{sel.dev}"', 1)
+        elif word == "proto":
+            sel.proto = args.next_arg()
+        elif word == "scope":
+            value = args.next_arg()
+            sel.scope = SCOPES.get(value, value)
+        elif word == "via":
+            sel.via = parse_address(args.next_arg())
+        elif word == "src":
+            sel.src = parse_address(args.next_arg())
+        elif word in ("type", "tos", "dsfield", "realm", "realms", "from", "iif", "vrf"):
+            args.next_arg()
+        else:
+            if matches(word, "to"):
+                word = args.next_arg()
+            kind = "exact"
+            if matches(word, "root"):
+                kind, word = "root", args.next_arg()
+            elif matches(word, "match"):
+                kind, word = "match", args.next_arg()
+            elif matches(word, "exact"):
+                word = args.next_arg()
+            address, plen = parse_prefix(word)
+            network = IPv4Network(f"{address}/{32 if plen is None else plen}", strict=False)
+            setattr(sel, kind, network)
+    return sel
+
+
+def _show(args: Args, host: Host) -> Result:
+    sel = _selector(args, host)
+    lines = []
+    for route in host.routes():
+        if sel.accepts(route):
+            lines.append(_format_filtered(route, sel))
+    return Result("".join(line + "\n" for line in lines))
+
+
+def _format_filtered(route: Route, sel: Selector) -> str:
+    """iproute2 leaves out a field the filter fixed (dev, proto, scope)."""
+    text = str(route)
+    if sel.dev is not None:
+        text = text.replace(f" dev {route.dev} ", " ", 1)
+    if sel.proto is not None:
+        text = text.replace(f" proto {route.proto} ", " ", 1)
+    if sel.scope is not None:
+        text = text.replace(f" scope {route.scope} ", " ", 1)
+    return text
+
+
+def _flush(args: Args, host: Host) -> Result:
+    if not args:
+        return Result.error('"ip route flush" requires arguments.', 255)
+    words = list(args.argv[args.i :])
+    if words == ["cache"]:
+        return Result()
+    sel = _selector(args, host)
+    host.table.remove_where(sel.accepts)
+    return Result()
+
+
+def _get(args: Args, host: Host) -> Result:
+    target = None
+    fibmatch = False
+    while args:
+        word = args.take()
+        if word == "fibmatch":
+            fibmatch = True
+        elif word in ("from", "iif", "oif", "tos", "dsfield", "mark", "vrf", "uid", "ipproto",
+                      "sport", "dport"):  # fmt: skip
+            args.next_arg()
+        elif word == "connected":
+            pass
+        else:
+            if word == "to":
+                word = args.next_arg()
+            if target is not None:
+                raise CommandError(f'Error: either "to" is duplicate, or "{word}" is a garbage.',
+                                   255)  # fmt: skip
+            address, plen = parse_prefix(word)
+            target = address
+    if target is None:
+        raise CommandError("need at least a destination address", 255)
+    local = host.local_interface_for(target)
+    if local is not None:
+        src = target if target not in LOOPBACK else IPv4Address("127.0.0.1")
+        if local.loopback and target in LOOPBACK:
+            src = IPv4Address("127.0.0.1")
+        return Result(f"local {target} dev lo src {src} uid 0 \n    cache <local> \n")
+    route = host.lookup(target)
+    if route is None:
+        raise CommandError("RTNETLINK answers: Network is unreachable", 2)
+    if fibmatch:
+        return Result(str(route) + "\n")
+    parts = [str(target)]
+    if route.gateway is not None:
+        parts += ["via", str(route.gateway)]
+    parts += ["dev", route.dev]
+    src = host.source_address_for(route, target)
+    if src is not None:
+        parts += ["src", str(src)]
+    parts += ["uid", "0"]
+    return Result(" ".join(parts) + " \n    cache \n")

@@ -1,0 +1,38 @@
+"""The simulator's exception tree: every message is meant to be read by a learner or instructor."""
+
+from __future__ import annotations
+
+
+class SimError(Exception):
+    """Base class of every error the simulator raises on purpose."""
+
+
+class ScenarioError(SimError):
+    """A scenario (YAML or dict) is invalid; ``path`` names the offending key.
+
+    >>> str(ScenarioError("hosts.R.interfaces.eth1", "unknown segment 'lan'"))
+    "hosts.R.interfaces.eth1: unknown segment 'lan'"
+    """
+
+    def __init__(self, path: str, why: str) -> None:
+        self.path = path
+        self.why = why
+        super().__init__(f"{path}: {why}" if path else why)
+
+
+class CommandError(SimError):
+    """A command failed the way the real tool fails: ``stderr`` text and exit ``status``.
+
+    Command implementations may raise it anywhere; the shell turns it into a ``Result``.
+    """
+
+    def __init__(self, stderr: str, status: int = 1) -> None:
+        if stderr and not stderr.endswith("\n"):
+            stderr += "\n"
+        self.stderr = stderr
+        self.status = status
+        super().__init__(stderr.rstrip("\n"))
+
+
+class LimitExceeded(SimError):
+    """An input went past one of the bounds in ``limits.py``."""

@@ -1,0 +1,442 @@
+"""Hosts, interfaces and segments: the mutable state of a simulated network.
+
+Addresses, link state and the routing table change together the way the Linux kernel changes
+them: an address on an UP link adds its connected route, `ip link set down` flushes every route
+through the link, and a link without carrier keeps its routes (shown as ``linkdown``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
+
+from .errors import CommandError
+from .limits import MAX_ADDRESSES
+from .routing import PROTO_BOOT, PROTO_KERNEL, Route, RouteTable
+
+LOOPBACK = IPv4Network("127.0.0.0/8")
+LOOPBACK_MAC = "00:00:00:00:00:00"
+
+
+def derived_mac(host: str, iface: str) -> str:
+    """A stable, locally administered unicast MAC for an interface with no ``mac:``.
+
+    >>> derived_mac("A", "eth0")[:3]
+    '02:'
+    """
+    digest = hashlib.sha256(f"{host}/{iface}".encode()).digest()
+    return "02:" + ":".join(f"{b:02x}" for b in digest[:5])
+
+
+def link_local(mac: str) -> IPv6Address:
+    """The EUI-64 link-local address the kernel derives from a MAC (fe80::/64)."""
+    b = [int(x, 16) for x in mac.split(":")]
+    eui = [b[0] ^ 0x02, b[1], b[2], 0xFF, 0xFE, b[3], b[4], b[5]]
+    return IPv6Address(bytes([0xFE, 0x80] + [0] * 6 + eui))
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A switch: an L2 broadcast domain. Interfaces point at it by name."""
+
+    name: str
+
+
+@dataclass(slots=True)
+class Interface:
+    name: str
+    index: int
+    mac: str
+    segment: str | None = None  # None: no cable (no carrier)
+    admin_up: bool = True
+    addresses: list[IPv4Interface] = field(default_factory=list)  # `ip addr` order
+    broadcasts: dict[str, str] = field(default_factory=dict)  # str(address) -> brd set explicitly
+    loopback: bool = False
+    ever_up: bool = False  # a never-up NIC shows `qdisc noop`
+    link_local_configured: bool = False  # IPv6 fe80:: address present (DAD done once)
+
+    @property
+    def carrier(self) -> bool:
+        return self.loopback or self.segment is not None
+
+    @property
+    def oper_up(self) -> bool:
+        return self.admin_up and self.carrier
+
+    @property
+    def mtu(self) -> int:
+        return 65536 if self.loopback else 1500
+
+    def is_secondary(self, address: IPv4Interface) -> bool:
+        """Secondary: an earlier address has the same mask and subnet (kernel IFA_F_SECONDARY)."""
+        for other in self.addresses:
+            if other is address or other == address:
+                return False
+            if other.network == address.network:
+                return True
+        return False
+
+    def primaries(self) -> list[IPv4Interface]:
+        return [a for a in self.addresses if not self.is_secondary(a)]
+
+    def scope_of(self, address: IPv4Interface) -> str:
+        return "host" if address.ip in LOOPBACK else "global"
+
+    def ipv6_lines(self) -> list[tuple[str, str]]:
+        """(address/prefix, flags) of IPv6 addresses `ip addr` would show."""
+        if self.loopback:
+            return [("::1/128", "scope host")] if self.admin_up else []
+        if not (self.admin_up and self.link_local_configured):
+            return []
+        flags = "scope link" if self.carrier else "scope link tentative"
+        return [(f"{link_local(self.mac)}/64", flags)]
+
+    def to_dict(self) -> dict:
+        return {
+            "index": self.index,
+            "mac": self.mac,
+            "segment": self.segment,
+            "admin_up": self.admin_up,
+            "addresses": [str(a) for a in self.addresses],
+            "broadcasts": dict(self.broadcasts),
+            "loopback": self.loopback,
+            "ever_up": self.ever_up,
+            "link_local_configured": self.link_local_configured,
+        }
+
+    @classmethod
+    def from_dict(cls, name: str, data: dict) -> Interface:
+        return cls(
+            name=name,
+            index=int(data["index"]),
+            mac=data["mac"],
+            segment=data.get("segment"),
+            admin_up=bool(data["admin_up"]),
+            addresses=[IPv4Interface(a) for a in data.get("addresses", [])],
+            broadcasts=dict(data.get("broadcasts", {})),
+            loopback=bool(data.get("loopback", False)),
+            ever_up=bool(data.get("ever_up", False)),
+            link_local_configured=bool(data.get("link_local_configured", False)),
+        )
+
+
+@dataclass(slots=True)
+class Host:
+    name: str
+    interfaces: dict[str, Interface] = field(default_factory=dict)
+    ip_forward: int = 0  # net.ipv4.ip_forward as written (the kernel accepts any int)
+    files: dict[str, str] = field(default_factory=dict)
+    services: dict = field(default_factory=dict)  # opaque per-host data for names/http
+    env: dict[str, str] = field(default_factory=dict)  # shell environment (`export`)
+    table: RouteTable = field(default_factory=RouteTable)
+    next_index: int = 1
+
+    @property
+    def forwarding(self) -> bool:
+        """net.ipv4.ip_forward is on (any non-zero value)."""
+        return self.ip_forward != 0
+
+    @forwarding.setter
+    def forwarding(self, enabled: bool) -> None:
+        self.ip_forward = 1 if enabled else 0
+
+    @classmethod
+    def new(cls, name: str) -> Host:
+        """A booted host: `lo` UP with 127.0.0.1/8."""
+        host = cls(name=name)
+        lo = host.add_interface("lo", mac=LOOPBACK_MAC, loopback=True, segment=None)
+        lo.admin_up = True
+        lo.ever_up = True
+        lo.addresses.append(IPv4Interface("127.0.0.1/8"))
+        return host
+
+    # -- interfaces -------------------------------------------------------------------------
+
+    def add_interface(
+        self, name: str, *, mac: str | None = None, segment: str | None = None, loopback=False
+    ) -> Interface:
+        iface = Interface(
+            name=name,
+            index=self.next_index,
+            mac=mac or derived_mac(self.name, name),
+            segment=segment,
+            admin_up=False,
+            loopback=loopback,
+        )
+        self.next_index += 1
+        self.interfaces[name] = iface
+        return iface
+
+    def interface(self, name: str) -> Interface | None:
+        return self.interfaces.get(name)
+
+    def set_link(self, name: str, up: bool) -> None:
+        """`ip link set NAME up|down`, with the kernel's effect on routes."""
+        iface = self.interfaces[name]
+        if iface.admin_up == up:
+            return
+        iface.admin_up = up
+        if up:
+            iface.ever_up = True
+            if iface.carrier and not iface.loopback:
+                iface.link_local_configured = True
+            for address in iface.primaries():
+                self._add_connected(iface, address)
+        else:
+            iface.link_local_configured = False
+            self.table.remove_where(lambda r: r.dev == name)
+
+    def set_segment(self, name: str, segment: str | None) -> None:
+        """Plug the cable into ``segment`` (None: unplug). Routes stay; they show linkdown."""
+        iface = self.interfaces[name]
+        iface.segment = segment
+        if segment is not None and iface.admin_up and not iface.loopback:
+            iface.link_local_configured = True
+
+    # -- addresses --------------------------------------------------------------------------
+
+    def add_address(self, name: str, address: IPv4Interface, *, brd: str | None = None) -> None:
+        """`ip addr add ADDRESS dev NAME`: kernel __inet_insert_ifa ordering and errors."""
+        iface = self.interfaces[name]
+        for other in iface.addresses:
+            if other.network == address.network and other.ip == address.ip:
+                raise CommandError("Error: ipv4: Address already assigned.", 2)
+        if len(iface.addresses) >= MAX_ADDRESSES:
+            raise CommandError("RTNETLINK answers: No buffer space available", 2)
+        secondary = any(other.network == address.network for other in iface.addresses)
+        if secondary:
+            iface.addresses.append(address)
+        else:
+            primaries = iface.primaries()
+            iface.addresses.insert(len(primaries), address)
+        if brd is not None:
+            iface.broadcasts[str(address)] = brd
+        if not secondary and iface.admin_up:
+            self._add_connected(iface, address)
+
+    def find_address(self, name: str, ip: IPv4Address, prefixlen: int | None):
+        iface = self.interfaces[name]
+        for address in iface.addresses:
+            if address.ip == ip and (prefixlen is None or address.network.prefixlen == prefixlen):
+                return address
+        return None
+
+    def del_address(self, name: str, ip: IPv4Address, prefixlen: int | None = None) -> None:
+        """`ip addr del`: prefixlen None is iproute2's wildcard deletion (first match)."""
+        iface = self.interfaces[name]
+        address = self.find_address(name, ip, prefixlen)
+        if address is None:
+            raise CommandError("Error: ipv4: Address not found.", 2)
+        gone = [address]
+        if not iface.is_secondary(address):
+            # promote_secondaries = 0: the primary takes its secondaries with it
+            gone += [
+                a for a in iface.addresses if a is not address and a.network == address.network
+            ]
+        iface.addresses = [a for a in iface.addresses if a not in gone]
+        for a in gone:
+            iface.broadcasts.pop(str(a), None)
+        gone_ips = {a.ip for a in gone} - {
+            a.ip for i in self.interfaces.values() for a in i.addresses
+        }
+        self.table.remove_where(
+            lambda r: (
+                (r.connected and r.dev == name and r.dst == address.network)
+                or (r.src is not None and r.src in gone_ips)
+            )
+        )
+        if not iface.addresses and not iface.loopback:
+            # last IPv4 address gone: the kernel disables IP on the device (fib_disable_ip)
+            self.table.remove_where(lambda r: r.dev == name)
+
+    def flush_addresses(self, name: str) -> None:
+        iface = self.interfaces[name]
+        for address in list(iface.primaries()):
+            if address in iface.addresses:
+                self.del_address(name, address.ip, address.network.prefixlen)
+        for address in list(iface.addresses):
+            self.del_address(name, address.ip, address.network.prefixlen)
+
+    def _add_connected(self, iface: Interface, address: IPv4Interface) -> None:
+        net = address.network
+        if iface.loopback or int(net.network_address) == 0:
+            return  # lo's 127/8 lives in the local table; zeronet gets no prefix route
+        if net.prefixlen == 32:
+            return
+        route = Route(net, None, iface.name, 0, PROTO_KERNEL, "link", address.ip)
+        if route not in self.table.same_prefix(net):
+            self.table.add(route)
+
+    # -- routes -----------------------------------------------------------------------------
+
+    def routes(self) -> list[Route]:
+        """Every main-table route in `ip route` order, ``linkdown`` set from carrier."""
+        out = []
+        for route in self.table:
+            iface = self.interfaces.get(route.dev)
+            down = iface is not None and not iface.carrier
+            out.append(_with_linkdown(route, down))
+        return out
+
+    def lookup(self, dst: IPv4Address) -> Route | None:
+        """The main-table route `ip route get` would choose: longest prefix, lowest metric."""
+        route = self.table.lookup(IPv4Address(dst))
+        if route is None:
+            return None
+        iface = self.interfaces.get(route.dev)
+        return _with_linkdown(route, iface is not None and not iface.carrier)
+
+    def local_interface_for(self, ip: IPv4Address) -> Interface | None:
+        """Weak host model: the UP interface owning ``ip`` (127/8 belongs to an UP lo)."""
+        ip = IPv4Address(ip)
+        for iface in self.interfaces.values():
+            if not iface.admin_up:
+                continue
+            if iface.loopback and ip in LOOPBACK:
+                return iface
+            if any(a.ip == ip for a in iface.addresses):
+                return iface
+        return None
+
+    def source_address_for(self, route: Route, dst: IPv4Address | None = None):
+        """The source the kernel picks (inet_select_addr): the route's src, else the first
+        primary address of its device on the next hop's subnet, else the device's first primary,
+        else a global address of any other device."""
+        if route.src is not None:
+            return route.src
+        target = route.gateway or (IPv4Address(dst) if dst is not None else None)
+        iface = self.interfaces.get(route.dev)
+        if iface is not None:
+            primaries = [a for a in iface.primaries() if a.ip not in LOOPBACK or iface.loopback]
+            for address in primaries:
+                if target is not None and target in address.network:
+                    return address.ip
+            if primaries:
+                return primaries[0].ip
+        for other in self.interfaces.values():
+            if other.loopback:
+                continue
+            for address in other.primaries():
+                return address.ip
+        return None
+
+    def gateway_route(self, gateway: IPv4Address, dev: str | None) -> Route | None:
+        """How the kernel resolves a nexthop gateway: a link/host-scope route (or a local
+        address), on ``dev`` if given."""
+        local = self.local_interface_for(gateway)
+        if local is not None and (dev is None or local.name == dev):
+            return Route(IPv4Network(f"{gateway}/32"), None, local.name, scope="host")
+        return self.table.lookup(gateway, dev=dev, min_scope="link")
+
+    def add_route(self, route: Route, *, mode: str = "add") -> Route:
+        """Kernel validation of `ip route add|replace|append|change` for a parsed route.
+
+        ``route.dev`` may be "" when only a gateway was given; the result has the device filled.
+        Errors are the kernel's, as CommandError (status 2).
+        """
+        from .routing import check_prefix
+
+        check_prefix(route.dst)
+        dev = route.dev or None
+        if route.gateway is None:
+            if dev is None:
+                raise CommandError("RTNETLINK answers: No such device", 2)
+            if not self.interfaces[dev].admin_up:
+                raise CommandError("Error: Device for nexthop is not up.", 2)
+        elif route.onlink:
+            if dev is None:
+                raise CommandError("Error: Nexthop device required for onlink.", 2)
+            if not self.interfaces[dev].admin_up:
+                raise CommandError("Error: Nexthop device is not up.", 2)
+        else:
+            via = self.gateway_route(route.gateway, dev)
+            if via is None:
+                raise CommandError("Error: Nexthop has invalid gateway.", 2)
+            dev = via.dev
+            if not self.interfaces[dev].admin_up:
+                raise CommandError("Error: Nexthop device is not up.", 2)
+        route = _replace(route, dev=dev)
+        existing = [r for r in self.table.same_prefix(route.dst) if r.metric == route.metric]
+        if mode == "add":
+            if existing:
+                raise CommandError("RTNETLINK answers: File exists", 2)
+            self.table.add(route)
+        elif mode == "append":
+            if any(_same_nexthop(r, route) for r in existing):
+                raise CommandError("RTNETLINK answers: File exists", 2)
+            self.table.add(route)
+        elif mode in ("replace", "change"):
+            if existing:
+                self.table.replace_at(existing[0], route)
+            elif mode == "change":
+                raise CommandError("RTNETLINK answers: No such file or directory", 2)
+            else:
+                self.table.add(route)
+        return route
+
+    def del_route(
+        self,
+        dst: IPv4Network,
+        *,
+        gateway: IPv4Address | None = None,
+        dev: str | None = None,
+        metric: int | None = None,
+    ) -> Route:
+        """`ip route del`: the first route of that prefix matching every given selector."""
+        for route in self.table.same_prefix(dst):
+            if metric is not None and route.metric != metric:
+                continue
+            if gateway is not None and route.gateway != gateway:
+                continue
+            if dev is not None and route.dev != dev:
+                continue
+            self.table.remove(route)
+            return route
+        raise CommandError("RTNETLINK answers: No such process", 2)
+
+    # -- state ------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        return {
+            "ip_forward": self.ip_forward,
+            "interfaces": {n: i.to_dict() for n, i in self.interfaces.items()},
+            "routes": [r.to_dict() for r in self.table],
+            "files": dict(self.files),
+            "services": self.services,
+            "env": dict(self.env),
+            "next_index": self.next_index,
+        }
+
+    @classmethod
+    def from_dict(cls, name: str, data: dict) -> Host:
+        host = cls(
+            name=name,
+            ip_forward=int(data.get("ip_forward", 0)),
+            files=dict(data.get("files", {})),
+            services=data.get("services", {}),
+            env=dict(data.get("env", {})),
+            next_index=int(data.get("next_index", 1)),
+        )
+        for iname, idata in data.get("interfaces", {}).items():
+            host.interfaces[iname] = Interface.from_dict(iname, idata)
+        for rdata in data.get("routes", []):
+            host.table.add(Route.from_dict(rdata))
+        return host
+
+
+def _replace(route: Route, **changes) -> Route:
+    from dataclasses import replace
+
+    return replace(route, **changes)
+
+
+def _with_linkdown(route: Route, down: bool) -> Route:
+    return route if route.linkdown == down else _replace(route, linkdown=down)
+
+
+def _same_nexthop(a: Route, b: Route) -> bool:
+    return a.gateway == b.gateway and a.dev == b.dev
+
+
+__all__ = ["Host", "Interface", "Segment", "Route", "PROTO_BOOT", "PROTO_KERNEL"]

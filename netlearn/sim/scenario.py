@@ -1,0 +1,220 @@
+"""Scenario validation: a YAML-shaped mapping -> Network. Every error names its path.
+
+>>> build({"hosts": {"R": {"interfaces": {"eth1": {"address": "10.0.0.300/24"}}}}})
+... # doctest: +ELLIPSIS
+Traceback (most recent call last):
+ScenarioError: hosts.R.interfaces.eth1.address: '10.0.0.300/24' is not an IPv4 interface
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from ipaddress import IPv4Interface
+from typing import Any
+
+from . import files
+from .errors import CommandError, ScenarioError
+from .limits import (
+    MAX_ADDRESSES,
+    MAX_FILE,
+    MAX_HOSTS,
+    MAX_IFNAME,
+    MAX_INTERFACES,
+    MAX_NAME,
+    MAX_SCENARIO_ROUTES,
+    MAX_SEGMENTS,
+)
+from .model import Segment
+from .network import Network
+
+TOP_KEYS = {"segments", "hosts", "description", "title"}
+HOST_KEYS = {
+    "interfaces", "forwarding", "routes", "hosts_file", "resolv_conf", "hostname", "dns",
+    "http", "files",
+}  # fmt: skip
+IFACE_KEYS = {"segment", "address", "addresses", "mac", "up"}
+SERVICE_KEYS = ("dns", "http")  # stored verbatim in host.services for the names/http modules
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+IFNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+MAC = re.compile(r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
+
+
+def _mapping(value: Any, path: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ScenarioError(path, f"expected a mapping, got {_kind(value)}")
+    return value
+
+
+def _kind(value: Any) -> str:
+    return {
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(value), type(value).__name__)
+
+
+def _unknown_keys(data: dict, allowed: set[str], path: str) -> None:
+    for key in data:
+        if key not in allowed:
+            where = f"{path}.{key}" if path else str(key)
+            raise ScenarioError(
+                where, f"unknown key (expected one of: {', '.join(sorted(allowed))})"
+            )
+
+
+def _name(value: Any, path: str, what: str, pattern=NAME, limit: int = MAX_NAME) -> str:
+    if not isinstance(value, str) or not pattern.match(value) or len(value) > limit:
+        raise ScenarioError(
+            path,
+            f"{value!r} is not a valid {what} name (letters, digits, '.', '-', '_'; "
+            f"at most {limit} characters)",
+        )
+    return value
+
+
+def _text(value: Any, path: str) -> str:
+    if not isinstance(value, str):
+        raise ScenarioError(path, f"expected text, got {_kind(value)}")
+    if len(value) > MAX_FILE:
+        raise ScenarioError(path, f"longer than {MAX_FILE} characters")
+    if value and not value.endswith("\n"):
+        value += "\n"
+    return value
+
+
+def build(data: Any) -> Network:
+    """Validate ``data`` (e.g. ``yaml.safe_load`` of a scenario) and build the Network."""
+    data = _mapping(data, "scenario")
+    _unknown_keys(data, TOP_KEYS, "")
+    net = Network()
+
+    segments = data.get("segments") or []
+    if not isinstance(segments, list):
+        raise ScenarioError("segments", f"expected a list of segment names, got {_kind(segments)}")
+    if len(segments) > MAX_SEGMENTS:
+        raise ScenarioError("segments", f"at most {MAX_SEGMENTS} segments")
+    for k, seg in enumerate(segments):
+        name = _name(seg, f"segments[{k}]", "segment")
+        if name in net.segments:
+            raise ScenarioError(f"segments[{k}]", f"segment {name!r} is listed twice")
+        net.segments[name] = Segment(name)
+
+    hosts = _mapping(data.get("hosts"), "hosts")
+    if not hosts:
+        raise ScenarioError("hosts", "a scenario needs at least one host")
+    if len(hosts) > MAX_HOSTS:
+        raise ScenarioError("hosts", f"at most {MAX_HOSTS} hosts")
+    routes_todo = []
+    for hname, hdata in hosts.items():
+        path = f"hosts.{hname}"
+        _name(hname, path, "host")
+        hdata = _mapping(hdata, path)
+        _unknown_keys(hdata, HOST_KEYS, path)
+        host = net.add_host(hname)
+        host.files.update(files.default_files(hname))
+        _interfaces(net, host, _mapping(hdata.get("interfaces"), f"{path}.interfaces"), path)
+        forwarding = hdata.get("forwarding", False)
+        if not isinstance(forwarding, bool):
+            raise ScenarioError(f"{path}.forwarding", f"expected true or false, got {forwarding!r}")
+        host.forwarding = forwarding
+        if "hostname" in hdata:
+            host.files["/etc/hostname"] = _text(hdata["hostname"], f"{path}.hostname")
+        if "hosts_file" in hdata:
+            host.files["/etc/hosts"] = _text(hdata["hosts_file"], f"{path}.hosts_file")
+        if "resolv_conf" in hdata:
+            host.files["/etc/resolv.conf"] = _text(hdata["resolv_conf"], f"{path}.resolv_conf")
+        for fpath, text in _mapping(hdata.get("files"), f"{path}.files").items():
+            where = f"{path}.files.{fpath}"
+            if not isinstance(fpath, str) or not fpath.startswith("/"):
+                raise ScenarioError(where, "file paths must be absolute")
+            try:
+                files.write(host, fpath, _text(text, where))
+            except files.FileError as exc:
+                raise ScenarioError(where, exc.reason) from None
+        for key in SERVICE_KEYS:
+            if key in hdata:
+                host.services[key] = _mapping(hdata[key], f"{path}.{key}")
+        routes = hdata.get("routes") or []
+        if not isinstance(routes, list):
+            raise ScenarioError(f"{path}.routes", f"expected a list, got {_kind(routes)}")
+        if len(routes) > MAX_SCENARIO_ROUTES:
+            raise ScenarioError(f"{path}.routes", f"at most {MAX_SCENARIO_ROUTES} routes")
+        routes_todo += [(host, f"{path}.routes[{k}]", r) for k, r in enumerate(routes)]
+
+    from .commands.ip_route import add_route
+
+    for host, where, spec in routes_todo:
+        if isinstance(spec, str):
+            try:
+                argv = shlex.split(spec)
+            except ValueError as exc:
+                raise ScenarioError(where, str(exc)) from None
+        elif isinstance(spec, list) and all(isinstance(w, str) for w in spec):
+            argv = list(spec)
+        else:
+            raise ScenarioError(where, "a route is `ip route add` arguments, as one string")
+        try:
+            add_route(host, argv)
+        except CommandError as exc:
+            message = exc.stderr.strip().splitlines()[0] if exc.stderr.strip() else "invalid"
+            if message.startswith("Usage:"):
+                message = "a route needs a destination (e.g. '192.165.2.0/24 via 192.165.1.1')"
+            raise ScenarioError(where, message) from None
+    return net
+
+
+def _interfaces(net: Network, host, ifaces: dict, hpath: str) -> None:
+    if len(ifaces) + 1 > MAX_INTERFACES:
+        raise ScenarioError(f"{hpath}.interfaces", f"at most {MAX_INTERFACES - 1} interfaces")
+    for iname, idata in ifaces.items():
+        path = f"{hpath}.interfaces.{iname}"
+        _name(iname, path, "interface", IFNAME, MAX_IFNAME)
+        if iname == "lo":
+            raise ScenarioError(path, "lo is created automatically (127.0.0.1/8, up)")
+        idata = _mapping(idata, path)
+        _unknown_keys(idata, IFACE_KEYS, path)
+        segment = idata.get("segment")
+        if segment is not None and (not isinstance(segment, str) or segment not in net.segments):
+            known = ", ".join(net.segments) or "none declared"
+            raise ScenarioError(
+                f"{path}.segment", f"unknown segment {segment!r} (segments: {known})"
+            )
+        mac = idata.get("mac")
+        if mac is not None:
+            if not isinstance(mac, str) or not MAC.match(mac) or int(mac[:2], 16) & 1:
+                raise ScenarioError(f"{path}.mac", f"{mac!r} is not a unicast MAC address")
+            mac = mac.lower()
+        up = idata.get("up", True)
+        if not isinstance(up, bool):
+            raise ScenarioError(f"{path}.up", f"expected true or false, got {up!r}")
+        iface = host.add_interface(iname, mac=mac, segment=segment)
+        if up:
+            host.set_link(iname, True)
+        addresses = []
+        if "address" in idata:
+            addresses.append((f"{path}.address", idata["address"]))
+        extra = idata.get("addresses") or []
+        if not isinstance(extra, list):
+            raise ScenarioError(f"{path}.addresses", f"expected a list, got {_kind(extra)}")
+        if len(extra) > MAX_ADDRESSES:
+            raise ScenarioError(f"{path}.addresses", f"at most {MAX_ADDRESSES} addresses")
+        addresses += [(f"{path}.addresses[{k}]", a) for k, a in enumerate(extra)]
+        for where, text in addresses:
+            try:
+                if not isinstance(text, str) or ":" in text:
+                    raise ValueError
+                address = IPv4Interface(text)
+            except ValueError:
+                raise ScenarioError(where, f"{text!r} is not an IPv4 interface") from None
+            try:
+                host.add_address(iname, address)
+            except CommandError as exc:
+                raise ScenarioError(where, exc.stderr.strip()) from None
+        del iface

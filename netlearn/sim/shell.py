@@ -1,0 +1,402 @@
+"""One command line -> words -> registered commands, as an interactive bash would run it.
+
+Nothing is executed: the line is tokenised (quotes, backslashes, ``$VAR``, comments), split on
+``;``, ``&&``, ``||`` and ``|``, redirections (``>``, ``>>``, ``<``, ``2>``, ``2>&1``, ``&>``) are
+applied to the host's virtual files, and each command is dispatched to the registry in
+``commands/``. Errors are bash's interactive ones (``bash: ipp: command not found``, 127).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import commands, files
+from .errors import CommandError
+from .limits import MAX_ARGS, MAX_COMMANDS, MAX_LINE, MAX_OUTPUT
+from .result import Result
+
+if TYPE_CHECKING:
+    from .model import Host
+    from .network import Network
+
+log = logging.getLogger(__name__)
+
+BUILTINS_WRITING = {"echo", "printf"}  # bash builtins: their write errors read "bash: echo: ..."
+TRUNCATED = "\n[output truncated by the simulator]\n"
+OPERATORS = ("2>&1", "2>>", "&>>", "&&", "||", ">>", "2>", "&>", ";", "|", "&", ">", "<", "\n")
+REDIRECTS = {">", ">>", "<", "2>", "2>>", "&>", "&>>"}
+
+
+class ShellSyntaxError(Exception):
+    pass
+
+
+@dataclass
+class Word:
+    """A word as parts: ("lit", text) or ("var", name); ``quoted`` keeps empty words alive."""
+
+    parts: list[tuple[str, str]] = field(default_factory=list)
+    quoted: bool = False
+
+    def add(self, kind: str, text: str) -> None:
+        if kind == "lit" and self.parts and self.parts[-1][0] == "lit":
+            self.parts[-1] = ("lit", self.parts[-1][1] + text)
+        else:
+            self.parts.append((kind, text))
+
+    def literal(self) -> str | None:
+        """The text if the word has no expansion (used to recognise assignments)."""
+        if all(kind == "lit" for kind, _ in self.parts):
+            return "".join(text for _, text in self.parts)
+        return None
+
+
+def tokenize(line: str) -> list[Word | str]:
+    """Words and operator strings. Raises ShellSyntaxError with bash's message."""
+    tokens: list[Word | str] = []
+    word: Word | None = None
+    i, n = 0, len(line)
+
+    def current() -> Word:
+        nonlocal word
+        if word is None:
+            word = Word()
+        return word
+
+    def finish() -> None:
+        nonlocal word
+        if word is not None:
+            tokens.append(word)
+            word = None
+
+    while i < n:
+        c = line[i]
+        if c in " \t":
+            finish()
+            i += 1
+        elif c == "#" and word is None:
+            break
+        elif c == "'":
+            end = line.find("'", i + 1)
+            if end < 0:
+                raise ShellSyntaxError("unexpected EOF while looking for matching `''")
+            w = current()
+            w.quoted = True
+            w.add("lit", line[i + 1 : end])
+            i = end + 1
+        elif c == '"':
+            w = current()
+            w.quoted = True
+            i += 1
+            while True:
+                if i >= n:
+                    raise ShellSyntaxError("unexpected EOF while looking for matching `\"'")
+                c = line[i]
+                if c == '"':
+                    i += 1
+                    break
+                if c == "\\" and i + 1 < n and line[i + 1] in '"\\$`':
+                    w.add("lit", line[i + 1])
+                    i += 2
+                elif c == "$":
+                    i = _variable(line, i, w)
+                else:
+                    w.add("lit", c)
+                    i += 1
+        elif c == "\\":
+            if i + 1 < n:
+                current().add("lit", line[i + 1])
+                current().quoted = True
+            i += 2
+        elif c == "$":
+            i = _variable(line, i, current())
+        elif c in ";&|<>\n" or (c == "2" and word is None and line.startswith("2>", i)):
+            finish()
+            for op in OPERATORS:
+                if line.startswith(op, i):
+                    tokens.append(";" if op == "\n" else op)
+                    i += len(op)
+                    break
+        else:
+            current().add("lit", c)
+            i += 1
+    finish()
+    return tokens
+
+
+def _variable(line: str, i: int, word: Word) -> int:
+    """Parse ``$NAME``, ``${NAME}`` or ``$?`` at line[i] into ``word``; return the next index."""
+    n = len(line)
+    if i + 1 < n and line[i + 1] == "?":
+        word.add("var", "?")
+        return i + 2
+    if i + 1 < n and line[i + 1] == "{":
+        end = line.find("}", i + 2)
+        name = line[i + 2 : end] if end > 0 else ""
+        if end > 0 and name.replace("_", "a").isalnum() and not name[0].isdigit():
+            word.add("var", name)
+            return end + 1
+        word.add("lit", "$")
+        return i + 1
+    j = i + 1
+    while j < n and (line[j].isalnum() or line[j] == "_"):
+        j += 1
+    if j == i + 1 or line[i + 1].isdigit():
+        word.add("lit", "$")
+        return i + 1
+    word.add("var", line[i + 1 : j])
+    return j
+
+
+@dataclass
+class Simple:
+    words: list[Word] = field(default_factory=list)
+    redirects: list[tuple[str, Word | None]] = field(default_factory=list)
+
+
+def parse(tokens: list[Word | str]) -> list[tuple[str, list[Simple]]]:
+    """[(connector, pipeline)], connector being the operator before it ("" for the first)."""
+    chain: list[tuple[str, list[Simple]]] = []
+    pipeline: list[Simple] = []
+    simple = Simple()
+    connector = ""
+    i = 0
+
+    def empty(s: Simple) -> bool:
+        return not s.words and not s.redirects
+
+    while i < len(tokens):
+        tok = tokens[i]
+        if isinstance(tok, Word):
+            simple.words.append(tok)
+        elif tok in REDIRECTS:
+            target = tokens[i + 1] if i + 1 < len(tokens) else None
+            if not isinstance(target, Word):
+                shown = (
+                    "newline"
+                    if target is None or target == ";" and i + 2 >= len(tokens)
+                    else target
+                )
+                raise ShellSyntaxError(f"syntax error near unexpected token `{shown}'")
+            simple.redirects.append((tok, target))
+            i += 1
+        elif tok == "2>&1":
+            simple.redirects.append((tok, None))
+        else:  # ; && || | &
+            if empty(simple):
+                if tok in (";", "&") and not pipeline and i == len(tokens) - 1 and chain:
+                    break
+                raise ShellSyntaxError(f"syntax error near unexpected token `{tok}'")
+            pipeline.append(simple)
+            simple = Simple()
+            if tok != "|":
+                chain.append((connector, pipeline))
+                pipeline = []
+                connector = tok
+        i += 1
+    if empty(simple):
+        if pipeline or connector in ("&&", "||"):
+            raise ShellSyntaxError("syntax error: unexpected end of file")
+    else:
+        pipeline.append(simple)
+        chain.append((connector, pipeline))
+    return chain
+
+
+class Shell:
+    """Runs one line for ``host``; keeps ``$?`` across the commands of the line."""
+
+    def __init__(self, net: Network, host: Host) -> None:
+        self.net = net
+        self.host = host
+        self.last_status = 0
+
+    def expand(self, word: Word) -> str | None:
+        out = []
+        for kind, text in word.parts:
+            if kind == "lit":
+                out.append(text)
+            elif text == "?":
+                out.append(str(self.last_status))
+            else:
+                out.append(self.host.env.get(text, ""))
+        value = "".join(out)
+        if not value and not word.quoted:
+            return None  # an unquoted empty expansion disappears
+        return value
+
+    def run_line(self, line: str) -> Result:
+        try:
+            chain = parse(tokenize(line))
+        except ShellSyntaxError as exc:
+            return Result.error(f"bash: {exc}", 2)
+        stdout: list[str] = []
+        stderr: list[str] = []
+        trace = None
+        for connector, pipeline in chain:
+            if connector == "&&" and self.last_status != 0:
+                continue
+            if connector == "||" and self.last_status == 0:
+                continue
+            result = self.run_pipeline(pipeline)
+            stdout.append(result.stdout)
+            stderr.append(result.stderr)
+            if result.trace is not None:
+                trace = result.trace
+            self.last_status = result.status
+        return Result(_cap("".join(stdout)), _cap("".join(stderr)), self.last_status, trace)
+
+    def run_pipeline(self, pipeline: list[Simple]) -> Result:
+        stdin = ""
+        errors: list[str] = []
+        result = Result()
+        for k, simple in enumerate(pipeline):
+            result = self.run_simple(simple, stdin, piped=k < len(pipeline) - 1)
+            errors.append(result.stderr)
+            stdin = result.stdout
+        return Result(result.stdout, "".join(errors), result.status, result.trace)
+
+    def run_simple(self, simple: Simple, stdin: str, *, piped: bool = False) -> Result:
+        argv = [v for v in (self.expand(w) for w in simple.words) if v is not None]
+        if len(argv) > MAX_ARGS:
+            return Result.error(f"bash: too many arguments (the simulator allows {MAX_ARGS})", 2)
+        assignments = {}
+        while argv and _is_assignment(argv[0]):
+            name, _, value = argv.pop(0).partition("=")
+            assignments[name] = value
+        # Redirections are opened before the command runs, left to right.
+        out_target: tuple[str, bool] | None = None
+        err_target: tuple[str, bool] | None = None
+        merge = False
+        for op, target in simple.redirects:
+            if op == "2>&1":
+                merge = True
+                continue
+            path = self.expand(target) if target is not None else None
+            if path is None:
+                return Result.error("bash: ambiguous redirect", 1)
+            if op == "<":
+                try:
+                    stdin = files.read(self.host, path) if path != "/dev/null" else ""
+                except files.FileError as exc:
+                    return Result.error(f"bash: {path}: {exc.reason}", 1)
+                continue
+            append = op.endswith(">>")
+            error = self.open_for_writing(path, append)
+            if error is not None:
+                return error
+            if op in (">", ">>", "&>", "&>>"):
+                out_target = (path, append)
+            if op in ("2>", "2>>", "&>", "&>>"):
+                err_target = (path, append)
+        if not argv:
+            if assignments:
+                self.host.env.update(assignments)
+            return Result()
+        result = self.dispatch(argv, stdin, assignments)
+        stdout, stderr, status = result.stdout, result.stderr, result.status
+        if merge:
+            stdout, stderr = stdout + stderr, ""
+        if err_target is not None:
+            self.write(err_target[0], stderr, True)
+            stderr = ""
+        if out_target is not None:
+            path, _ = out_target
+            failure = self.write(path, stdout, True)
+            stdout = ""
+            if failure is not None:
+                who = f"bash: {argv[0]}" if argv[0] in BUILTINS_WRITING else argv[0]
+                stderr += f"{who}: write error: {failure}\n"
+                status = 1
+        return Result(stdout, stderr, status, result.trace)
+
+    def open_for_writing(self, path: str, append: bool) -> Result | None:
+        if path == "/dev/null":
+            return None
+        try:
+            if not append:
+                if files.normalize(path) == files.IP_FORWARD:
+                    return None  # procfs ignores O_TRUNC; the write is what counts
+                files.write(self.host, path, "", append=False)
+            elif not files.exists(self.host, path):
+                files.write(self.host, path, "", append=True)
+        except files.FileError as exc:
+            return Result.error(f"bash: {path}: {exc.reason}", 1)
+        return None
+
+    def write(self, path: str, text: str, append: bool) -> str | None:
+        """Write after the command ran; returns strerror of a failed write (procfs EINVAL)."""
+        if path == "/dev/null" or (not text and files.normalize(path) != files.IP_FORWARD):
+            return None
+        try:
+            files.write(self.host, path, text, append=append)
+        except files.FileError as exc:
+            return exc.reason
+        return None
+
+    def dispatch(self, argv: list[str], stdin: str, assignments: dict[str, str]) -> Result:
+        name = argv[0]
+        fn = commands.lookup(name)
+        if fn is None:
+            if "/" in name:
+                return Result.error(f"bash: {name}: No such file or directory", 127)
+            return Result.error(f"bash: {name}: command not found", 127)
+        saved = dict(self.host.env)
+        self.host.env.update(assignments)
+        try:
+            if _accepts_stdin(fn):
+                result = fn(argv, self.host, self.net, stdin=stdin)
+            else:
+                result = fn(argv, self.host, self.net)
+        except CommandError as exc:
+            result = Result("", exc.stderr, exc.status)
+        except Exception:  # a simulator bug must never reach the learner as a traceback
+            log.exception("command %r failed", argv)
+            result = Result.error(f"{name}: internal simulator error (please report it)", 1)
+        finally:
+            if assignments:
+                self.host.env.clear()
+                self.host.env.update(saved)
+        return result
+
+
+def _is_assignment(word: str) -> bool:
+    name, eq, _ = word.partition("=")
+    return bool(eq) and bool(name) and name.replace("_", "a").isalnum() and not name[0].isdigit()
+
+
+_STDIN_CACHE: dict[object, bool] = {}
+
+
+def _accepts_stdin(fn) -> bool:
+    if fn not in _STDIN_CACHE:
+        try:
+            _STDIN_CACHE[fn] = "stdin" in inspect.signature(fn).parameters
+        except (TypeError, ValueError):
+            _STDIN_CACHE[fn] = False
+    return _STDIN_CACHE[fn]
+
+
+def _cap(text: str) -> str:
+    if len(text) <= MAX_OUTPUT:
+        return text
+    return text[:MAX_OUTPUT] + TRUNCATED
+
+
+def run(net: Network, host: Host, line: str) -> Result:
+    """Run one command line typed on ``host``: the simulator's whole shell."""
+    if len(line) > MAX_LINE:
+        return Result.error(
+            f"bash: command line too long: {len(line)} characters "
+            f"(the simulator accepts at most {MAX_LINE})",
+            2,
+        )
+    if net.commands_run >= MAX_COMMANDS:
+        return Result.error(
+            f"bash: this workspace has run its {MAX_COMMANDS} commands; reset it to go on", 1
+        )
+    net.commands_run += 1
+    return Shell(net, host).run_line(line)
