@@ -52,8 +52,10 @@ class DnsService:
 def dns_service(host) -> DnsService | None:  # noqa: ANN001
     """The DNS server running on ``host``, or None when it runs none."""
     data = host.services.get("dns")
-    if not data:
+    if data is None:
         return None
+    if "cache" not in data:  # straight from a scenario: validate and normalise it once
+        data = host.services["dns"] = load_dns(f"hosts.{host.name}.dns", data)
     zones = tuple(_parsed(name, text) for name, text in data.get("zones", {}).items())
     return DnsService(
         host.name,

@@ -20,7 +20,16 @@ def build(data: dict) -> Network:
     except ImportError:
         core_build = None
     if core_build is not None:
-        return Network.from_scenario(data)
+        net = Network.from_scenario(data)
+        # The scenario loader stores the names keys verbatim; validate them as the loader should.
+        for name, host in net.hosts.items():
+            if "dns" in host.services:
+                host.services["dns"] = load_dns(f"hosts.{name}.dns", host.services["dns"])
+            if "http" in host.services:
+                from netlearn.sim.http import load_http
+
+                host.services["http"] = load_http(f"hosts.{name}.http", host.services["http"])
+        return net
     net = Network()
     for name, spec in data.get("hosts", {}).items():
         host = net.add_host(name)
