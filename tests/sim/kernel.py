@@ -14,11 +14,15 @@ The topology is built exactly like the reference transcripts
 - `/etc/netns/<ns>/{hosts,resolv.conf,nsswitch.conf}`, which `ip netns exec` bind-mounts over
   `/etc`, so each host has its own name files.
 
-Two sysctls differ from a fresh namespace on purpose (both in every namespace we create):
-`net.ipv4.icmp_ratelimit=0`, so ICMP errors are never rate-limited (the kernel's per-destination
-token bucket would otherwise turn back-to-back "unreachable" answers into silence), and
-`rp_filter`/`promote_secondaries` are pinned to the kernel defaults (0) in case the root namespace
-was configured otherwise and new namespaces inherited it.
+A few sysctls are set in every namespace we create: `net.ipv4.icmp_ratelimit=0`, so ICMP errors
+are never rate-limited (the kernel's per-destination token bucket would otherwise turn
+back-to-back "unreachable" answers into silence); `net.ipv6.conf.*.accept_dad=0`, so the IPv6
+link-local address is final at once instead of `tentative` for the first second after a link
+comes up (the simulator has no clock for DAD); `net.ipv4.conf.*.send_redirects=0`, so a router
+never answers with an ICMP redirect that would shorten the path of the *next* probe from the same
+host (concurrent probes would then see a TTL that depends on timing; the simulator does not
+model redirects); and `rp_filter`/`promote_secondaries` pinned to the kernel defaults (0) in
+case the root namespace was configured otherwise and new namespaces inherited it.
 
 Safety: every name starts with ``nlt-<pid>-<random>-``; nothing runs in the root namespace except
 `ip netns add/del` and `ip -n <our namespace> ...`; every namespace and `/etc/netns` directory we
@@ -65,6 +69,10 @@ SYSCTLS = {
     "net.ipv4.conf.default.rp_filter": "0",
     "net.ipv4.conf.all.promote_secondaries": "0",
     "net.ipv4.conf.default.promote_secondaries": "0",
+    "net.ipv4.conf.all.send_redirects": "0",
+    "net.ipv4.conf.default.send_redirects": "0",
+    "net.ipv6.conf.all.accept_dad": "0",
+    "net.ipv6.conf.default.accept_dad": "0",
 }
 
 _STALE = re.compile(rf"^{PREFIX}(\d+)-[0-9a-f]+-")
@@ -419,6 +427,8 @@ def _run(argv: list[str], *, timeout: float = SETUP_TIMEOUT, stdin: str | None =
 _VETH_NAME = re.compile(r"^(\d+: )([^\s:@]+)@if\d+:", re.M)
 _BRIEF_NAME = re.compile(r"^([^\s@]+)@if\d+ +", re.M)
 _LINK_NETNS = re.compile(r" link-netns \S+")
+_LOWERLAYER = re.compile(r" state LOWERLAYERDOWN ")
+_BRIEF_LOWERLAYER = re.compile(r"^(\S+ +)LOWERLAYERDOWN ", re.M)
 _NOQUEUE = re.compile(r"^(\d+: (?!lo:)\S+: <[^>]*> mtu \d+ qdisc )noqueue ", re.M)
 _PING_TIME = re.compile(r"time=\d+(?:\.\d+)? ms")
 _PING_TOTAL = re.compile(r", time \d+ms$", re.M)
@@ -442,6 +452,10 @@ def normalise_kernel(text: str) -> str:
     text = _VETH_NAME.sub(r"\1\2:", text)
     text = _BRIEF_NAME.sub(lambda m: m.group(1).ljust(16) + " ", text)
     text = _LINK_NETNS.sub("", text)
+    # A veth without carrier reports LOWERLAYERDOWN when its peer's ifindex happens to name a
+    # carrier-less device in the same namespace; a physical NIC without cable says DOWN.
+    text = _LOWERLAYER.sub(" state DOWN ", text)
+    text = _BRIEF_LOWERLAYER.sub(lambda m: m.group(1) + "DOWN".ljust(14) + " ", text)
     text = _NOQUEUE.sub(rf"\g<1>{PHYSICAL_QDISC} ", text)
     return mask_timings(text)
 
