@@ -27,6 +27,14 @@ def _parsed(name: str, text: str) -> Zone:
     return parse_zone(name, text)
 
 
+def _loadable(name: str, text: str) -> Zone | None:
+    """A zone that fails to load is left out, as named leaves out a zone with errors."""
+    try:
+        return _parsed(name, text)
+    except ZoneError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class DnsService:
     """A read view of one host's DNS server configuration."""
@@ -56,7 +64,11 @@ def dns_service(host) -> DnsService | None:  # noqa: ANN001
         return None
     if "cache" not in data:  # straight from a scenario: validate and normalise it once
         data = host.services["dns"] = load_dns(f"hosts.{host.name}.dns", data)
-    zones = tuple(_parsed(name, text) for name, text in data.get("zones", {}).items())
+    zones = tuple(
+        zone
+        for name, text in data.get("zones", {}).items()
+        if (zone := _loadable(name, text)) is not None
+    )
     return DnsService(
         host.name,
         zones,

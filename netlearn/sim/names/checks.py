@@ -1,0 +1,297 @@
+"""Name-service goals: ``resolves`` and ``dns_answer`` (``http`` lives in ``netlearn.sim.http``).
+
+Each failure names the cause in the learner's network, with a stable ``cause`` code:
+
+``no-nameserver``, ``nameserver-unreachable``, ``nameserver-timeout``, ``nameserver-refused``,
+``nxdomain``, ``no-records``, ``servfail``, ``cname-loop``, ``cname-conflict``, ``invalid-zone``,
+``stale-cache``, ``wrong-address``, ``wrong-answer``, ``not-authoritative``, ``no-dns-server``.
+"""
+
+from __future__ import annotations
+
+import math
+from ipaddress import ip_address
+
+import dns.name
+import dns.rdatatype
+
+from netlearn.sim.checks import Outcome, check_kind
+from netlearn.sim.errors import ScenarioError
+from netlearn.sim.limits import MAX_CNAME_CHAIN
+from netlearn.sim.names import resolver
+from netlearn.sim.names.cache import Cache
+from netlearn.sim.names.message import NXDOMAIN, REFUSED, SERVFAIL
+from netlearn.sim.names.recursive import REFUSED_KIND, TIMEOUT, UNREACHABLE, serve
+from netlearn.sim.names.server import authoritative_answer, best_zone
+from netlearn.sim.names.service import dns_service
+from netlearn.sim.names.zones import ZoneError, parse_zone
+
+
+def _require(goal: dict, *keys: str) -> None:
+    for key in keys:
+        if key not in goal:
+            raise ScenarioError(f"goal.{key}", f"the {goal['check']} check needs '{key}'")
+
+
+def _host(net, name: str, key: str):  # noqa: ANN001, ANN202
+    host = net.hosts.get(name)
+    if host is None:
+        raise ScenarioError(f"goal.{key}", f"there is no host named {name!r}")
+    return host
+
+
+def _values(value: object) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [str(v).strip() for v in items]
+
+
+def _norm(value: str, rdtype: int) -> str:
+    if rdtype in (dns.rdatatype.CNAME, dns.rdatatype.NS, dns.rdatatype.PTR, dns.rdatatype.MX):
+        return value.lower().rstrip(".")
+    try:
+        return str(ip_address(value))
+    except ValueError:
+        return value
+
+
+def authoritative_host(net, qname: dns.name.Name):  # noqa: ANN001, ANN202
+    """The host whose zones hold ``qname`` most specifically (not counting the root zone)."""
+    best = None
+    for host in net.hosts.values():
+        try:
+            service = dns_service(host)
+        except ScenarioError:
+            continue
+        if service is None:
+            continue
+        zone = best_zone([z for z in service.zones if z.origin != dns.name.root], qname)
+        if zone is not None and (best is None or len(zone.origin) > len(best[1].origin)):
+            best = (host, zone, service)
+    return best
+
+
+def _no_data_message(net, name: str, rdtype: int, rcode: int) -> tuple[str, str]:  # noqa: ANN001
+    qname = resolver.to_name(name)
+    type_text = dns.rdatatype.to_text(rdtype)
+    where = authoritative_host(net, qname) if qname is not None else None
+    if where is None:
+        return "nxdomain", f"no DNS server in this network has a zone for {name}"
+    host, zone, _ = where
+    if rcode == NXDOMAIN:
+        return "nxdomain", (
+            f"{name} does not exist: the zone {zone.name} on {host.name} has no record for it"
+        )
+    return "no-records", f"{name} has no {type_text} record on {host.name}"
+
+
+def _tempfail_cause(host, lookup) -> tuple[str, str]:  # noqa: ANN001
+    conf = resolver.resolv_conf(host)
+    if not conf.nameservers:
+        return "no-nameserver", (
+            f"{host.name} has no nameserver line in /etc/resolv.conf (and /etc/hosts does not "
+            f"list {lookup.name})"
+        )
+    for ex in lookup.exchanges:
+        if ex.kind == UNREACHABLE:
+            return "nameserver-unreachable", (
+                f"{host.name} sends DNS queries to {ex.server}, which it cannot reach: "
+                f"{host.name} has no route to {ex.server}"
+            )
+    for ex in lookup.exchanges:
+        if ex.kind == TIMEOUT:
+            why = f" ({ex.detail})" if ex.detail else ""
+            return "nameserver-unreachable", (
+                f"{host.name} sends DNS queries to {ex.server}, which it cannot reach: "
+                f"the queries get no answer{why}"
+            )
+    for ex in lookup.exchanges:
+        if ex.kind == REFUSED_KIND:
+            return "nameserver-refused", (
+                f"{host.name} sends DNS queries to {ex.server}, but no DNS server runs on "
+                f"{ex.server_host or ex.server} (connection refused)"
+            )
+    for ex in lookup.exchanges:
+        if ex.response is not None and ex.response.rcode == REFUSED:
+            return "not-authoritative", (
+                f"the DNS server at {ex.server} refuses to resolve {lookup.name}: it is not "
+                "authoritative for it and does not recurse"
+            )
+        if ex.response is not None and ex.response.rcode == SERVFAIL:
+            return _servfail_cause(lookup.name, ex.server)
+    return "nameserver-unreachable", f"no nameserver of {host.name} answered"
+
+
+def _servfail_cause(name: str, server: str) -> tuple[str, str]:
+    return "servfail", (
+        f"the DNS server at {server} failed to resolve {name} (SERVFAIL): look for a CNAME loop "
+        "or a delegation to a server that does not answer"
+    )
+
+
+def _cname_loop(net, name: str) -> list[str] | None:  # noqa: ANN001
+    """The chain of names when ``name`` is a CNAME loop in some zone of the network."""
+    qname = resolver.to_name(name)
+    chain = [name]
+    seen = set()
+    for _ in range(MAX_CNAME_CHAIN + 1):
+        where = authoritative_host(net, qname)
+        if where is None:
+            return None
+        rrset = where[1].get(qname, dns.rdatatype.CNAME)
+        if rrset is None:
+            return None
+        seen.add(qname)
+        qname = rrset[0].target
+        chain.append(qname.to_text(omit_final_dot=True))
+        if qname in seen:
+            return chain
+    return chain
+
+
+def _stale(net, lookup, expected: list[str]):  # noqa: ANN001, ANN202
+    """(server host, seconds left) when a resolver's cache still serves an outdated answer."""
+    for response in lookup.responses:
+        for ex in lookup.exchanges:
+            if ex.response is not response or ex.server_host is None:
+                continue
+            server_host = net.hosts[ex.server_host]
+            service = dns_service(server_host)
+            if service is None:
+                continue
+            left = Cache(service.state).remaining(response.qname, response.qtype, net.clock)
+            if left is None:
+                continue
+            where = authoritative_host(net, response.qname)
+            if where is None:
+                continue
+            fresh = authoritative_answer(where[2].zones, response.qname, response.qtype)
+            if fresh is not None and sorted(fresh.addresses()) != sorted(response.addresses()):
+                return server_host, left, fresh
+    return None
+
+
+@check_kind("resolves")
+def resolves(net, goal: dict) -> Outcome:  # noqa: ANN001
+    """``{check: resolves, on: A, name: www.example.com, to: 192.165.2.10}`` (``to`` optional)."""
+    _require(goal, "on", "name")
+    host = _host(net, goal["on"], "on")
+    name = str(goal["name"])
+    expected = [_norm(v, dns.rdatatype.A) for v in _values(goal.get("to"))]
+    lookup = resolver.getaddrinfo(net, host, name, families=(4,))
+    if lookup.status == resolver.TEMPFAIL:
+        cause, message = _tempfail_cause(host, lookup)
+        return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
+    if not lookup.ok:
+        loop = _cname_loop(net, name)
+        if loop:
+            return Outcome(
+                False,
+                f"{name} is a CNAME loop: {' -> '.join(loop)}; it never reaches an address.",
+                "cname-loop",
+            )
+        servfail = [
+            ex
+            for ex in lookup.exchanges
+            if ex.response is not None and ex.response.rcode == SERVFAIL
+        ]
+        if servfail:
+            cause, message = _servfail_cause(name, servfail[0].server)
+            return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
+        rcode = next((r.rcode for r in lookup.responses), NXDOMAIN)
+        cause, message = _no_data_message(net, name, dns.rdatatype.A, rcode)
+        return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
+    got = [str(a) for a in lookup.v4()]
+    if not expected or set(expected) & set(got):
+        return Outcome(True, f"{name} resolves to {', '.join(got)} on {host.name}.")
+    where = "/etc/hosts" if lookup.source == "files" else "DNS"
+    if lookup.source == "dns":
+        stale = _stale(net, lookup, expected)
+        if stale is not None:
+            server_host, left, _ = stale
+            return Outcome(
+                False,
+                f"{name} resolves to {', '.join(got)} on {host.name}: {server_host.name} still "
+                f"serves its cached answer for {math.ceil(left)} more seconds (the record's TTL); "
+                f"wait for it to expire (sleep) or lower the TTL.",
+                "stale-cache",
+            )
+    return Outcome(
+        False,
+        f"{name} resolves to {', '.join(got)} on {host.name} (from {where}), "
+        f"not {', '.join(expected)}.",
+        "wrong-address",
+    )
+
+
+@check_kind("dns_answer")
+def dns_answer(net, goal: dict) -> Outcome:  # noqa: ANN001
+    """``{check: dns_answer, server: ns1, name: www.example.com, type: A, values: [...]}``."""
+    _require(goal, "server", "name")
+    server = str(goal["server"])
+    host = net.hosts.get(server)
+    if host is None:
+        host = next((h for h in net.hosts.values() if _owns(h, server)), None)
+    if host is None:
+        raise ScenarioError("goal.server", f"no host is named or has the address {server!r}")
+    type_text = str(goal.get("type", "A")).upper()
+    try:
+        rdtype = dns.rdatatype.from_text(type_text)
+    except dns.exception.DNSException:
+        raise ScenarioError("goal.type", f"{type_text!r} is not a DNS record type") from None
+    name = str(goal["name"])
+    qname = resolver.to_name(name)
+    if qname is None:
+        raise ScenarioError("goal.name", f"{name!r} is not a DNS name")
+    for zone_name, text in (host.services.get("dns") or {}).get("zones", {}).items():
+        try:
+            parse_zone(zone_name, text or "")
+        except ZoneError as exc:
+            return _zone_problem(host, f"the zone {zone_name}: {exc}")
+    try:
+        service = dns_service(host)
+    except ScenarioError as exc:
+        return _zone_problem(host, exc.why)
+    if service is None:
+        return Outcome(False, f"{host.name} runs no DNS server.", "no-dns-server")
+    response = serve(net, host, service, qname, rdtype)
+    expected = sorted(_norm(v, rdtype) for v in _values(goal.get("values")))
+    if response.rcode == REFUSED:
+        return Outcome(
+            False,
+            f"{host.name} has no zone for {name} and does not recurse (REFUSED).",
+            "not-authoritative",
+        )
+    if response.rcode == SERVFAIL:
+        return Outcome(False, f"{host.name} cannot resolve {name} (SERVFAIL).", "servfail")
+    if response.rcode == NXDOMAIN:
+        return Outcome(False, f"{name} does not exist on {host.name} (NXDOMAIN).", "nxdomain")
+    got = sorted(
+        _norm(rdata.to_text(), rdtype)
+        for rrset in response.answer
+        if rrset.rdtype == rdtype
+        for rdata in rrset
+    )
+    if not got:
+        return Outcome(False, f"{name} has no {type_text} record on {host.name}.", "no-records")
+    if expected and got != expected:
+        return Outcome(
+            False,
+            f"{host.name} answers {name} {type_text} with {', '.join(got)}, "
+            f"expected {', '.join(expected)}.",
+            "wrong-answer",
+        )
+    return Outcome(True, f"{host.name} answers {name} {type_text} with {', '.join(got)}.")
+
+
+def _owns(host, address: str) -> bool:  # noqa: ANN001
+    try:
+        return host.local_interface_for(ip_address(address)) is not None
+    except ValueError:
+        return False
+
+
+def _zone_problem(host, why: str) -> Outcome:  # noqa: ANN001
+    cause = "cname-conflict" if "CNAME" in why else "invalid-zone"
+    return Outcome(False, f"{host.name}'s DNS server cannot load its zone: {why}.", cause)
