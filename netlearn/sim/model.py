@@ -229,7 +229,8 @@ class Host:
         if address is None:
             raise CommandError("Error: ipv4: Address not found.", 2)
         gone = [address]
-        if not iface.is_secondary(address):
+        primary = not iface.is_secondary(address)
+        if primary:
             # promote_secondaries = 0: the primary takes its secondaries with it
             gone += [
                 a for a in iface.addresses if a is not address and a.network == address.network
@@ -242,7 +243,7 @@ class Host:
         }
         self.table.remove_where(
             lambda r: (
-                (r.connected and r.dev == name and r.dst == address.network)
+                (primary and r.connected and r.dev == name and r.dst == address.network)
                 or (r.src is not None and r.src in gone_ips)
             )
         )

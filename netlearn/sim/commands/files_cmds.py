@@ -103,3 +103,58 @@ def false(argv: list[str], host, net) -> Result:
 def clear(argv: list[str], host, net) -> Result:
     """The web terminal clears its log when it sees this command; nothing to print here."""
     return Result()
+
+
+def _printf_format(fmt: str, args: list[str]) -> str:
+    """bash's printf: escapes, %s %d %i %c %x %o %%; the format is reused for extra arguments."""
+    out: list[str] = []
+    index = 0
+    while True:
+        i, consumed = 0, False
+        while i < len(fmt):
+            c = fmt[i]
+            if c == "\\" and i + 1 < len(fmt):
+                out.append(_echo_escapes(fmt[i : i + 2]))
+                i += 2
+            elif c == "%" and i + 1 < len(fmt):
+                j = i + 1
+                while j < len(fmt) and fmt[j] in "-+ #0123456789.":
+                    j += 1
+                conv = fmt[j] if j < len(fmt) else ""
+                spec = fmt[i + 1 : j]
+                if conv == "%":
+                    out.append("%")
+                elif conv in "sdicxXo" and conv:
+                    arg = args[index] if index < len(args) else ""
+                    index += 1
+                    consumed = True
+                    if conv == "s":
+                        out.append(("%" + spec + "s") % arg)
+                    elif conv == "c":
+                        out.append(arg[:1])
+                    else:
+                        try:
+                            number = int(arg or "0", 0)
+                        except ValueError:
+                            number = 0
+                        out.append(("%" + spec + ("d" if conv == "i" else conv)) % number)
+                else:
+                    out.append(fmt[i : j + 1])
+                i = j + 1
+            else:
+                out.append(c)
+                i += 1
+        if not consumed or index >= len(args):
+            break
+    return "".join(out)
+
+
+@command("printf")
+def printf(argv: list[str], host, net) -> Result:
+    """bash's builtin printf FORMAT [ARGUMENTS...]."""
+    args = argv[1:]
+    if args and args[0] == "--":
+        args = args[1:]
+    if not args:
+        return Result.error("printf: usage: printf [-v var] format [arguments]", 2)
+    return Result(_printf_format(args[0], args[1:]))

@@ -68,7 +68,7 @@ def incomplete() -> CommandError:
 
 
 def invarg(msg: str, arg: str) -> CommandError:
-    return CommandError(f'Error: argument "{arg}" is wrong: {msg}', 255)
+    return CommandError(f'Error: argument "{arg}" is wrong: {msg}\n', 255)
 
 
 def no_device(name: str) -> CommandError:

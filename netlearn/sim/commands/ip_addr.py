@@ -88,7 +88,7 @@ def inet6_lines(iface: Interface) -> list[str]:
 def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
     args = Args(argv)
     sub = args.take() if args else "show"
-    if matches(sub, "show") or matches(sub, "list") or sub == "lst":
+    if matches(sub, "show") or matches(sub, "list") or matches(sub, "lst"):
         return _show(args, host, opts)
     if matches(sub, "add") or matches(sub, "replace") or matches(sub, "change"):
         return _modify(args, host, opts, "add" if matches(sub, "add") else sub)

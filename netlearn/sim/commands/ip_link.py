@@ -148,7 +148,7 @@ def show(args: Args, host: Host, opts: IpOptions, *, what: str = "link") -> list
 def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
     args = Args(argv)
     sub = args.take() if args else "show"
-    if matches(sub, "show") or matches(sub, "list") or sub == "lst":
+    if matches(sub, "show") or matches(sub, "list") or matches(sub, "lst"):
         return _show(args, host, opts)
     if matches(sub, "set"):
         return _set(args, host)

@@ -1,0 +1,94 @@
+"""`ip addr`: listing, adding and deleting addresses, replayed against the reference transcripts."""
+
+from __future__ import annotations
+
+import pytest
+from transcripts import cases_for, load
+
+pytestmark = pytest.mark.skipif(load() is None, reason="reference transcripts not found")
+
+
+@pytest.mark.parametrize("case", cases_for("2-"), ids=str)
+def test_it_matches_the_kernel_transcript(case):
+    if case.skip:
+        pytest.skip(case.skip)
+    actual = case.actual
+    assert (actual.stdout, actual.stderr, actual.status) == (
+        case.expected.stdout,
+        case.expected.stderr,
+        case.expected.status,
+    )
+
+
+def test_abbreviations_all_mean_ip_address_show(sh):
+    full = sh("ip address show").stdout
+    for line in ("ip a", "ip ad", "ip addr", "ip a s", "ip addr list", "ip -c a", "ip a ls"):
+        assert sh(line).stdout == full, line
+
+
+def test_brief_output_pads_name_and_state_columns(sh):
+    assert sh("ip -br -4 a").stdout == (
+        "lo               UNKNOWN        127.0.0.1/8 \n"
+        "eth0             UP             192.165.1.10/24 \n"
+    )
+
+
+def test_ip_minus_4_hides_link_lines_and_ipv6(sh):
+    out = sh("ip -4 a show dev eth0").stdout
+    assert "link/ether" not in out and "inet6" not in out
+    assert "    inet 192.165.1.10/24 scope global eth0\n" in out
+
+
+def test_link_local_ipv6_is_derived_from_the_mac_by_eui64(sh):
+    assert "inet6 fe80::c0ff:fea5:10a/64 scope link \n" in sh("ip a show eth0").stdout
+
+
+def test_adding_an_address_adds_its_connected_route(lan):
+    lan.run("A", "ip addr add 172.16.0.1/16 dev eth0")
+    assert (
+        "172.16.0.0/16 dev eth0 proto kernel scope link src 172.16.0.1 \n"
+        in lan.run("A", "ip route").stdout
+    )
+
+
+def test_a_slash_32_address_adds_no_connected_route(lan):
+    lan.run("A", "ip addr add 172.16.0.1/32 dev eth0")
+    assert "172.16" not in lan.run("A", "ip route").stdout
+
+
+def test_deleting_the_last_address_removes_routes_through_the_link(sh):
+    sh("ip route add 10.9.0.0/16 via 192.165.1.1")
+    sh("ip addr del 192.165.1.10/24 dev eth0")
+    assert sh("ip route").stdout == ""
+
+
+def test_deleting_a_secondary_keeps_the_connected_route(sh):
+    sh("ip addr add 192.165.1.20/24 dev eth0")
+    sh("ip addr del 192.165.1.20/24 dev eth0")
+    assert "192.165.1.0/24 dev eth0 proto kernel" in sh("ip route").stdout
+
+
+def test_brd_plus_sets_the_broadcast_address(sh):
+    sh("ip addr add 10.1.0.5/16 brd + dev eth0")
+    assert "inet 10.1.0.5/16 brd 10.1.255.255 scope global eth0" in sh("ip a").stdout
+
+
+def test_a_netmask_is_accepted_instead_of_a_prefix_length(sh):
+    assert sh("ip addr add 10.1.0.5/255.255.0.0 dev eth0").status == 0
+    assert "inet 10.1.0.5/16 " in sh("ip a").stdout
+
+
+def test_ip_minus_4_prefix_errors_name_the_inet_family(sh):
+    res = sh("ip -4 addr add 1.2.3.400/24 dev eth0")
+    assert res.stderr == 'Error: inet prefix is expected rather than "1.2.3.400/24".\n'
+    assert res.status == 1
+
+
+def test_flush_removes_every_ipv4_address_of_the_device(sh):
+    assert sh("ip addr flush dev eth0").status == 0
+    assert "inet " not in sh("ip a show eth0").stdout
+
+
+def test_flush_without_arguments_is_refused(sh):
+    res = sh("ip addr flush")
+    assert (res.stderr, res.status) == ("Flush requires arguments.\n", 255)

@@ -1,0 +1,89 @@
+"""`ip link`: listing and setting links, replayed against the reference transcripts."""
+
+from __future__ import annotations
+
+import pytest
+from transcripts import cases_for, load
+
+from netlearn.sim import Network
+
+pytestmark = pytest.mark.skipif(load() is None, reason="reference transcripts not found")
+
+
+@pytest.mark.parametrize("case", cases_for("1-"), ids=str)
+def test_it_matches_the_kernel_transcript(case):
+    if case.skip:
+        pytest.skip(case.skip)
+    actual = case.actual
+    assert (actual.stdout, actual.stderr, actual.status) == (
+        case.expected.stdout,
+        case.expected.stderr,
+        case.expected.status,
+    )
+
+
+def test_a_booted_host_has_lo_up_and_a_never_up_nic_with_qdisc_noop(bare):
+    out = bare.run("A", "ip link").stdout.splitlines()
+    assert out[0].startswith("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN")
+    assert out[2] == (
+        "2: eth0: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT "
+        "group default qlen 1000"
+    )
+
+
+def test_a_nic_that_has_been_up_keeps_its_qdisc_when_down(bare):
+    bare.run("A", "ip link set eth0 up")
+    bare.run("A", "ip link set eth0 down")
+    assert "qdisc fq_codel state DOWN" in bare.run("A", "ip link show eth0").stdout
+
+
+def test_an_interface_without_a_cable_shows_no_carrier():
+    net = Network.from_scenario({"hosts": {"A": {"interfaces": {"eth0": {}}}}})
+    out = net.run("A", "ip -br link show eth0").stdout
+    assert out == "eth0             DOWN           " + net.hosts["A"].interfaces["eth0"].mac + (
+        " <NO-CARRIER,BROADCAST,MULTICAST,UP> \n"
+    )
+
+
+def test_ip_link_show_up_lists_only_admin_up_links(bare):
+    assert [
+        line.split(":")[1].strip()
+        for line in bare.run("A", "ip link show up").stdout.split("\n")
+        if line[:1].isdigit()
+    ] == ["lo"]
+
+
+def test_link_set_without_a_device_is_an_error_with_status_255(sh):
+    res = sh("ip link set up")
+    assert res.stderr == 'Not enough information: "dev" argument is required.\n'
+    assert res.status == 255
+
+
+def test_link_set_dev_without_a_name_says_the_command_line_is_incomplete(sh):
+    res = sh("ip link set dev")
+    assert res.stderr == 'Command line is not complete. Try option "help"\n'
+    assert res.status == 255
+
+
+def test_unknown_link_subcommands_point_at_help(sh):
+    res = sh("ip link frobnicate")
+    assert res.stderr == 'Command "frobnicate" is unknown, try "ip link help".\n'
+    assert res.status == 255
+
+
+def test_macs_come_from_the_scenario_or_are_stable_and_locally_administered():
+    scenario = {"hosts": {"A": {"interfaces": {"eth0": {}, "eth1": {"mac": "02:AA:00:00:00:01"}}}}}
+    one, two = Network.from_scenario(scenario), Network.from_scenario(scenario)
+    eth0 = one.hosts["A"].interfaces["eth0"].mac
+    assert eth0 == two.hosts["A"].interfaces["eth0"].mac
+    assert int(eth0[:2], 16) & 0b10 and not int(eth0[:2], 16) & 1
+    assert one.hosts["A"].interfaces["eth1"].mac == "02:aa:00:00:00:01"
+
+
+def test_interfaces_are_numbered_after_lo_in_scenario_order():
+    net = Network.from_scenario({"hosts": {"R": {"interfaces": {"eth1": {}, "eth0": {}}}}})
+    assert [(i.name, i.index) for i in net.hosts["R"].interfaces.values()] == [
+        ("lo", 1),
+        ("eth1", 2),
+        ("eth0", 3),
+    ]
