@@ -27,20 +27,21 @@ def test_every_route_line_ends_with_a_space(sh):
 
 
 def test_routes_are_ordered_by_address_then_longer_prefix_then_metric(sh):
-    for line in ("10.0.0.0/8 via 192.165.1.1", "10.0.0.0/16 via 192.165.1.1",
-                 "9.0.0.0/8 via 192.165.1.1 metric 7", "9.0.0.0/8 via 192.165.1.11 metric 3"):  # fmt: skip
+    for line in (
+        "10.0.0.0/8 via 192.165.1.1",
+        "10.0.0.0/16 via 192.165.1.1",
+        "9.0.0.0/8 via 192.165.1.1 metric 7",
+        "9.0.0.0/8 via 192.165.1.11 metric 3",
+    ):
         assert sh(f"ip route add {line}").status == 0
-    assert [
-        line.split(" via ")[0] + (" m" + line.split("metric")[1] if "metric" in line else "")
-        for line in sh("ip route").stdout.splitlines()
-    ] == [  # fmt: skip
-        "default",
-        "9.0.0.0/8 m 3 ",
-        "9.0.0.0/8 m 7 ",
-        "10.0.0.0/16",
-        "10.0.0.0/8",
-        "192.165.1.0/24 dev eth0 proto kernel scope link src 192.165.1.10 ",
-    ]
+    assert sh("ip route").stdout == (
+        "default via 192.165.1.1 dev eth0 \n"
+        "9.0.0.0/8 via 192.165.1.11 dev eth0 metric 3 \n"
+        "9.0.0.0/8 via 192.165.1.1 dev eth0 metric 7 \n"
+        "10.0.0.0/16 via 192.165.1.1 dev eth0 \n"
+        "10.0.0.0/8 via 192.165.1.1 dev eth0 \n"
+        "192.165.1.0/24 dev eth0 proto kernel scope link src 192.165.1.10 \n"
+    )
 
 
 def test_a_gateway_reachable_only_through_another_gateway_is_invalid(sh):
