@@ -166,3 +166,13 @@ def set_zone(host, name: str, text: str) -> None:  # noqa: ANN001
         "dns", {"zones": {}, "recursive": False, "root_hints": [], "forwarders": [], "cache": {}}
     )
     data["zones"][name] = text
+
+
+def validate_services(net) -> None:  # noqa: ANN001
+    """Validate every host's ``dns`` and ``http`` keys now (the scenario loader calls this), so
+    a bad zone is a ScenarioError naming its path when the scenario loads, not at first query."""
+    from netlearn.sim.http import http_config
+
+    for host in net.hosts.values():
+        dns_service(host)
+        http_config(host)
