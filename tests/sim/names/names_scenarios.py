@@ -50,7 +50,12 @@ ff02::2\t\tip6-allrouters
 
 NS1_DNS = {
     "recursive": True,
-    "zones": {".": "", "example.com": EXAMPLE_COM, "2.165.192.in-addr.arpa": REVERSE},
+    "zones": {
+        ".": "",
+        "example.com": EXAMPLE_COM,
+        "wildcard.test": "* 300 IN A 192.165.2.10\n",
+        "2.165.192.in-addr.arpa": REVERSE,
+    },
 }
 
 
