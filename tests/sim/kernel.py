@@ -14,15 +14,21 @@ The topology is built exactly like the reference transcripts
 - `/etc/netns/<ns>/{hosts,resolv.conf,nsswitch.conf}`, which `ip netns exec` bind-mounts over
   `/etc`, so each host has its own name files.
 
-A few sysctls are set in every namespace we create: `net.ipv4.icmp_ratelimit=0`, so ICMP errors
-are never rate-limited (the kernel's per-destination token bucket would otherwise turn
-back-to-back "unreachable" answers into silence); `net.ipv6.conf.*.accept_dad=0`, so the IPv6
-link-local address is final at once instead of `tentative` for the first second after a link
-comes up (the simulator has no clock for DAD); `net.ipv4.conf.*.send_redirects=0`, so a router
-never answers with an ICMP redirect that would shorten the path of the *next* probe from the same
-host (concurrent probes would then see a TTL that depends on timing; the simulator does not
-model redirects); and `rp_filter`/`promote_secondaries` pinned to the kernel defaults (0) in
-case the root namespace was configured otherwise and new namespaces inherited it.
+Sysctls set in every namespace we create, each for determinism only:
+
+- `net.ipv4.icmp_ratemask=0`: ICMP errors (time exceeded, port/host unreachable) are never
+  rate-limited per destination (burst 6, then 1/s, would turn back-to-back "unreachable" answers
+  into silence). `icmp_ratelimit=0` is *not* equivalent: it empties the per-peer bucket that the
+  router's "no route" path (`ip_error`: burst 5, then 1/s, not tunable per namespace) shares, so a
+  Net Unreachable right after a Time Exceeded to the same host would be dropped. `ip_error`'s own
+  limit stays: keep "no route at a router" probes from one source below 5 per second.
+- `net.ipv6.conf.*.accept_dad=0`: the IPv6 link-local address is final at once instead of
+  `tentative` for the first second after a link comes up (the simulator has no clock for DAD).
+- `net.ipv4.conf.*.send_redirects=0`: no ICMP redirect shortens the path of the *next* probe from
+  the same host (concurrent probes would see a TTL that depends on timing; the simulator does
+  not model redirects).
+- `rp_filter` and `promote_secondaries` pinned to the kernel defaults (0), in case the root
+  namespace was configured otherwise and new namespaces inherited it.
 
 Safety: every name starts with ``nlt-<pid>-<random>-``; nothing runs in the root namespace except
 `ip netns add/del` and `ip -n <our namespace> ...`; every namespace and `/etc/netns` directory we
@@ -64,7 +70,7 @@ NSSWITCH = "passwd: files\ngroup: files\nshadow: files\nhosts:          files dn
 
 # Pinned in every namespace we create (see the module docstring for why).
 SYSCTLS = {
-    "net.ipv4.icmp_ratelimit": "0",
+    "net.ipv4.icmp_ratemask": "0",
     "net.ipv4.conf.all.rp_filter": "0",
     "net.ipv4.conf.default.rp_filter": "0",
     "net.ipv4.conf.all.promote_secondaries": "0",
