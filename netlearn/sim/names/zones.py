@@ -45,7 +45,28 @@ class ZoneError(SimError):
 
 
 class _CnameConflict(dns.exception.SyntaxError):
-    """Raised inside dnspython's reader so that it gets the line number attached."""
+    """A CNAME beside other data, raised from inside dnspython's reader."""
+
+
+class _RecordError(dns.exception.DNSException):
+    """A record's error with the line the record starts on (dnspython's own count runs ahead
+    when it has read the end of the line)."""
+
+    def __init__(self, line: int, detail: str) -> None:
+        super().__init__(detail)
+        self.line = line
+        self.detail = detail
+
+
+class _Reader(dns.zonefile.Reader):
+    """dnspython's zone-file reader, noting where each record starts (pinned dnspython 2.9)."""
+
+    def _rr_line(self) -> None:
+        line = self.tok.line_number
+        try:
+            super()._rr_line()
+        except dns.exception.SyntaxError as exc:
+            raise _RecordError(line, str(exc)) from None
 
 
 def _text(name: dns.name.Name) -> str:
@@ -136,13 +157,15 @@ def parse_zone(name: str, text: str) -> Zone:
         with manager.writer(True) as txn:
             txn.check_put_rdataset(_check_cname_and_other_data)
             tok = dns.tokenizer.Tokenizer(text, "<zone>")
-            reader = dns.zonefile.Reader(
+            reader = _Reader(
                 tok, dns.rdataclass.IN, txn, allow_directives={"$TTL", "$ORIGIN"}
             )
             # The reader silently skips names outside its zone; widen it so that such a record
             # reaches the check below and the instructor learns about the typo.
             reader.zone_origin = dns.name.root
             reader.read()
+    except _RecordError as exc:
+        raise ZoneError(_syntax_message(f"<zone>:{exc.line}: {exc.detail}")) from None
     except dns.exception.SyntaxError as exc:
         raise ZoneError(_syntax_message(str(exc))) from None
     except (dns.exception.DNSException, ValueError, TypeError, UnicodeError) as exc:
