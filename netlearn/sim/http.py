@@ -29,6 +29,9 @@ from netlearn.sim.limits import MAX_FILE
 from netlearn.sim.names import resolver
 from netlearn.sim.names.transport import round_trip
 
+HOST_UNREACHABLE = "Destination Host Unreachable"
+NET_UNREACHABLE = "Destination Net Unreachable"
+
 NGINX = "nginx/1.22.1"
 SQUID = "squid/5.7"
 CURL_AGENT = "curl/7.88.1"
@@ -300,7 +303,11 @@ def connect(net, client, address: str, port: int) -> Connection:  # noqa: ANN001
     if there.kind == "no-route":
         return Connection("unreachable", address, port)
     if there.kind == "lost":
-        kind = "no-route-to-host" if "ARP" in there.detail else "timeout"
+        # An ICMP error that comes back fails a TCP connect at once (tcp_v4_err in SYN_SENT).
+        kinds = {HOST_UNREACHABLE: "no-route-to-host", NET_UNREACHABLE: "net-unreachable"}
+        kind = kinds.get(there.icmp, "timeout")
+        if there.icmp is None and there.cause == "no-arp-reply":
+            kind = "timeout"
         return Connection(kind, address, port, detail=there.detail)
     if back is None or back.kind in ("no-route", "lost"):
         detail = (back.detail if back else "") or f"{there.host.name} cannot answer"

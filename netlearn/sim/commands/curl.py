@@ -265,6 +265,9 @@ def _connect(
     elif conn.kind == "no-route-to-host":
         why = f"* connect to {address} port {port} failed: No route to host"
         ms, code = ARP_FAILURE_MS, 7
+    elif conn.kind == "net-unreachable":
+        why = f"* connect to {address} port {port} failed: Network is unreachable"
+        ms, code = 0, 7
     elif conn.kind == "timeout":
         why = f"* connect to {address} port {port} failed: Connection timed out"
         ms, code = KERNEL_CONNECT_TIMEOUT_MS, 28

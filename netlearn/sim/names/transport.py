@@ -24,6 +24,9 @@ class Path:
     host: object | None = None  # the receiving Host
     src: IPv4Address | None = None  # the source address the sender used
     detail: str = ""  # for lost packets: which host dropped it and why
+    cause: str | None = None  # the forwarding model's drop cause code ("no-arp-reply", ...)
+    icmp: str | None = None  # the ICMP error that came back to the sender, if any
+    delay: float = 0.0  # seconds before that error came back (ARP gives up after ~3 s)
 
 
 def deliver(net, src_host, dst) -> Path:  # noqa: ANN001 (Network, Host: no import cycle)
@@ -64,22 +67,27 @@ def round_trip(net, client, dst) -> tuple[Path, Path | None]:  # noqa: ANN001
 
 
 def _from_trace(net, trace, src) -> Path:  # noqa: ANN001
-    """Adapt the forwarding model's ``Trace`` (delivery or a drop) to a ``Path``."""
-    delivered = getattr(trace, "delivered", None)
-    if delivered is None:
-        delivered = getattr(trace, "ok", False)
-    if delivered:
-        host = getattr(trace, "receiver", None) or getattr(trace, "dst_host", None)
+    """Adapt the forwarding model's ``Trace`` (delivery or a ``Drop``) to a ``Path``."""
+    if trace.delivered:
+        host = trace.receiver
         if isinstance(host, str):
             host = net.hosts[host]
         return Path("delivered", host, src)
-    drop = getattr(trace, "drop", None)
-    detail = ""
-    if drop is not None:
-        where = getattr(drop, "host", "")
-        where = getattr(where, "name", where)
-        detail = f"{where}: {getattr(drop, 'cause', '')} {getattr(drop, 'detail', '')}".strip()
-    return Path("lost", None, src, detail)
+    drop = trace.drop
+    if drop is None:
+        return Path("lost", None, src, "the packet was lost")
+    icmp = None
+    if drop.icmp is not None:
+        # The error travels back from the dropping host; it counts only if it arrives.
+        dropper = net.hosts.get(drop.host)
+        sender = net.hosts.get(trace.sender)
+        if dropper is sender:
+            icmp = drop.icmp
+        elif dropper is not None and src is not None:
+            back = deliver(net, dropper, src)
+            if back.kind in ("local", "delivered") and back.host is sender:
+                icmp = drop.icmp
+    return Path("lost", None, src, drop.detail, drop.cause, icmp, getattr(drop, "delay", 0.0))
 
 
 def _walk(net, src_host, dst: IPv4Address, src) -> Path:  # noqa: ANN001

@@ -157,9 +157,7 @@ def parse_zone(name: str, text: str) -> Zone:
         with manager.writer(True) as txn:
             txn.check_put_rdataset(_check_cname_and_other_data)
             tok = dns.tokenizer.Tokenizer(text, "<zone>")
-            reader = _Reader(
-                tok, dns.rdataclass.IN, txn, allow_directives={"$TTL", "$ORIGIN"}
-            )
+            reader = _Reader(tok, dns.rdataclass.IN, txn, allow_directives={"$TTL", "$ORIGIN"})
             # The reader silently skips names outside its zone; widen it so that such a record
             # reaches the check below and the instructor learns about the typo.
             reader.zone_origin = dns.name.root
