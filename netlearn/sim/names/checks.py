@@ -181,6 +181,16 @@ def resolves(net, goal: dict) -> Outcome:  # noqa: ANN001
     name = str(goal["name"])
     expected = [_norm(v, dns.rdatatype.A) for v in _values(goal.get("to"))]
     lookup = resolver.getaddrinfo(net, host, name, families=(4,))
+    if not lookup.ok and any(
+        ex.response is not None and ex.response.rcode == SERVFAIL for ex in lookup.exchanges
+    ):
+        loop = _cname_loop(net, name)
+        if loop:
+            return Outcome(
+                False,
+                f"{name} is a CNAME loop: {' -> '.join(loop)}; it never reaches an address.",
+                "cname-loop",
+            )
     if lookup.status == resolver.TEMPFAIL:
         cause, message = _tempfail_cause(host, lookup)
         return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
