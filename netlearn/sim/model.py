@@ -52,9 +52,13 @@ class Interface:
     admin_up: bool = True
     addresses: list[IPv4Interface] = field(default_factory=list)  # `ip addr` order
     broadcasts: dict[str, str] = field(default_factory=dict)  # str(address) -> brd set explicitly
+    scopes: dict[str, str] = field(default_factory=dict)  # str(address) -> scope, if not default
+    labels: dict[str, str] = field(default_factory=dict)  # str(address) -> label (eth0:1)
     loopback: bool = False
+    mtu: int = 1500
     ever_up: bool = False  # a never-up NIC shows `qdisc noop`
     link_local_configured: bool = False  # IPv6 fe80:: address present (DAD done once)
+    link_local_mac: str = ""  # the MAC the fe80:: address was derived from (kept on a MAC change)
 
     @property
     def carrier(self) -> bool:
@@ -63,10 +67,6 @@ class Interface:
     @property
     def oper_up(self) -> bool:
         return self.admin_up and self.carrier
-
-    @property
-    def mtu(self) -> int:
-        return 65536 if self.loopback else 1500
 
     def is_secondary(self, address: IPv4Interface) -> bool:
         """Secondary: an earlier address has the same mask and subnet (kernel IFA_F_SECONDARY)."""
@@ -81,7 +81,14 @@ class Interface:
         return [a for a in self.addresses if not self.is_secondary(a)]
 
     def scope_of(self, address: IPv4Interface) -> str:
+        """iproute2's default: host for 127/8, else global; `scope X` overrides it."""
+        scope = self.scopes.get(str(address))
+        if scope is not None:
+            return scope
         return "host" if address.ip in LOOPBACK else "global"
+
+    def label_of(self, address: IPv4Interface) -> str:
+        return self.labels.get(str(address), self.name)
 
     def ipv6_lines(self) -> list[tuple[str, str]]:
         """(address/prefix, flags) of IPv6 addresses `ip addr` would show."""
@@ -90,7 +97,7 @@ class Interface:
         if not (self.admin_up and self.link_local_configured):
             return []
         flags = "scope link" if self.carrier else "scope link tentative"
-        return [(f"{link_local(self.mac)}/64", flags)]
+        return [(f"{link_local(self.link_local_mac or self.mac)}/64", flags)]
 
     def to_dict(self) -> dict:
         return {
@@ -100,9 +107,13 @@ class Interface:
             "admin_up": self.admin_up,
             "addresses": [str(a) for a in self.addresses],
             "broadcasts": dict(self.broadcasts),
+            "scopes": dict(self.scopes),
+            "labels": dict(self.labels),
             "loopback": self.loopback,
+            "mtu": self.mtu,
             "ever_up": self.ever_up,
             "link_local_configured": self.link_local_configured,
+            "link_local_mac": self.link_local_mac,
         }
 
     @classmethod
@@ -115,9 +126,13 @@ class Interface:
             admin_up=bool(data["admin_up"]),
             addresses=[IPv4Interface(a) for a in data.get("addresses", [])],
             broadcasts=dict(data.get("broadcasts", {})),
+            scopes=dict(data.get("scopes", {})),
+            labels=dict(data.get("labels", {})),
             loopback=bool(data.get("loopback", False)),
+            mtu=int(data.get("mtu", 1500)),
             ever_up=bool(data.get("ever_up", False)),
             link_local_configured=bool(data.get("link_local_configured", False)),
+            link_local_mac=str(data.get("link_local_mac", "")),
         )
 
 
@@ -163,6 +178,7 @@ class Host:
             segment=segment,
             admin_up=False,
             loopback=loopback,
+            mtu=65536 if loopback else 1500,
         )
         self.next_index += 1
         self.interfaces[name] = iface
@@ -181,6 +197,7 @@ class Host:
             iface.ever_up = True
             if iface.carrier and not iface.loopback:
                 iface.link_local_configured = True
+                iface.link_local_mac = iface.mac
             for address in iface.primaries():
                 self._add_connected(iface, address)
         else:
@@ -192,26 +209,55 @@ class Host:
         iface = self.interfaces[name]
         iface.segment = segment
         if segment is not None and iface.admin_up and not iface.loopback:
+            if not iface.link_local_configured:
+                iface.link_local_mac = iface.mac
             iface.link_local_configured = True
 
     # -- addresses --------------------------------------------------------------------------
 
-    def add_address(self, name: str, address: IPv4Interface, *, brd: str | None = None) -> None:
-        """`ip addr add ADDRESS dev NAME`: kernel __inet_insert_ifa ordering and errors."""
+    def add_address(
+        self,
+        name: str,
+        address: IPv4Interface,
+        *,
+        brd: str | None = None,
+        scope: str | None = None,
+        label: str | None = None,
+    ) -> None:
+        """`ip addr add ADDRESS dev NAME`: kernel __inet_insert_ifa ordering and errors.
+
+        Primaries go after the last primary of the same or a wider scope (host, link, global),
+        secondaries (same subnet and mask as an existing address) at the end."""
         iface = self.interfaces[name]
+        default_scope = "host" if address.ip in LOOPBACK else "global"
+        scope = scope or default_scope
+        rank = _SCOPE_RANK.get(scope, 0)
+        secondary = False
         for other in iface.addresses:
-            if other.network == address.network and other.ip == address.ip:
-                raise CommandError("Error: ipv4: Address already assigned.", 2)
+            if other.network == address.network:
+                if other.ip == address.ip:
+                    raise CommandError("Error: ipv4: Address already assigned.", 2)
+                if iface.scope_of(other) != scope:
+                    raise CommandError("RTNETLINK answers: Invalid argument", 2)
+                secondary = True
         if len(iface.addresses) >= MAX_ADDRESSES:
             raise CommandError("RTNETLINK answers: No buffer space available", 2)
-        secondary = any(other.network == address.network for other in iface.addresses)
         if secondary:
             iface.addresses.append(address)
         else:
-            primaries = iface.primaries()
-            iface.addresses.insert(len(primaries), address)
+            position = 0
+            for k, other in enumerate(iface.addresses):
+                if not iface.is_secondary(other) and rank <= _SCOPE_RANK.get(
+                    iface.scope_of(other), 0
+                ):
+                    position = k + 1
+            iface.addresses.insert(position, address)
         if brd is not None:
             iface.broadcasts[str(address)] = brd
+        if scope != default_scope:
+            iface.scopes[str(address)] = scope
+        if label is not None and label != name:
+            iface.labels[str(address)] = label
         if not secondary and iface.admin_up:
             self._add_connected(iface, address)
 
@@ -237,7 +283,8 @@ class Host:
             ]
         iface.addresses = [a for a in iface.addresses if a not in gone]
         for a in gone:
-            iface.broadcasts.pop(str(a), None)
+            for mapping in (iface.broadcasts, iface.scopes, iface.labels):
+                mapping.pop(str(a), None)
         gone_ips = {a.ip for a in gone} - {
             a.ip for i in self.interfaces.values() for a in i.addresses
         }
@@ -289,12 +336,12 @@ class Host:
         return _with_linkdown(route, iface is not None and not iface.carrier)
 
     def local_interface_for(self, ip: IPv4Address) -> Interface | None:
-        """Weak host model: the UP interface owning ``ip`` (127/8 belongs to an UP lo)."""
+        """Weak host model: the interface owning ``ip``, whatever its link state (the kernel's
+        local table keeps the addresses of a down link; 127/8 belongs to lo). Callers check
+        that the packet could arrive (the receiving interface is oper-up)."""
         ip = IPv4Address(ip)
         for iface in self.interfaces.values():
-            if not iface.admin_up:
-                continue
-            if iface.loopback and ip in LOOPBACK:
+            if iface.loopback and ip in LOOPBACK and any(a.ip in LOOPBACK for a in iface.addresses):
                 return iface
             if any(a.ip == ip for a in iface.addresses):
                 return iface
@@ -322,12 +369,17 @@ class Host:
                 return address.ip
         return None
 
-    def gateway_route(self, gateway: IPv4Address, dev: str | None) -> Route | None:
-        """How the kernel resolves a nexthop gateway: a link/host-scope route (or a local
-        address), on ``dev`` if given."""
+    def gateway_route(
+        self, gateway: IPv4Address, dev: str | None, *, local_only: bool = False
+    ) -> Route | None:
+        """How the kernel resolves a nexthop gateway (fib_check_nh_v4_gw): a link/host-scope
+        route or a local address, on ``dev`` if given; a `scope link` route's gateway must be
+        a local address."""
         local = self.local_interface_for(gateway)
         if local is not None and (dev is None or local.name == dev):
             return Route(IPv4Network(f"{gateway}/32"), None, local.name, scope="host")
+        if local_only:
+            return None
         return self.table.lookup(gateway, dev=dev, min_scope="link")
 
     def add_route(self, route: Route, *, mode: str = "add") -> Route:
@@ -340,23 +392,29 @@ class Host:
 
         check_prefix(route.dst)
         dev = route.dev or None
+        if route.src is not None and self.local_interface_for(route.src) is None:
+            raise CommandError("Error: Invalid prefsrc address.", 2)
+        if route.scope == "host" and route.gateway is not None:
+            raise CommandError("Error: Route with host scope can not have a gateway.", 2)
         if route.gateway is None:
             if dev is None:
                 raise CommandError("RTNETLINK answers: No such device", 2)
             if not self.interfaces[dev].admin_up:
                 raise CommandError("Error: Device for nexthop is not up.", 2)
         elif route.onlink:
+            if route.scope in ("link", "host"):
+                raise CommandError("Error: Nexthop has invalid scope.", 2)
             if dev is None:
                 raise CommandError("Error: Nexthop device required for onlink.", 2)
             if not self.interfaces[dev].admin_up:
                 raise CommandError("Error: Nexthop device is not up.", 2)
         else:
-            via = self.gateway_route(route.gateway, dev)
+            via = self.gateway_route(route.gateway, dev, local_only=route.scope == "link")
             if via is None:
                 raise CommandError("Error: Nexthop has invalid gateway.", 2)
             dev = via.dev
             if not self.interfaces[dev].admin_up:
-                raise CommandError("Error: Nexthop device is not up.", 2)
+                raise CommandError("RTNETLINK answers: Network is down", 2)
         route = _replace(route, dev=dev)
         existing = [r for r in self.table.same_prefix(route.dst) if r.metric == route.metric]
         if mode == "add":
@@ -383,9 +441,15 @@ class Host:
         gateway: IPv4Address | None = None,
         dev: str | None = None,
         metric: int | None = None,
+        proto: str | None = None,
+        scope: str | None = None,
     ) -> Route:
         """`ip route del`: the first route of that prefix matching every given selector."""
         for route in self.table.same_prefix(dst):
+            if proto is not None and route.proto != proto:
+                continue
+            if scope is not None and route.scope != scope:
+                continue
             if metric is not None and route.metric != metric:
                 continue
             if gateway is not None and route.gateway != gateway:
@@ -424,6 +488,9 @@ class Host:
         for rdata in data.get("routes", []):
             host.table.add(Route.from_dict(rdata))
         return host
+
+
+_SCOPE_RANK = {"global": 0, "site": 200, "link": 253, "host": 254}
 
 
 def _replace(route: Route, **changes) -> Route:

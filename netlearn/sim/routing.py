@@ -45,7 +45,12 @@ class Route:
         return self.proto == PROTO_KERNEL
 
     def destination_text(self) -> str:
-        return "default" if self.is_default else str(self.dst)
+        """`default`, a prefix, or a bare address for a /32 (iproute2 hides the host length)."""
+        if self.is_default:
+            return "default"
+        if self.dst.prefixlen == 32:
+            return str(self.dst.network_address)
+        return str(self.dst)
 
     def __str__(self) -> str:
         """The `ip route` line, trailing space included (iproute2 prints "%s " per field)."""

@@ -91,4 +91,50 @@ def test_flush_removes_every_ipv4_address_of_the_device(sh):
 
 def test_flush_without_arguments_is_refused(sh):
     res = sh("ip addr flush")
-    assert (res.stderr, res.status) == ("Flush requires arguments.\n", 255)
+    assert (res.stderr, res.status) == ("Flush requires arguments.\n", 1)
+
+
+def test_a_label_replaces_the_device_name_on_its_line(sh):
+    sh("ip addr add 10.0.0.9/24 dev eth0 label eth0:1")
+    assert "    inet 10.0.0.9/24 scope global eth0:1\n" in sh("ip a show eth0").stdout
+
+
+def test_scope_orders_primaries_host_then_link_then_global(sh):
+    sh("ip addr add 10.0.7.1/24 dev eth0 scope link")
+    sh("ip addr add 127.0.0.2/8 dev eth0")
+    inet = [line.split()[1] for line in sh("ip -4 a show eth0").stdout.splitlines()
+            if line.startswith("    inet ")]  # fmt: skip
+    assert inet == ["127.0.0.2/8", "10.0.7.1/24", "192.165.1.10/24"]
+
+
+def test_a_bad_scope_is_an_invalid_argument(sh):
+    res = sh("ip addr add 10.0.0.9/24 dev eth0 scope bogus")
+    assert (res.stderr, res.status) == (
+        'Error: argument "bogus" is wrong: invalid scope value.\n',
+        255,
+    )
+
+
+def test_ip4_del_without_address_deletes_the_first_one(sh):
+    assert sh("ip -4 addr del dev eth0").status == 0
+    assert "inet 192.165.1.10" not in sh("ip a").stdout
+    res = sh("ip -4 addr add dev eth0")
+    assert (res.stderr, res.status) == ("Error: ipv4: Local address is not supplied.\n", 2)
+
+
+def test_oneline_addresses(sh):
+    assert sh("ip -o -4 a show eth0").stdout == (
+        "2: eth0    inet 192.165.1.10/24 scope global eth0\\"
+        "       valid_lft forever preferred_lft forever\n"
+    )
+
+
+def test_ip6_header_has_no_qdisc_nor_group(sh):
+    assert sh("ip -6 a").stdout.splitlines()[0] == (
+        "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 state UNKNOWN qlen 1000"
+    )
+
+
+def test_addresses_of_a_down_link_stay_local(sh):
+    sh("ip link set eth0 down")
+    assert sh("ip route get 192.165.1.10").stdout.startswith("local 192.165.1.10 dev lo ")

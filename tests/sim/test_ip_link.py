@@ -87,3 +87,40 @@ def test_interfaces_are_numbered_after_lo_in_scenario_order():
         ("eth1", 2),
         ("eth0", 3),
     ]
+
+
+def test_ip_link_s_is_set_like_iproute2_abbreviations(sh):
+    assert sh("ip li s eth0 down").status == 0
+    assert "state DOWN" in sh("ip l sh eth0").stdout
+
+
+def test_mtu_can_be_changed_within_the_device_limits(sh):
+    assert sh("ip link set dev eth0 mtu 1400").status == 0
+    assert " mtu 1400 " in sh("ip link show eth0").stdout
+    res = sh("ip link set dev eth0 mtu 20")
+    assert (res.stderr, res.status) == ("Error: mtu less than device minimum.\n", 2)
+
+
+def test_the_mac_can_be_changed_and_the_link_local_stays_until_down_up(sh):
+    assert sh("ip link set eth0 address 02:00:00:00:00:99").status == 0
+    out = sh("ip a show eth0").stdout
+    assert "link/ether 02:00:00:00:00:99 " in out and "inet6 fe80::c0ff:fea5:10a/64" in out
+    res = sh("ip link set eth0 address 01:00:00:00:00:01")
+    assert (res.stderr, res.status) == ("RTNETLINK answers: Cannot assign requested address\n", 2)
+
+
+def test_oneline_joins_each_link_on_one_line(sh):
+    first = sh("ip -o link").stdout.splitlines()[0]
+    assert first.endswith("qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00")
+
+
+def test_stats_print_zero_counters(sh):
+    out = sh("ip -s link show lo").stdout
+    assert "    RX:  bytes packets errors dropped  missed   mcast           \n" in out
+
+
+def test_ip_help_and_unknown_options(sh):
+    assert sh("ip help").stderr.startswith("Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n")
+    res = sh("ip -x a")
+    assert (res.stderr, res.status) == ('Option "-x" is unknown, try "ip -help".\n', 255)
+    assert sh("ip -V").stdout == "ip utility, iproute2-6.1.0, libbpf 1.1.2\n"

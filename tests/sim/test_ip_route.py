@@ -116,3 +116,67 @@ def test_bad_metric_is_an_invalid_argument(sh):
 
 def test_ipv6_route_listing_is_empty(sh):
     assert sh("ip -6 route").output == ""
+
+
+def test_a_host_route_prints_without_slash_32(sh):
+    sh("ip route add 10.11.0.5 via 192.165.1.1")
+    assert "10.11.0.5 via 192.165.1.1 dev eth0 \n" in sh("ip r").stdout
+
+
+def test_two_vias_need_nexthop_syntax(sh):
+    res = sh("ip route add 10.0.0.0/8 via 192.165.1.1 via 192.165.1.2")
+    assert res.stderr == (
+        'Error: argument "via" is wrong: use nexthop syntax to specify multiple via\n\n'
+    )
+    assert res.status == 255
+
+
+def test_prefsrc_must_be_a_local_address(sh):
+    res = sh("ip route add 10.0.0.0/8 via 192.165.1.1 src 9.9.9.9")
+    assert (res.stderr, res.status) == ("Error: Invalid prefsrc address.\n", 2)
+    assert sh("ip route add 10.0.0.0/8 via 192.165.1.1 src 192.165.1.10").status == 0
+
+
+def test_a_scope_link_route_needs_a_local_gateway(sh):
+    res = sh("ip route add 10.0.0.0/8 via 192.165.1.1 scope link")
+    assert (res.stderr, res.status) == ("Error: Nexthop has invalid gateway.\n", 2)
+
+
+def test_a_gateway_on_a_down_link_of_ours_is_network_down(lan):
+    lan.run("A", "ip addr add 10.0.0.1/24 dev lo")  # the same address on lo too
+    lan.run("A", "ip link set eth0 down")
+    res = lan.run("A", "ip route add 10.9.0.0/16 via 10.0.0.1 dev eth0")
+    assert res.status == 2
+
+
+def test_delete_matches_proto_and_scope_when_given(sh):
+    sh("ip route add 10.0.0.0/8 via 192.165.1.1")
+    res = sh("ip route del 10.0.0.0/8 proto kernel")
+    assert (res.stderr, res.status) == ("RTNETLINK answers: No such process\n", 2)
+    assert sh("ip route del 10.0.0.0/8 proto boot").status == 0
+
+
+def test_show_via_leaves_the_gateway_out(sh):
+    assert sh("ip route show via 192.165.1.1").stdout == "default dev eth0 \n"
+
+
+def test_route_get_with_a_prefix_warns(sh):
+    res = sh("ip route get 10.0.0.0/24")
+    assert res.stderr == "Warning: /24 as prefix is invalid, only /32 (or none) is supported.\n"
+    assert res.stdout.startswith("10.0.0.0 via 192.165.1.1 dev eth0 ")
+
+
+def test_the_local_table_lists_own_addresses_and_broadcasts(sh):
+    assert sh("ip route show table local").stdout == (
+        "local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1 \n"
+        "local 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 \n"
+        "broadcast 127.255.255.255 dev lo proto kernel scope link src 127.0.0.1 \n"
+        "local 192.165.1.10 dev eth0 proto kernel scope host src 192.165.1.10 \n"
+        "broadcast 192.165.1.255 dev eth0 proto kernel scope link src 192.165.1.10 \n"
+    )
+
+
+def test_ip_rule_shows_the_three_default_rules(sh):
+    assert sh("ip rule").stdout == (
+        "0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n"
+    )

@@ -18,7 +18,8 @@ WORDS = [
     "up", "down", "via", "metric", "default", "onlink", "brd", "+", "scope", "link", "proto",
     "src", "table", "main", "root", "match", "exact", "192.165.1.1", "192.165.1.10/24",
     "192.165.1/24", "192.165.2.0/24", "10.0.0.0/8", "0.0.0.0/0", "1.2.3.300", "/33", "300",
-    "cat", "echo", "printf", "tee", "-a", "true", "false", "/etc/hosts", "/proc/sys/net/ipv4/ip_forward",
+    "cat", "echo", "printf", "tee", "-a", "true", "false", "/etc/hosts",
+    "/proc/sys/net/ipv4/ip_forward", "mtu", "address", "label", "-o", "rule", "local", "all",
     "/etc/resolv.conf", "1", "0", "yes", ">", ">>", "<", "|", ";", "&&", "||", "2>&1", "2>",
     "/dev/null", "'", '"', "\\", "$?", "$X", "X=1", "#", "%s", "%d", "help", "-V", "-j", "ipp",
 ]  # fmt: skip

@@ -17,8 +17,8 @@ VERSION = "ip utility, iproute2-6.1.0, libbpf 1.1.2\n"
 USAGE = """\
 Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
        ip [ -force ] -batch filename
-where  OBJECT := { address | addrlabel | amt | fou | help | ila | ioam | l2tp | link |
-                   macsec | maddress | monitor | mptcp | mroute | mrule |
+where  OBJECT := { address | addrlabel | amt | fou | help | ila | ioam | l2tp |
+                   link | macsec | maddress | monitor | mptcp | mroute | mrule |
                    neighbor | neighbour | netconf | netns | nexthop | ntable |
                    ntbl | route | rule | sr | tap | tcpmetrics |
                    token | tunnel | tuntap | vrf | xfrm }
@@ -31,6 +31,8 @@ where  OBJECT := { address | addrlabel | amt | fou | help | ila | ioam | l2tp | 
                     -rc[vbuf] [size] | -n[etns] name | -N[umeric] | -a[ll] |
                     -c[olor]}
 """
+
+RULES = "0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n"
 
 # iproute2's object table, in its order: an abbreviation picks the first object it prefixes.
 OBJECTS = (
@@ -81,6 +83,7 @@ class Args:
     def __init__(self, argv: list[str]) -> None:
         self.argv = argv
         self.i = 0
+        self.named = False  # a device was named (`show dev eth0`)
 
     def __bool__(self) -> bool:
         return self.i < len(self.argv)
@@ -210,6 +213,8 @@ def ip(argv: list[str], host, net) -> Result:
                 opts.family = "other"
             else:
                 raise invarg("invalid protocol family\n", fam)
+        elif opt == "-h" or matches(opt, "-help"):
+            return Result.error(USAGE, 255)
         elif matches(opt, "-human") or matches(opt, "-iec") or matches(opt, "-pretty"):
             pass
         elif matches(opt, "-stats") or matches(opt, "-statistics"):
@@ -252,4 +257,6 @@ def ip(argv: list[str], host, net) -> Result:
         return ip_link.run(args, host, net, opts)
     if obj == "route":
         return ip_route.run(args, host, net, opts)
+    if obj == "rule" and (not args or matches(args[0], "show") or matches(args[0], "list")):
+        return Result(RULES)
     return Result.error(f'netlearn: "ip {obj}" is not simulated', 1)

@@ -12,6 +12,7 @@ from .ip import (
     IpOptions,
     duplicate,
     interface_of,
+    invarg,
     matches,
     no_device,
     parse_address,
@@ -28,13 +29,11 @@ Usage: ip address {add|change|replace} IFADDR dev IFNAME [ LIFETIME ]
        ip address [ show [ dev IFNAME ] [ scope SCOPE-ID ] [ master DEVICE ]
                          [ nomaster ]
                          [ type TYPE ] [ to PREFIX ] [ FLAG-LIST ]
-                         [ label LABEL ] [up] [ vrf NAME ]
-                         [ proto ADDRPROTO ] ]
+                         [ label LABEL ] [up] [ vrf NAME ] ]
        ip address {showdump|restore}
 IFADDR := PREFIX | ADDR peer PREFIX
           [ broadcast ADDR ] [ anycast ADDR ]
           [ label IFNAME ] [ scope SCOPE-ID ] [ metric METRIC ]
-          [ proto ADDRPROTO ]
 SCOPE-ID := [ host | link | global | NUMBER ]
 FLAG-LIST := [ FLAG-LIST ] FLAG
 FLAG  := [ permanent | dynamic | secondary | primary |
@@ -44,7 +43,6 @@ CONFFLAG-LIST := [ CONFFLAG-LIST ] CONFFLAG
 CONFFLAG  := [ home | nodad | mngtmpaddr | noprefixroute | autojoin ]
 LIFETIME := [ valid_lft LFT ] [ preferred_lft LFT ]
 LFT := forever | SECONDS
-ADDRPROTO := [ NAME | NUMBER ]
 TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |
           dsa | dummy | erspan | geneve | gre | gretap | gtp | ifb |
           ip6erspan | ip6gre | ip6gretap | ip6tnl |
@@ -52,7 +50,7 @@ TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |
           macsec | macvlan | macvtap |
           netdevsim | nlmon | rmnet | sit | team | team_slave |
           vcan | veth | vlan | vrf | vti | vxcan | vxlan | wwan |
-          xfrm }
+          xfrm | virt_wifi }
 """
 
 WILDCARD_WARNING = """\
@@ -63,7 +61,12 @@ Warning: Executing wildcard deletion to stay compatible with old scripts.
 """
 
 
+LIFETIME = "       valid_lft forever preferred_lft forever"
+SCOPE_NAMES = {"global", "link", "host", "site", "nowhere", "universe"}
+
+
 def inet_lines(iface: Interface) -> list[str]:
+    """One `inet ...` line and its lifetime line per IPv4 address, joined by a newline."""
     lines = []
     for address in iface.addresses:
         brd = iface.broadcasts.get(str(address))
@@ -71,18 +74,13 @@ def inet_lines(iface: Interface) -> list[str]:
         secondary = "secondary " if iface.is_secondary(address) else ""
         lines.append(
             f"    inet {address.with_prefixlen} {brd_text}scope {iface.scope_of(address)} "
-            f"{secondary}{iface.name}"
+            f"{secondary}{iface.label_of(address)}\n{LIFETIME}"
         )
-        lines.append("       valid_lft forever preferred_lft forever")
     return lines
 
 
 def inet6_lines(iface: Interface) -> list[str]:
-    lines = []
-    for address, flags in iface.ipv6_lines():
-        lines.append(f"    inet6 {address} {flags} ")
-        lines.append("       valid_lft forever preferred_lft forever")
-    return lines
+    return [f"    inet6 {address} {flags} \n{LIFETIME}" for address, flags in iface.ipv6_lines()]
 
 
 def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
@@ -116,7 +114,13 @@ def _show(args: Args, host: Host, opts: IpOptions) -> Result:
                 addrs += [a for a, _ in iface.ipv6_lines()]
             lines.append(brief_name(iface) + "".join(a + " " for a in addrs))
             continue
-        lines.append(header(iface, mode=False))
+        if opts.oneline:
+            prefix = f"{iface.index}: {iface.name}    "
+            lines += [prefix + line.strip(" ").replace("\n", "\\") for line in v4 + v6]
+            continue
+        # a dump with -6 comes from the kernel's IPv6 link dump (no qdisc, no group)
+        family = None if args.named else opts.family
+        lines.append(header(iface, mode=False, family=family))
         if opts.family is None:
             lines.append(link_line(iface))
         lines += v4 + v6
@@ -126,26 +130,29 @@ def _show(args: Args, host: Host, opts: IpOptions) -> Result:
 def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
     """ipaddr_modify(): parse everything first, then "dev", the device, then the kernel."""
     local: tuple[IPv4Address, int | None] | None = None
-    local_text = ""
     dev = None
     brd: str | None = None
+    scope: str | None = None
+    label: str | None = None
     what = "inet" if opts.family == "inet" else "any valid"
     while args:
         word = args.take()
-        if word in ("peer", "remote", "anycast", "label", "valid_lft", "preferred_lft", "proto"):
+        if word in ("peer", "remote", "anycast", "valid_lft", "preferred_lft", "proto"):
             args.next_arg()
+        elif word == "label":
+            label = args.next_arg()
         elif matches(word, "broadcast") or word == "brd":
             value = args.next_arg()
             if brd is not None:
                 raise duplicate("broadcast", value)
             brd = value if value in ("+", "-") else str(parse_address(value))
-        elif (
-            matches(word, "metric")
-            or matches(word, "priority")
-            or matches(word, "preference")
-            or matches(word, "scope")
-        ):
+        elif matches(word, "metric") or matches(word, "priority") or matches(word, "preference"):
             args.next_arg()
+        elif matches(word, "scope"):
+            value = args.next_arg()
+            if value not in SCOPE_NAMES and not value.isdigit():
+                raise invarg("invalid scope value.", value)
+            scope = {"universe": "global"}.get(value, value)
         elif word == "dev":
             dev = args.next_arg()
         elif word in ("noprefixroute", "home", "nodad", "mngtmpaddr", "autojoin", "optimistic"):
@@ -160,13 +167,19 @@ def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
                     f'Error: either "local" is duplicate, or "{word}" is a garbage.', 255
                 )
             local = parse_prefix(word, what=what)
-            local_text = word
     if dev is None:
         raise CommandError('Not enough information: "dev" argument is required.', 1)
     if dev not in host.interfaces:
         raise no_device(dev)
     if local is None:
-        raise CommandError("RTNETLINK answers: Operation not supported", 2)
+        if opts.family != "inet":
+            raise CommandError("RTNETLINK answers: Operation not supported", 2)
+        if action != "del":
+            raise CommandError("Error: ipv4: Local address is not supplied.", 2)
+        first = host.interfaces[dev].addresses[:1]
+        if not first:
+            raise CommandError("Error: ipv4: Address not found.", 2)
+        local = (first[0].ip, first[0].network.prefixlen)
     address, plen = local
     if action == "del":
         stderr = ""
@@ -189,14 +202,13 @@ def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
             return Result()
         if action == "change":
             raise CommandError("RTNETLINK answers: Cannot assign requested address", 2)
-    del local_text
-    host.add_address(dev, ifaddr, brd=brd_value)
+    host.add_address(dev, ifaddr, brd=brd_value, scope=scope, label=label)
     return Result()
 
 
 def _flush(args: Args, host: Host, opts: IpOptions) -> Result:
     if not args:
-        return Result.error("Flush requires arguments.", 255)
+        return Result.error("Flush requires arguments.", 1)
     for iface in show(args, host, opts, what="address"):
         if opts.family in (None, "inet"):
             host.flush_addresses(iface.name)

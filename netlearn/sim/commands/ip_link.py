@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import CommandError
 from ..model import Host, Interface
 from ..result import Result
-from .ip import Args, IpOptions, garbage, incomplete, matches
+from .ip import Args, IpOptions, garbage, invarg, matches
 
 USAGE = """\
 Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME
@@ -15,11 +17,12 @@ Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME
 \t\t    [ mtu MTU ] [index IDX ]
 \t\t    [ numtxqueues QUEUE_COUNT ]
 \t\t    [ numrxqueues QUEUE_COUNT ]
+\t\t    [ netns { PID | NAME } ]
 \t\t    type TYPE [ ARGS ]
 
-       ip link delete { DEVICE | dev DEVICE | group DEVGROUP } type TYPE [ ARGS ]
+\tip link delete { DEVICE | dev DEVICE | group DEVGROUP } type TYPE [ ARGS ]
 
-       ip link set { DEVICE | dev DEVICE | group DEVGROUP }
+\tip link set { DEVICE | dev DEVICE | group DEVGROUP }
 \t\t\t[ { up | down } ]
 \t\t\t[ type TYPE ARGS ]
 \t\t[ arp { on | off } ]
@@ -34,28 +37,41 @@ Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME
 \t\t[ address LLADDR ]
 \t\t[ broadcast LLADDR ]
 \t\t[ mtu MTU ]
-\t\t[ netns { PID | NETNSNAME | NETNSFILE } ]
+\t\t[ netns { PID | NAME } ]
 \t\t[ link-netns NAME | link-netnsid ID ]
-\t\t\t[ alias NAME ]
-\t\t\t[ state { auto | dormant | down | up } ]
-\t\t\t[ master DEVICE ][ vrf NAME ]
-\t\t\t[ nomaster ]
-\t\t\t[ addrgenmode { eui64 | none | stable_secret | random } ]
-\t\t\t[ protodown { on | off } ]
-\t\t\t[ protodown_reason PREASON { on | off } ]
-\t\t\t[ gso_max_size BYTES ] | [ gso_ipv4_max_size BYTES ] [ gso_max_segs PACKETS ]
-\t\t\t[ gro_max_size BYTES ] | [ gro_ipv4_max_size BYTES ]
+\t\t[ alias NAME ]
+\t\t[ vf NUM [ mac LLADDR ]
+\t\t\t [ vlan VLANID [ qos VLAN-QOS ] [ proto VLAN-PROTO ] ]
+\t\t\t [ rate TXRATE ]
+\t\t\t [ max_tx_rate TXRATE ]
+\t\t\t [ min_tx_rate TXRATE ]
+\t\t\t [ spoofchk { on | off} ]
+\t\t\t [ query_rss { on | off} ]
+\t\t\t [ state { auto | enable | disable} ]
+\t\t\t [ trust { on | off} ]
+\t\t\t [ node_guid EUI64 ]
+\t\t\t [ port_guid EUI64 ] ]
+\t\t[ { xdp | xdpgeneric | xdpdrv | xdpoffload } { off |
+\t\t\t  object FILE [ { section | program } NAME ] [ verbose ] |
+\t\t\t  pinned FILE } ]
+\t\t[ master DEVICE ][ vrf NAME ]
+\t\t[ nomaster ]
+\t\t[ addrgenmode { eui64 | none | stable_secret | random } ]
+\t\t[ protodown { on | off } ]
+\t\t[ protodown_reason PREASON { on | off } ]
+\t\t[ gso_max_size BYTES ] | [ gso_max_segs PACKETS ]
+\t\t[ gro_max_size BYTES ]
 
-       ip link show [ DEVICE | group GROUP ] [up] [master DEV] [vrf NAME] [type TYPE]
-\t[nomaster]
+\tip link show [ DEVICE | group GROUP ] [up] [master DEV] [vrf NAME] [type TYPE]
+\t\t[nomaster]
 
-       ip link xstats type TYPE [ ARGS ]
+\tip link xstats type TYPE [ ARGS ]
 
-       ip link afstats [ dev DEVICE ]
-       ip link property add dev DEVICE [ altname NAME .. ]
-       ip link property del dev DEVICE [ altname NAME .. ]
+\tip link afstats [ dev DEVICE ]
+\tip link property add dev DEVICE [ altname NAME .. ]
+\tip link property del dev DEVICE [ altname NAME .. ]
 
-       ip link help [ TYPE ]
+\tip link help [ TYPE ]
 
 TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |
           dsa | dummy | erspan | geneve | gre | gretap | gtp | ifb |
@@ -64,8 +80,17 @@ TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |
           macsec | macvlan | macvtap |
           netdevsim | nlmon | rmnet | sit | team | team_slave |
           vcan | veth | vlan | vrf | vti | vxcan | vxlan | wwan |
-          xfrm }
+          xfrm | virt_wifi }
 """
+
+
+STATS = (
+    "    RX:  bytes packets errors dropped  missed   mcast           \n"
+    "             0       0      0       0       0       0 \n"
+    "    TX:  bytes packets errors dropped carrier collsns           \n"
+    "             0       0      0       0       0       0 "
+)
+MAC = re.compile(r"^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$")
 
 
 def flags(iface: Interface) -> str:
@@ -93,8 +118,15 @@ def qdisc(iface: Interface) -> str:
     return "noqueue" if iface.loopback else "fq_codel"
 
 
-def header(iface: Interface, *, mode: bool) -> str:
-    """`2: eth0: <...> mtu 1500 qdisc fq_codel state UP [mode DEFAULT ]group default qlen 1000`"""
+def header(iface: Interface, *, mode: bool, family: str | None = None) -> str:
+    """`2: eth0: <...> mtu 1500 qdisc fq_codel state UP [mode DEFAULT ]group default qlen 1000`
+
+    With -6 the kernel answers from its IPv6 link dump, which has no qdisc and no group."""
+    if family == "inet6":
+        return (
+            f"{iface.index}: {iface.name}: {flags(iface)} mtu {iface.mtu} "
+            f"state {operstate(iface)} qlen 1000"
+        )
     mode_text = "mode DEFAULT " if mode else ""
     return (
         f"{iface.index}: {iface.name}: {flags(iface)} mtu {iface.mtu} qdisc {qdisc(iface)} "
@@ -138,6 +170,7 @@ def show(args: Args, host: Host, opts: IpOptions, *, what: str = "link") -> list
         if iface is None:
             raise CommandError(f'Device "{name}" does not exist.', 1)
         chosen = [iface]
+        args.named = True
     else:
         chosen = list(host.interfaces.values())
     if only_up:
@@ -146,20 +179,32 @@ def show(args: Args, host: Host, opts: IpOptions, *, what: str = "link") -> list
 
 
 def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
+    """do_iplink(): subcommands in iproute2's order, so `ip link s` is `set`."""
     args = Args(argv)
-    sub = args.take() if args else "show"
-    if matches(sub, "show") or matches(sub, "list") or matches(sub, "lst"):
+    if not args:
         return _show(args, host, opts)
-    if matches(sub, "set"):
+    sub = args.take()
+    if matches(sub, "add"):
+        return _not_simulated("creating interfaces")
+    if matches(sub, "set") or matches(sub, "change"):
         return _set(args, host)
+    if matches(sub, "replace"):
+        return _not_simulated("creating interfaces")
+    if matches(sub, "delete"):
+        return _not_simulated("deleting interfaces")
+    if matches(sub, "show") or matches(sub, "lst") or matches(sub, "list"):
+        return _show(args, host, opts)
+    if matches(sub, "xstats") or matches(sub, "afstats") or matches(sub, "property"):
+        return _not_simulated(f"ip link {sub}")
     if matches(sub, "help"):
         return Result.error(USAGE, 255)
-    if sub in ("add", "delete", "del", "change") or matches(sub, "delete"):
-        return Result.error(
-            "netlearn: creating or deleting interfaces is not simulated; the scenario sets them up",
-            2,
-        )
     return Result.error(f'Command "{sub}" is unknown, try "ip link help".', 255)
+
+
+def _not_simulated(what: str) -> Result:
+    return Result.error(
+        f"netlearn: {what} is not simulated; the scenario defines the interfaces", 2
+    )
 
 
 def _show(args: Args, host: Host, opts: IpOptions) -> Result:
@@ -167,9 +212,11 @@ def _show(args: Args, host: Host, opts: IpOptions) -> Result:
     for iface in show(args, host, opts):
         if opts.brief:
             lines.append(f"{brief_name(iface)}{iface.mac} {flags(iface)} ")
-        else:
-            lines.append(header(iface, mode=True))
-            lines.append(link_line(iface))
+            continue
+        block = [header(iface, mode=True), link_line(iface)]
+        if opts.stats:
+            block.append(STATS)
+        lines.append(("\\" if opts.oneline else "\n").join(block))
     return Result("".join(line + "\n" for line in lines))
 
 
@@ -177,24 +224,36 @@ def _set(args: Args, host: Host) -> Result:
     """`ip link set [dev] NAME [up|down] [mtu N] [address MAC] ...` (iplink_parse order)."""
     name = None
     state = None
+    mtu = None
+    mac = None
     while args:
         word = args.take()
         if word == "up":
             state = True
         elif word == "down":
             state = False
-        elif word in (
-            "mtu",
-            "txqueuelen",
-            "txqlen",
-            "qlen",
-            "alias",
-            "group",
-            "master",
-        ) or word in ("name", "address", "netns", "type"):
+        elif word in ("name", "netns", "type", "alias", "master", "vrf", "group"):
             args.next_arg()
-            return Result.error(f'netlearn: "ip link set ... {word}" is not simulated', 2)
-        elif word in ("arp", "multicast", "allmulticast", "promisc", "trailers", "carrier"):
+            return _not_simulated(f'"ip link set ... {word}"')
+        elif word == "nomaster":
+            pass
+        elif matches(word, "address"):
+            mac = args.next_arg()
+            if not MAC.match(mac):
+                raise CommandError(f'"{mac}" is invalid lladdr.', 1)
+        elif matches(word, "broadcast") or word == "brd":
+            args.next_arg()
+        elif matches(word, "mtu"):
+            value = args.next_arg()
+            if mtu is not None:
+                raise CommandError(f'Error: duplicate "mtu": "{value}" is the second value.', 255)
+            if not value.isdigit():
+                raise invarg('Invalid "mtu" value\n', value)
+            mtu = int(value)
+        elif word in ("txqueuelen", "txqlen", "qlen"):
+            args.next_arg()
+        elif word in ("arp", "multicast", "allmulticast", "promisc", "trailers", "carrier",
+                      "dynamic", "protodown"):  # fmt: skip
             value = args.next_arg()
             if value not in ("on", "off"):
                 raise CommandError(
@@ -210,11 +269,24 @@ def _set(args: Args, host: Host) -> Result:
             name = word
     if name is None:
         raise CommandError('Not enough information: "dev" argument is required.', 255)
-    if name not in host.interfaces:
+    iface = host.interfaces.get(name)
+    if iface is None:
         raise CommandError(f'Cannot find device "{name}"', 1)
+    if mac is not None:
+        octets = [int(x, 16) for x in mac.split(":")]
+        if iface.loopback or octets[0] & 1 or not any(octets):
+            raise CommandError("RTNETLINK answers: Cannot assign requested address", 2)
+        iface.mac = ":".join(f"{x:02x}" for x in octets)
+    if mtu is not None:
+        low, high = (68, 2147483647) if iface.loopback else (68, 65535)
+        if mtu < low:
+            raise CommandError("Error: mtu less than device minimum.", 2)
+        if mtu > high:
+            raise CommandError("Error: mtu greater than device maximum.", 2)
+        iface.mtu = mtu
     if state is not None:
         host.set_link(name, state)
     return Result()
 
 
-__all__ = ["run", "header", "link_line", "flags", "operstate", "brief_name", "incomplete"]
+__all__ = ["run", "header", "link_line", "flags", "operstate", "brief_name", "show"]

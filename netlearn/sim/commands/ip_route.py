@@ -147,6 +147,8 @@ def route_request(args: Args, host: Host, *, delete: bool = False) -> RouteReque
         if word == "src":
             req.src = parse_address(args.next_arg())
         elif word == "via":
+            if req.gateway is not None:
+                raise invarg("use nexthop syntax to specify multiple via\n", word)
             value = args.next_arg()
             if value in ("inet", "inet6", "mpls", "bridge", "link"):
                 value = args.next_arg()
@@ -260,7 +262,14 @@ def _delete(args: Args, host: Host) -> Result:
     assert req.dst is not None
     if req.host_bits:
         raise CommandError("Error: Invalid prefix for given prefix length.", 2)
-    host.del_route(req.dst, gateway=req.gateway, dev=req.dev, metric=req.metric)
+    host.del_route(
+        req.dst,
+        gateway=req.gateway,
+        dev=req.dev,
+        metric=req.metric,
+        proto=req.proto,
+        scope=req.scope,
+    )
     return Result()
 
 
@@ -339,17 +348,66 @@ def _selector(args: Args, host: Host) -> Selector:
 
 
 def _show(args: Args, host: Host) -> Result:
+    table = "main"
+    words = args.argv[args.i :]
+    if "table" in words[:-1]:
+        at = words.index("table")
+        table = words[at + 1]
+        if table in ("local", "255", "all", "0"):
+            args = Args(words[:at] + words[at + 2 :])
     sel = _selector(args, host)
     lines = []
-    for route in host.routes():
-        if sel.accepts(route):
-            lines.append(_format_filtered(route, sel))
+    if table not in ("local", "255"):
+        for route in host.routes():
+            if sel.accepts(route):
+                lines.append(_format_filtered(route, sel))
+    if table in ("local", "255", "all", "0"):
+        shown = " table local" if table in ("all", "0") else ""
+        for text in local_table(host):
+            lines.append(text.replace(" proto kernel", shown + " proto kernel", 1))
     return Result("".join(line + "\n" for line in lines))
+
+
+def local_table(host: Host) -> list[str]:
+    """The kernel's local table: a `local` route per address (src: the primary of its
+    subnet), 127/8 on lo, and a `broadcast` route per primary on an UP link (or per `brd`)."""
+    entries: list[tuple[int, int, int, str]] = []
+
+    def add(address, plen: int, text: str) -> None:
+        entries.append((int(address), -plen, len(entries), text))
+
+    for iface in host.interfaces.values():
+        dev = iface.name
+        for address in iface.addresses:
+            primaries = [p for p in iface.primaries() if p.network == address.network]
+            src = primaries[0].ip if primaries else address.ip
+            add(address.ip, 32, f"local {address.ip} dev {dev} proto kernel scope host src {src} ")
+            net = address.network
+            if iface.loopback and net.prefixlen < 32:
+                add(net.network_address, net.prefixlen,
+                    f"local {net} dev {dev} proto kernel scope host src {src} ")  # fmt: skip
+            if not iface.admin_up or iface.is_secondary(address):
+                continue
+            brds = set()
+            if net.prefixlen < 31:
+                brds.add(net.broadcast_address)
+            explicit = iface.broadcasts.get(str(address))
+            if explicit and explicit != "255.255.255.255":
+                brds.add(IPv4Address(explicit))
+            for brd in sorted(brds):
+                add(brd, 32, f"broadcast {brd} dev {dev} proto kernel scope link src {src} ")
+    out: list[str] = []
+    for *_, text in sorted(entries):
+        if text not in out:
+            out.append(text)
+    return out
 
 
 def _format_filtered(route: Route, sel: Selector) -> str:
     """iproute2 leaves out a field the filter fixed (dev, proto, scope)."""
     text = str(route)
+    if sel.via is not None:
+        text = text.replace(f" via {route.gateway} ", " ", 1)
     if sel.dev is not None:
         text = text.replace(f" dev {route.dev} ", " ", 1)
     if sel.proto is not None:
@@ -361,7 +419,7 @@ def _format_filtered(route: Route, sel: Selector) -> str:
 
 def _flush(args: Args, host: Host) -> Result:
     if not args:
-        return Result.error('"ip route flush" requires arguments.', 255)
+        return Result.error('"ip route flush" requires arguments.', 1)
     words = list(args.argv[args.i :])
     if words == ["cache"]:
         return Result()
@@ -373,6 +431,7 @@ def _flush(args: Args, host: Host) -> Result:
 def _get(args: Args, host: Host) -> Result:
     target = None
     fibmatch = False
+    warning = ""
     while args:
         word = args.take()
         if word == "fibmatch":
@@ -389,9 +448,21 @@ def _get(args: Args, host: Host) -> Result:
                 raise CommandError(f'Error: either "to" is duplicate, or "{word}" is a garbage.',
                                    255)  # fmt: skip
             address, plen = parse_prefix(word)
+            if plen is not None and plen != 32:
+                warning = (
+                    f"Warning: /{plen} as prefix is invalid, only /32 (or none) is supported.\n"
+                )
             target = address
     if target is None:
-        raise CommandError("need at least a destination address", 255)
+        raise CommandError("need at least a destination address", 1)
+    try:
+        result = _get_route(host, target, fibmatch)
+    except CommandError as exc:
+        raise CommandError(warning + exc.stderr, exc.status) from None
+    return Result(result.stdout, warning, result.status)
+
+
+def _get_route(host: Host, target: IPv4Address, fibmatch: bool) -> Result:
     local = host.local_interface_for(target)
     if local is not None:
         src = target if target not in LOOPBACK else IPv4Address("127.0.0.1")
