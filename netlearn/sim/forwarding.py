@@ -1,0 +1,341 @@
+"""Packet forwarding as the Linux kernel does it, one hop at a time.
+
+A packet leaves its sender by the route ``ip route get`` would choose. It crosses a segment only to
+an interface that answers ARP for the next hop (the gateway, or the destination itself); with
+Linux's default ``arp_ignore=0`` a host answers for *any* of its local addresses on any interface
+that is up and plugged into that segment. The receiver accepts the packet if it owns the
+destination on any interface (the weak host model), otherwise it forwards it only when
+``net.ipv4.ip_forward`` is on: route lookup first (no route: ICMP "Destination Net Unreachable"),
+then the TTL (exhausted: "Time to live exceeded"), then ARP on the way out (no answer after ~3 s:
+"Destination Host Unreachable"). A router with forwarding off drops silently (``ip_error``).
+
+Reverse-path filtering is off (``rp_filter=0``): the reference transcripts show 0 in every
+namespace (4.51), which is also the kernel default. A packet whose source is 0.0.0.0 (a sender
+without any address) is dropped by its receiver as a martian. Loops end when the TTL runs out;
+every walk is bounded by ``MAX_TTL`` hops.
+
+>>> from netlearn.sim import Network
+>>> net = Network.from_scenario({"segments": ["lan"], "hosts": {
+...     "A": {"interfaces": {"eth0": {"segment": "lan", "address": "10.0.0.1/24"}}},
+...     "B": {"interfaces": {"eth0": {"segment": "lan", "address": "10.0.0.2/24"}}}}})
+>>> send(net, "A", "10.0.0.2").receiver
+'B'
+>>> ping_once(net, "A", "10.0.0.9").cause
+'unreachable-dest'
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address
+from typing import TYPE_CHECKING
+
+from . import trace as t
+from .limits import MAX_TTL
+from .model import LOOPBACK
+from .trace import Drop, Hop, PingOutcome, Trace
+
+if TYPE_CHECKING:
+    from .model import Host, Interface
+    from .network import Network
+    from .routing import Route
+
+DEFAULT_TTL = 64  # net.ipv4.ip_default_ttl
+ARP_TIMEOUT = 3.0  # seconds until an unanswered neighbour goes FAILED (3 probes, 1 s apart)
+
+
+class Segments:
+    """Who is plugged into which segment: built once per ping so that ARP costs O(segment)."""
+
+    __slots__ = ("members",)
+
+    def __init__(self, net: Network) -> None:
+        self.members: dict[str, list[tuple[Host, Interface]]] = {}
+        for host in net.hosts.values():
+            for iface in host.interfaces.values():
+                if iface.segment is not None and not iface.loopback:
+                    self.members.setdefault(iface.segment, []).append((host, iface))
+
+    def arp(self, segment: str | None, ip: IPv4Address, asking: Interface):
+        """Who answers "who has ``ip``?" asked by ``asking`` (arp_ignore=0), or None."""
+        if segment is None or ip in LOOPBACK or ip.is_multicast:
+            return None
+        for host, iface in self.members.get(segment, ()):
+            if iface is asking or not iface.oper_up:
+                continue
+            if host.local_interface_for(ip) is not None:
+                return host, iface
+        return None
+
+
+def _host(net: Network, host: Host | str) -> Host:
+    return net.hosts[host] if isinstance(host, str) else host
+
+
+def send(
+    net: Network,
+    sender: Host | str,
+    dst: IPv4Address | str,
+    *,
+    ttl: int = DEFAULT_TTL,
+    src: IPv4Address | None = None,
+    returning: bool = False,
+    segments: Segments | None = None,
+) -> Trace:
+    """Send one packet from ``sender`` to ``dst`` and follow it until it is accepted or dropped.
+
+    ``src`` overrides the source address (a reply leaves from the address that was asked);
+    ``returning`` marks a reply or an ICMP error, so that a missing route is reported as a
+    missing route *back*.
+    """
+    host = _host(net, sender)
+    dst = IPv4Address(dst)
+    ttl = max(0, min(int(ttl), 255))
+    if host.local_interface_for(dst) is not None:
+        # Local delivery goes through lo, whatever interface owns the address.
+        source = src if src is not None else dst
+        hop = Hop(host.name, None, "lo", f"local {dst} dev lo", ttl)
+        return Trace(host.name, source, dst, (hop,), receiver=host.name, ttl=ttl)
+    route = host.lookup(dst)
+    if route is None:
+        drop = _no_route_at_sender(net, host, dst, returning)
+        return Trace(host.name, src, dst, (), drop=drop)
+    if src is None:
+        src = host.source_address_for(route, dst)
+    segments = segments or Segments(net)
+    hops: list[Hop] = []
+    in_iface: str | None = None
+    for _ in range(MAX_TTL + 1):
+        out = host.interfaces.get(route.dev)
+        hops.append(Hop(host.name, in_iface, route.dev, str(route).strip(), ttl))
+        if out is None or not out.oper_up or route.linkdown:
+            drop = Drop(
+                t.LINK_DOWN,
+                host.name,
+                f"{host.name}'s {route.dev} is down or has no cable (no carrier), "
+                f"so {host.name} cannot reach the next hop",
+                t.HOST_UNREACHABLE,
+                ARP_TIMEOUT,
+            )
+            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+        next_hop = route.gateway or dst
+        answer = segments.arp(out.segment, next_hop, out)
+        if answer is None:
+            drop = _no_arp_reply(net, host, out, route, next_hop, dst)
+            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+        nxt, nxt_iface = answer
+        if src is None:
+            drop = Drop(
+                t.NO_ADDRESS,
+                nxt.name,
+                f"{hops[0].host} has no IPv4 address to send from, so {nxt.name} drops its "
+                "packet (source 0.0.0.0)",
+            )
+            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+        if nxt.local_interface_for(dst) is not None:
+            return Trace(hops[0].host, src, dst, tuple(hops), receiver=nxt.name, ttl=ttl)
+        in_iface = nxt_iface.name
+        if not nxt.forwarding:
+            hops.append(Hop(nxt.name, in_iface, None, None, ttl))
+            drop = Drop(
+                t.FORWARDING_OFF,
+                nxt.name,
+                f"{nxt.name} dropped the packet: net.ipv4.ip_forward is 0 on {nxt.name}",
+            )
+            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+        next_route = nxt.lookup(dst)
+        if next_route is None:
+            hops.append(Hop(nxt.name, in_iface, None, None, ttl))
+            net_text = _network_of(net, dst)
+            if returning:
+                detail = f"{nxt.name} has no route back to {net_text}"
+                cause = t.NO_RETURN_ROUTE
+            else:
+                detail = (
+                    f"{nxt.name} has no route to {net_text}, so it answers "
+                    "Destination Net Unreachable"
+                )
+                cause = t.NO_ROUTE
+            drop = Drop(cause, nxt.name, detail, t.NET_UNREACHABLE)
+            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+        if ttl <= 1:
+            hops.append(Hop(nxt.name, in_iface, None, None, ttl))
+            drop = Drop(t.TTL_EXCEEDED, nxt.name, _ttl_detail(hops, nxt.name), t.TIME_EXCEEDED)
+            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+        ttl -= 1
+        host, route = nxt, next_route
+    # Unreachable: the TTL check above ends every walk within MAX_TTL hops.
+    drop = Drop(t.TTL_EXCEEDED, host.name, _ttl_detail(hops, host.name))
+    return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+
+
+def _ttl_detail(hops: list[Hop], where: str) -> str:
+    names = [hop.host for hop in hops]
+    looped = [n for i, n in enumerate(names) if n in names[:i]]
+    if looped:
+        ring = list(dict.fromkeys(names[names.index(looped[0]) :]))
+        return (
+            f"the packet went round in a loop ({' -> '.join(ring)} -> {ring[0]}) "
+            f"until its TTL ran out at {where}"
+        )
+    return f"the packet's TTL ran out at {where} (Time to live exceeded)"
+
+
+def owners(net: Network, ip: IPv4Address) -> list[tuple[Host, Interface]]:
+    """Every (host, interface) with ``ip`` configured, whatever the link state."""
+    return [
+        (host, iface)
+        for host in net.hosts.values()
+        for iface in host.interfaces.values()
+        if not iface.loopback and any(a.ip == ip for a in iface.addresses)
+    ]
+
+
+def _network_of(net: Network, ip: IPv4Address) -> str:
+    """The connected subnet ``ip`` lives on (``192.165.1.0/24``), else the address itself."""
+    for _, iface in owners(net, ip):
+        for address in iface.addresses:
+            if address.ip == ip and address.network.prefixlen < 32:
+                return str(address.network)
+    return str(ip)
+
+
+def _no_route_at_sender(net: Network, host: Host, dst: IPv4Address, returning: bool) -> Drop:
+    """Why ``host`` has no route to ``dst`` (connect() fails: nothing is sent)."""
+    real = [
+        (iface, address)
+        for iface in host.interfaces.values()
+        if not iface.loopback
+        for address in iface.addresses
+    ]
+    for iface, address in real:
+        if dst in address.network and not iface.admin_up:
+            return Drop(
+                t.LINK_DOWN,
+                host.name,
+                f"{host.name}'s {iface.name} is down (its address {address} is there, but a "
+                f"down link has no routes): `ip link set {iface.name} up`",
+            )
+    if not real and not returning:
+        return Drop(
+            t.NO_ADDRESS,
+            host.name,
+            f"{host.name} has no IPv4 address: give an interface one with `ip addr add`",
+        )
+    net_text = _network_of(net, dst)
+    if returning:
+        return Drop(t.NO_RETURN_ROUTE, host.name, f"{host.name} has no route back to {net_text}")
+    return Drop(t.NO_ROUTE, host.name, f"{host.name} has no route to {net_text}")
+
+
+def _no_arp_reply(
+    net: Network,
+    host: Host,
+    out: Interface,
+    route: Route,
+    next_hop: IPv4Address,
+    dst: IPv4Address,
+) -> Drop:
+    """Nobody on ``out``'s segment answered ARP for ``next_hop``: say why."""
+    where = out.segment
+    found = owners(net, next_hop)
+    is_gateway = route.gateway is not None
+    what = f"the gateway {next_hop}" if is_gateway else str(next_hop)
+
+    def drop(cause: str, detail: str) -> Drop:
+        return Drop(cause, host.name, detail, t.HOST_UNREACHABLE, ARP_TIMEOUT)
+
+    for owner, iface in found:
+        if owner is host:
+            continue
+        on_segment = [i for i in owner.interfaces.values() if i.segment == where]
+        if iface.segment == where or on_segment:
+            down = iface if iface.segment == where else on_segment[0]
+            if not down.oper_up or not iface.admin_up:
+                bad = down if not down.oper_up else iface
+                return drop(
+                    t.LINK_DOWN,
+                    f"{owner.name}'s {bad.name} is down, so nobody answers ARP for {what} "
+                    f"on {where}",
+                )
+    others = [(o, i) for o, i in found if o is not host]
+    if others:
+        owner, iface = others[0]
+        if is_gateway:
+            return drop(
+                t.GATEWAY_NOT_ON_LINK,
+                f"{host.name}'s gateway {next_hop} is {owner.name}'s {iface.name}, which is not "
+                f"on {host.name}'s network {where}: a gateway must be directly reachable",
+            )
+        return drop(
+            t.NO_ARP_REPLY,
+            f"{host.name} sends {dst} straight out {route.dev} (route '{str(route).strip()}'), "
+            f"but {owner.name} is not on {where}: nobody there answers ARP for {dst}",
+        )
+    if is_gateway:
+        return drop(
+            t.NO_ARP_REPLY,
+            f"no host on {where} has {host.name}'s gateway address {next_hop}, "
+            "so nobody answers ARP for it",
+        )
+    return drop(t.UNREACHABLE_DEST, f"no host in this network has the address {dst}")
+
+
+def ping_once(
+    net: Network,
+    sender: Host | str,
+    dst: IPv4Address | str,
+    *,
+    ttl: int = DEFAULT_TTL,
+    segments: Segments | None = None,
+) -> PingOutcome:
+    """One echo request from ``sender`` to ``dst`` and what comes back to the sender."""
+    host = _host(net, sender)
+    dst = IPv4Address(dst)
+    segments = segments or Segments(net)
+    request = send(net, host, dst, ttl=ttl, segments=segments)
+    if not request.hops:  # connect() failed: nothing was sent
+        drop = request.drop
+        return PingOutcome(request, None, t.CONNECT_FAILED, drop.cause, drop.detail)
+    if request.delivered:
+        if request.receiver == host.name:
+            return PingOutcome(request, request, t.REPLY, reply_ttl=DEFAULT_TTL)
+        replier = net.hosts[request.receiver]
+        reply = send(net, replier, request.src, src=dst, returning=True, segments=segments)
+        if reply.delivered and reply.receiver == host.name:
+            return PingOutcome(request, reply, t.REPLY, reply_ttl=reply.ttl)
+        if reply.delivered:
+            detail = (
+                f"{replier.name}'s reply to {request.src} reaches {reply.receiver}, "
+                f"not {host.name} (two hosts have that address)"
+            )
+            return PingOutcome(request, reply, t.TIMEOUT, t.WRONG_HOST, detail)
+        drop = reply.drop
+        detail = f"{replier.name} got the request but its reply has no way back: {drop.detail}"
+        cause = drop.cause
+        if cause == t.NO_ROUTE:
+            cause = t.NO_RETURN_ROUTE
+        return PingOutcome(request, reply, t.TIMEOUT, cause, detail)
+    drop = request.drop
+    if drop.icmp is None:
+        return PingOutcome(request, None, t.TIMEOUT, drop.cause, drop.detail)
+    if drop.host == host.name:
+        # The sender's own neighbour resolution failed: the error is local.
+        return PingOutcome(
+            request,
+            None,
+            t.ERROR,
+            drop.cause,
+            drop.detail,
+            drop.icmp,
+            request.src,
+            drop.delay,
+        )
+    router = net.hosts[drop.host]
+    back = send(net, router, request.src, returning=True, segments=segments)
+    if back.delivered and back.receiver == host.name:
+        return PingOutcome(
+            request, back, t.ERROR, drop.cause, drop.detail, drop.icmp, back.src, drop.delay
+        )
+    why = back.drop.detail if back.drop is not None else f"it reaches {back.receiver}"
+    detail = f"{drop.detail}; that error cannot come back either: {why}"
+    return PingOutcome(request, back, t.TIMEOUT, drop.cause, detail)
