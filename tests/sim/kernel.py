@@ -433,6 +433,9 @@ def _run(argv: list[str], *, timeout: float = SETUP_TIMEOUT, stdin: str | None =
 _VETH_NAME = re.compile(r"^(\d+: )([^\s:@]+)@if\d+:", re.M)
 _BRIEF_NAME = re.compile(r"^([^\s@]+)@if\d+ +", re.M)
 _LINK_NETNS = re.compile(r" link-netns \S+")
+# iproute2 names a veth peer's namespace by asking the kernel about every /run/netns entry; one
+# being deleted by a concurrent run answers with this extack message.
+_NETNS_RACE = re.compile(r"^Error: Peer netns reference is invalid\.\n", re.M)
 _LOWERLAYER = re.compile(r" state LOWERLAYERDOWN ")
 _BRIEF_LOWERLAYER = re.compile(r"^(\S+ +)LOWERLAYERDOWN ", re.M)
 _NOQUEUE = re.compile(r"^(\d+: (?!lo:)\S+: <[^>]*> mtu \d+ qdisc )noqueue ", re.M)
@@ -458,6 +461,7 @@ def normalise_kernel(text: str) -> str:
     text = _VETH_NAME.sub(r"\1\2:", text)
     text = _BRIEF_NAME.sub(lambda m: m.group(1).ljust(16) + " ", text)
     text = _LINK_NETNS.sub("", text)
+    text = _NETNS_RACE.sub("", text)
     # A veth without carrier reports LOWERLAYERDOWN when its peer's ifindex happens to name a
     # carrier-less device in the same namespace; a physical NIC without cable says DOWN.
     text = _LOWERLAYER.sub(" state DOWN ", text)

@@ -421,8 +421,59 @@ def regression_cases() -> list[Case]:
         ("A", "ip link set dev eth0 up"),
         ("A", "ip link"),
     )
+    down_local = Case(
+        "addresses on a down link stay local",
+        {
+            "segments": ["net1"],
+            "hosts": {
+                "A": {
+                    "interfaces": {
+                        "eth0": {"segment": "net1", "address": "10.1.0.1/24"},
+                        "eth1": {"segment": "net1", "address": "10.2.0.1/24", "up": False},
+                    }
+                },
+                "B": {
+                    "interfaces": _one("eth0", "10.1.0.2/24"),
+                    "routes": ["10.2.0.0/24 via 10.1.0.1"],
+                },
+            },
+        },
+    ).seq(
+        ("A", "ip route get 10.2.0.1"),
+        ("A", "ping -c 1 -W 1 10.2.0.1"),
+        ("B", "ping -c 1 -W 1 10.2.0.1"),
+        ("A", "ip link set dev eth0 down"),
+        ("A", "ip route get 10.1.0.1"),
+        ("A", "ping -c 1 -W 1 10.1.0.1"),
+        ("A", "ip route"),
+    )
+    source_choice = Case(
+        "source address of routes without src",
+        {
+            "segments": ["net1"],
+            "hosts": {
+                "A": {
+                    "interfaces": _one("eth0", "10.1.0.11/24"),
+                    "routes": ["192.165.1.0/24 dev eth0"],
+                },
+                "B": {"interfaces": _one("eth0", "10.1.0.12/24")},
+            },
+        },
+    ).seq(
+        ("A", "ip addr add 192.165.1.5/24 dev eth0"),
+        ("A", "ip route"),
+        ("A", "ip route get 192.165.1.254"),
+        ("A", "ip route add 10.9.0.0/24 via 192.165.1.1"),
+        ("A", "ip route add 10.8.0.0/24 via 10.1.0.1"),
+        ("A", "ip route add 10.7.0.0/24 dev eth0"),
+        ("A", "ip route get 10.9.0.9"),
+        ("A", "ip route get 10.8.0.9"),
+        ("A", "ip route get 10.7.0.9"),
+    )
     return [
         reference,
+        down_local,
+        source_choice,
         link_down,
         no_carrier,
         secondaries,
@@ -578,6 +629,8 @@ def random_case(seed: int) -> Case:
         reads += [(host, "ip route"), (host, "ip -4 addr"), (host, "ip link")]
         if rng.random() < 0.3:
             reads.append((host, "ip addr"))
+        if rng.random() < 0.2:
+            reads.append((host, "ip -br -4 addr"))
         for target in rng.sample(targets, min(3, len(targets))):
             reads.append((host, f"ip route get {target}"))
     case.par(*reads)
@@ -610,6 +663,16 @@ def _probe_target(rng: random.Random, topo: _Topology, src: str) -> ipaddress.IP
     return ipaddress.IPv4Network(OUTSIDE).network_address + 9
 
 
+CHANGES = (
+    "route-good", "route-good", "route-off-link", "route-nonexistent-gw", "route-duplicate",
+    "route-host-bits", "route-default", "route-metric", "route-dev", "route-del", "route-del-via",
+    "route-del-default", "route-connected-dup", "route-gw-wrong-dev", "route-onlink",
+    "addr-add-secondary", "addr-add-new", "addr-add-dup", "addr-three-octets", "addr-add-bare",
+    "addr-del", "addr-del-missing", "addr-flush", "link-down", "link-up", "link-missing",
+    "forwarding",
+)  # fmt: skip
+
+
 def _random_change(rng: random.Random, topo: _Topology, host: str) -> str:
     ifaces = topo.of(host)
     iface = rng.choice(ifaces).name if ifaces else "eth0"
@@ -619,32 +682,7 @@ def _random_change(rng: random.Random, topo: _Topology, host: str) -> str:
     remote = [n for n in topo.nets.values() if n not in connected] or list(topo.nets.values())
     dst = rng.choice(remote + topo.spare_nets)
     off_link = [a for a in topo.all_addresses() if not any(a in n for n in connected)]
-    kind = rng.choice(
-        [
-            "route-good",
-            "route-good",
-            "route-off-link",
-            "route-nonexistent-gw",
-            "route-duplicate",
-            "route-host-bits",
-            "route-default",
-            "route-metric",
-            "route-dev",
-            "route-del",
-            "route-del-default",
-            "addr-add-secondary",
-            "addr-add-new",
-            "addr-add-dup",
-            "addr-three-octets",
-            "addr-add-bare",
-            "addr-del",
-            "addr-del-missing",
-            "link-down",
-            "link-up",
-            "link-missing",
-            "forwarding",
-        ]
-    )
+    kind = rng.choice(CHANGES)
     if kind == "route-good" and good_gw:
         return f"ip route add {dst} via {good_gw}"
     if kind == "route-off-link" and off_link:
@@ -664,6 +702,18 @@ def _random_change(rng: random.Random, topo: _Topology, host: str) -> str:
         return f"ip route add {dst} dev {iface}"
     if kind == "route-del":
         return f"ip route del {dst}"
+    if kind == "route-del-via" and good_gw:
+        return f"ip route del {dst} via {good_gw}"
+    if kind == "route-connected-dup" and connected and good_gw:
+        return f"ip route add {rng.choice(sorted(connected))} via {good_gw}"
+    if kind == "route-gw-wrong-dev" and good_gw:
+        wrong = [i.name for i in ifaces if not (i.address and good_gw in i.address.network)]
+        if wrong:
+            return f"ip route add {dst} via {good_gw} dev {rng.choice(wrong)}"
+    if kind == "route-onlink" and off_link:
+        return f"ip route add {dst} via {rng.choice(off_link)} dev {iface} onlink"
+    if kind == "addr-flush" and rng.random() < 0.5:
+        return f"ip -4 addr flush dev {iface}"
     if kind == "route-del-default":
         return "ip route del default"
     if kind in ("addr-add-secondary", "addr-add-dup") and connected:

@@ -75,6 +75,10 @@ def test_it_keeps_loopback_and_never_up_qdiscs():
     assert normalise_kernel(text) == text.replace("eth0@if3", "eth0")
 
 
+def test_it_drops_the_netns_lookup_race_message():
+    assert normalise_kernel("Error: Peer netns reference is invalid.\n") == ""
+
+
 def test_it_repads_brief_output():
     assert normalise_kernel("eth0@if3         UP             1.2.3.4/24 \n") == (
         "eth0             UP             1.2.3.4/24 \n"
