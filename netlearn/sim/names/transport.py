@@ -29,8 +29,12 @@ class Path:
     delay: float = 0.0  # seconds before that error came back (ARP gives up after ~3 s)
 
 
-def deliver(net, src_host, dst) -> Path:  # noqa: ANN001 (Network, Host: no import cycle)
-    """Send one packet from ``src_host`` to ``dst`` and report where it ends."""
+def deliver(net, src_host, dst, *, src=None, returning: bool = False) -> Path:  # noqa: ANN001
+    """Send one packet from ``src_host`` to ``dst`` and report where it ends.
+
+    ``src`` fixes the source address (a reply leaves from the address that was asked);
+    ``returning`` marks a reply, so that a drop is explained as a missing way *back*.
+    """
     dst = ip_address(dst)
     if isinstance(dst, IPv6Address):
         # The simulated networks are IPv4 only; ::1 is the host itself.
@@ -42,11 +46,11 @@ def deliver(net, src_host, dst) -> Path:  # noqa: ANN001 (Network, Host: no impo
     route = src_host.lookup(dst)
     if route is None:
         return Path("no-route")
-    src = src_host.source_address_for(route, dst)
+    src = src or src_host.source_address_for(route, dst)
     send = getattr(net, "send", None)
     if send is not None:
         try:
-            trace = send(src_host, dst)
+            trace = send(src_host, dst, src=src, returning=returning)
         except ImportError:  # the forwarding model is not installed: walk the hops here
             return _walk(net, src_host, dst, src)
         return _from_trace(net, trace, src)
@@ -60,8 +64,11 @@ def round_trip(net, client, dst) -> tuple[Path, Path | None]:  # noqa: ANN001
         return there, None
     if there.kind == "local":
         return there, there
-    back = deliver(net, there.host, there.src)
-    if back.kind in ("local", "delivered") and back.host is not client:
+    back = deliver(net, there.host, there.src, src=dst, returning=True)
+    if back.kind == "no-route":
+        why = f"{there.host.name} has no route back to {there.src}"
+        back = Path("lost", None, back.src, why, "no-return-route")
+    elif back.kind in ("local", "delivered") and back.host is not client:
         back = Path("lost", None, back.src, f"the reply to {there.src} reaches {back.host.name}")
     return there, back
 
