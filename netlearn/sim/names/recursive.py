@@ -16,6 +16,7 @@ CNAMEs; answers are cached by TTL. Otherwise it refuses.
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass, field
 from ipaddress import ip_address
 
@@ -31,6 +32,13 @@ from netlearn.sim.names.transport import round_trip
 
 MAX_REFERRALS = 16  # delegations followed in one iteration (root -> com -> example.com is 2)
 MAX_DNS_DEPTH = 6  # servers asking servers (a forwarder forwarding to a forwarder ...)
+MAX_QUERIES = 256  # queries one client query may cause in the whole network
+MAX_NS_TRIED = 13  # name servers tried per delegation (as many as there are root servers)
+
+# Queries left for the client query being answered (None outside any query).
+_budget: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "dns_budget", default=None
+)
 
 UNREACHABLE = "unreachable"
 TIMEOUT = "timeout"
@@ -74,7 +82,21 @@ def exchange(
     rd: bool = True,
     depth: int = 0,
 ) -> Exchange:
-    """Send one query from ``client`` to ``server`` (an address) and wait for its reply."""
+    """Send one query from ``client`` to ``server`` (an address) and wait for its reply.
+
+    Every query it causes downstream (recursion, forwarding) shares one budget of
+    ``MAX_QUERIES``; a resolution that runs out answers SERVFAIL.
+    """
+    budget = _budget.get()
+    if budget is None:
+        token = _budget.set([MAX_QUERIES])
+        try:
+            return exchange(net, client, server, qname, qtype, rd=rd, depth=depth)
+        finally:
+            _budget.reset(token)
+    budget[0] -= 1
+    if budget[0] < 0:
+        return Exchange(ANSWER, server, Response(qname, qtype, rcode=SERVFAIL, ra=True, rd=rd))
     there, back = round_trip(net, client, ip_address(server))
     if there.kind == "no-route":
         return Exchange(UNREACHABLE, server)
@@ -222,7 +244,7 @@ def _referral_servers(net, client, hints, ns, reply, depth) -> list:  # noqa: AN
         if rrset.rdtype == dns.rdatatype.A:
             glue.setdefault(rrset.name, []).extend(d.to_text() for d in rrset)
     servers = []
-    for rdata in sorted(ns, key=lambda d: d.target):
+    for rdata in sorted(ns, key=lambda d: d.target)[:MAX_NS_TRIED]:
         addresses = glue.get(rdata.target)
         if addresses is None and depth < MAX_DNS_DEPTH:
             found = iterate(net, client, hints, rdata.target, dns.rdatatype.A, depth=depth + 1)

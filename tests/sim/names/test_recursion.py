@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from netlearn.sim import Network
 from netlearn.sim.names.recursive import MAX_REFERRALS
 from netlearn.sim.names.service import set_zone
@@ -150,3 +153,43 @@ def test_servers_delegating_to_each_other_end_in_servfail():
     )
     assert MAX_REFERRALS < 100
     assert "status: SERVFAIL" in net.run("A", "dig www.a.example").stdout
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=1, max_value=24), st.booleans())
+def test_delegation_chains_of_any_depth_end(depth, glue):
+    """d0.test delegates d1.d0.test, which delegates d2.d1.d0.test, ... each on its own server;
+    deep enough chains end in SERVFAIL (MAX_REFERRALS), never in a hang or an exception."""
+    from names_scenarios import build
+
+    names = [".".join(f"d{j}" for j in range(i, -1, -1)) + ".test" for i in range(depth + 1)]
+    hosts = {
+        "A": {
+            "interfaces": {"eth0": {"segment": "lan", "address": "10.1.0.1/16"}},
+            "resolv_conf": "nameserver 10.1.0.1\n",
+            "dns": {"recursive": True, "root_hints": ["10.1.1.0"]},
+        }
+    }
+    for i, zone in enumerate(names):
+        text = "$TTL 60\n"
+        if i + 1 < len(names):
+            child = names[i + 1]
+            text += f"{child}. NS ns.{child}.\n"
+            if glue:
+                text += f"ns.{child}. A 10.1.1.{i + 1}\n"
+        else:
+            text += "www A 192.0.2.1\n"
+        text += f"ns A 10.1.1.{i}\n"
+        hosts[f"s{i}"] = {
+            "interfaces": {"eth0": {"segment": "lan", "address": f"10.1.1.{i}/16"}},
+            "dns": {"zones": {zone: text, **({"test": "$TTL 60\n"} if i == 0 else {})}},
+        }
+    hosts["s0"]["dns"]["zones"] = {
+        ".": f"$TTL 60\ntest. NS ns.{names[0]}.\nns.{names[0]}. A 10.1.1.0\n",
+        names[0]: hosts["s0"]["dns"]["zones"][names[0]],
+    }
+    net = build({"segments": ["lan"], "hosts": hosts})
+    out = net.run("A", f"dig +short www.{names[-1]}")
+    assert out.status == 0
+    if depth + 1 < MAX_REFERRALS and glue:
+        assert out.stdout == "192.0.2.1\n"
