@@ -79,6 +79,8 @@ def _negative_soa(zone: Zone) -> tuple[dns.rrset.RRset, ...]:
 
 def _wildcard(zone: Zone, name: dns.name.Name) -> dict[int, dns.rrset.RRset] | None:
     """Records of ``*.<closest encloser>`` renamed to ``name``, when such a wildcard exists."""
+    if name == zone.origin or name == dns.name.root:
+        return None
     encloser = name.parent()
     while encloser.is_subdomain(zone.origin):
         if zone.name_exists(encloser):

@@ -121,8 +121,9 @@ class Zone:
         return self.get(self.origin, SOA)
 
     def name_exists(self, name: dns.name.Name) -> bool:
-        """True when the name owns records or is an empty non-terminal (has names below it)."""
-        if name in self.nodes:
+        """True when the name owns records or is an empty non-terminal (has names below it).
+        The zone's apex always exists."""
+        if name in self.nodes or name == self.origin:
             return True
         return any(other.is_subdomain(name) for other in self.nodes)
 
