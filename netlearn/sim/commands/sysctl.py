@@ -1,0 +1,246 @@
+"""``sysctl`` (procps-ng 4.0.2) for the kernel parameters the simulator models.
+
+``net.ipv4.ip_forward`` and its alias ``net.ipv4.conf.all.forwarding`` are read and written (any
+integer is accepted, as by the kernel; non-zero means on; writing either flips every interface's
+``forwarding`` and ``conf.all.accept_redirects``). Other parameters that shape the simulated
+behaviour are readable with the value the simulator assumes (``rp_filter = 0``,
+``arp_ignore = 0``, ``ip_default_ttl = 64``, ...). ``key=value`` works without ``-w`` too.
+``-p [FILE]`` applies /etc/sysctl.conf (or FILE) from the host's files.
+"""
+
+from __future__ import annotations
+
+from netlearn.sim import files
+from netlearn.sim.commands import command
+from netlearn.sim.result import Result
+
+USAGE = (
+    "\n"
+    "Usage:\n"
+    " sysctl [options] [variable[=value] ...]\n"
+    "\n"
+    "Options:\n"
+    "  -a, --all            display all variables\n"
+    "  -A                   alias of -a\n"
+    "  -X                   alias of -a\n"
+    "      --deprecated     include deprecated parameters to listing\n"
+    "      --dry-run        Print the key and values but do not write\n"
+    "  -b, --binary         print value without new line\n"
+    "  -e, --ignore         ignore unknown variables errors\n"
+    "  -N, --names          print variable names without values\n"
+    "  -n, --values         print only values of the given variable(s)\n"
+    "  -p, --load[=<file>]  read values from file\n"
+    "  -f                   alias of -p\n"
+    "      --system         read values from all system directories\n"
+    "  -r, --pattern <expression>\n"
+    "                       select setting that match expression\n"
+    "  -q, --quiet          do not echo variable set\n"
+    "  -w, --write          enable writing a value to variable\n"
+    "  -o                   does nothing\n"
+    "  -x                   does nothing\n"
+    "  -d                   alias of -h\n"
+    "\n"
+    " -h, --help     display this help and exit\n"
+    " -V, --version  output version information and exit\n"
+    "\n"
+    "For more details see sysctl(8).\n"
+)
+FORWARDING_KEYS = ("net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding")
+PER_CONF = {
+    "accept_redirects": "1",
+    "arp_filter": "0",
+    "arp_ignore": "0",
+    "forwarding": None,  # follows ip_forward
+    "promote_secondaries": "0",
+    "rp_filter": "0",
+    "send_redirects": "1",
+}
+
+
+def parameters(host) -> dict[str, str]:  # noqa: ANN001
+    """Every parameter the simulator knows for ``host``, sorted by name."""
+    values = {
+        "kernel.hostname": host.name,
+        "net.ipv4.icmp_echo_ignore_all": "0",
+        "net.ipv4.ip_default_ttl": "64",
+        "net.ipv4.ip_forward": str(host.ip_forward),
+    }
+    for conf in ("all", "default", *host.interfaces):
+        for name, value in PER_CONF.items():
+            if name == "forwarding":
+                value = str(host.ip_forward)
+            elif name == "accept_redirects" and conf == "all":
+                value = "0" if host.forwarding else "1"
+            values[f"net.ipv4.conf.{conf}.{name}"] = value
+    return dict(sorted(values.items()))
+
+
+def _key(text: str) -> str:
+    return text.replace("/", ".").strip(".") if "/" in text else text
+
+
+class _Run:
+    def __init__(
+        self, host, *, names_only: bool, values_only: bool, quiet: bool, ignore: bool
+    ) -> None:  # noqa: ANN001
+        self.host = host
+        self.names_only = names_only
+        self.values_only = values_only
+        self.quiet = quiet
+        self.ignore = ignore
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self.failures = 0
+
+    def line(self, key: str, value: str) -> str:
+        if self.names_only:
+            return key
+        if self.values_only:
+            return value
+        return f"{key} = {value}"
+
+    def missing(self, key: str) -> None:
+        if self.ignore:
+            return
+        self.err.append(
+            f"sysctl: cannot stat /proc/sys/{key.replace('.', '/')}: No such file or directory"
+        )
+        self.failures += 1
+
+    def read(self, text: str) -> None:
+        key = _key(text)
+        known = parameters(self.host)
+        if key in known:
+            self.out.append(self.line(key, known[key]))
+            return
+        below = [k for k in known if k.startswith(key + ".")]
+        if below and key:
+            self.out.extend(self.line(k, known[k]) for k in below)
+            return
+        self.missing(key)
+
+    def write(self, setting: str) -> None:
+        name, _, value = setting.partition("=")
+        key = _key(name.strip())
+        value = value.strip()
+        if not key:
+            self.failures += 1
+            return
+        known = parameters(self.host)
+        if key not in known:
+            self.missing(key)
+            return
+        if key not in FORWARDING_KEYS:
+            self.err.append(
+                f"sysctl: the simulator does not model changing {key} "
+                f"(it stays {known[key]}); net.ipv4.ip_forward can be changed"
+            )
+            self.failures += 1
+            return
+        try:
+            files.write(self.host, files.IP_FORWARD, value)
+        except files.FileError:
+            self.err.append(f'sysctl: setting key "{key}": Invalid argument')
+            self.failures += 1
+            return
+        if not self.quiet:
+            self.out.append(self.line(key, value))
+
+
+@command("sysctl")
+def sysctl(argv: list[str], host, net) -> Result:  # noqa: ANN001
+    """sysctl [-w] net.ipv4.ip_forward[=1]: read or set kernel parameters"""
+    flags = {"a": False, "n": False, "N": False, "w": False, "q": False, "e": False, "p": False}
+    operands: list[str] = []
+    load_file: str | None = None
+    for word in argv[1:]:
+        if word.startswith("--"):
+            long = {
+                "--all": "a",
+                "--values": "n",
+                "--names": "N",
+                "--write": "w",
+                "--quiet": "q",
+                "--ignore": "e",
+                "--load": "p",
+            }
+            head, _, arg = word.partition("=")
+            if head not in long:
+                return Result(USAGE, f"sysctl: unrecognized option '{word}'\n", 0)
+            flags[long[head]] = True
+            if head == "--load" and arg:
+                load_file = arg
+            continue
+        if word.startswith("-") and len(word) > 1 and not operands:
+            for k, letter in enumerate(word[1:]):
+                if letter in "AX":
+                    letter = "a"
+                if letter == "f":
+                    letter = "p"
+                if letter in flags:
+                    flags[letter] = True
+                    if letter == "p" and word[k + 2 :]:
+                        load_file = word[k + 2 :]
+                        break
+                elif letter in "hd":
+                    return Result(USAGE)
+                elif letter == "V":
+                    return Result("sysctl from procps-ng 4.0.2\n")
+                elif letter not in "oxb":
+                    return Result(USAGE, f"sysctl: invalid option -- '{letter}'\n", 0)
+            continue
+        operands.append(word)
+    run = _Run(
+        host, names_only=flags["N"], values_only=flags["n"], quiet=flags["q"], ignore=flags["e"]
+    )
+    if flags["p"]:
+        path = load_file or (operands[0] if operands else "/etc/sysctl.conf")
+        return _load(run, path)
+    if flags["a"]:
+        for key, value in parameters(host).items():
+            run.out.append(run.line(key, value))
+        return _result(run)
+    if not operands:
+        if flags["w"]:
+            return Result(
+                "", "sysctl: no variables specified\nTry `sysctl --help' for more information.\n", 1
+            )
+        return Result("", USAGE, 1)
+    for word in operands:
+        if "=" in word:
+            run.write(word)
+        elif flags["w"]:
+            run.err.append("sysctl: command line(0): invalid syntax, continuing...")
+            run.failures += 1
+        else:
+            run.read(word)
+    return _result(run)
+
+
+def _load(run: _Run, path: str) -> Result:
+    try:
+        text = files.read(run.host, path)
+    except files.FileError:
+        run.err.append(f'sysctl: cannot open "{path}": No such file or directory')
+        run.failures += 1
+        return _result(run)
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        ignore = line.startswith("-")
+        if "=" not in line:
+            run.err.append(f"sysctl: {path}({len(run.out) + 1}): invalid syntax, continuing...")
+            run.failures += 1
+            continue
+        saved = run.ignore
+        run.ignore = run.ignore or ignore
+        run.write(line.lstrip("-"))
+        run.ignore = saved
+    return _result(run)
+
+
+def _result(run: _Run) -> Result:
+    out = "".join(line + "\n" for line in run.out)
+    err = "".join(line + "\n" for line in run.err)
+    return Result(out, err, min(run.failures, 255))
