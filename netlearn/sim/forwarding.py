@@ -145,7 +145,7 @@ def send(
         next_route = nxt.lookup(dst)
         if next_route is None:
             hops.append(Hop(nxt.name, in_iface, None, None, ttl))
-            net_text = _network_of(net, dst)
+            net_text = network_of(net, dst)
             if returning:
                 detail = f"{nxt.name} has no route back to {net_text}"
                 cause = t.NO_RETURN_ROUTE
@@ -190,7 +190,7 @@ def owners(net: Network, ip: IPv4Address) -> list[tuple[Host, Interface]]:
     ]
 
 
-def _network_of(net: Network, ip: IPv4Address) -> str:
+def network_of(net: Network, ip: IPv4Address) -> str:
     """The connected subnet ``ip`` lives on (``192.165.1.0/24``), else the address itself."""
     for _, iface in owners(net, ip):
         for address in iface.addresses:
@@ -221,7 +221,7 @@ def _no_route_at_sender(net: Network, host: Host, dst: IPv4Address, returning: b
             host.name,
             f"{host.name} has no IPv4 address: give an interface one with `ip addr add`",
         )
-    net_text = _network_of(net, dst)
+    net_text = network_of(net, dst)
     if returning:
         return Drop(t.NO_RETURN_ROUTE, host.name, f"{host.name} has no route back to {net_text}")
     return Drop(t.NO_ROUTE, host.name, f"{host.name} has no route to {net_text}")
