@@ -46,6 +46,7 @@ class _Options:
         self.recurse = True
         self.tries = 3
         self.timeout = 5
+        self.show = set(digfmt.DISPLAY)
 
 
 def _plus(opts: _Options, word: str) -> None:
@@ -66,14 +67,19 @@ def _plus(opts: _Options, word: str) -> None:
         opts.recurse = not negated
     elif bare == "cmd":
         opts.cmd = not negated
+    elif bare == "all":
+        opts.show = set() if negated else set(digfmt.DISPLAY)
+        opts.cmd = not negated
+    elif bare in digfmt.DISPLAY:
+        (opts.show.discard if negated else opts.show.add)(bare)
     elif bare in ("time", "tim", "ti") and not negated:
         opts.timeout = number(1)
     elif bare in ("tries", "trie", "tri") and not negated:
         opts.tries = number(1)
     elif bare in ("retry", "retr", "ret") and not negated:
         opts.tries = number(0) + 1
-    elif bare in ("search", "nssearch", "stats", "question", "comments", "answer", "all"):
-        pass  # accepted; the simulator always prints dig's default sections
+    elif bare in ("search", "nosearch", "identify", "ttlid", "class"):
+        pass  # accepted without effect here
     else:
         raise _Usage(f"Invalid option: {word}")
 
@@ -175,8 +181,8 @@ def dig(argv: list[str], host, net) -> Result:  # noqa: ANN001
     if show_header:
         out += _header(argv, found)
     qid = digfmt.query_id(host.name, getattr(net, "commands_run", 0), qname, qtype)
-    out += digfmt.dig_message(response, query.answered.server, net.clock, qid)
-    return Result("\n".join(out) + "\n", "", 0)
+    out += digfmt.dig_message(response, query.answered.server, net.clock, qid, frozenset(opts.show))
+    return Result("".join(line + "\n" for line in out), "", 0)
 
 
 def _servers(net, host, opts: _Options) -> tuple[list[str] | None, int | None]:  # noqa: ANN001

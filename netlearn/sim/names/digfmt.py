@@ -69,42 +69,57 @@ def query_id(*parts: object) -> int:
     return int.from_bytes(digest[:2], "big")
 
 
-def dig_message(response: Response, server: str, clock: float, qid: int) -> list[str]:
-    """The body dig prints for a reply, from ``;; Got answer:`` to the blank line at the end."""
-    out = [
-        ";; Got answer:",
-        f";; ->>HEADER<<- opcode: QUERY, status: {response.rcode_text}, id: {qid}",
-        f";; flags: {response.flags_text()}; QUERY: 1, ANSWER: {_count(response.answer)}, "
-        f"AUTHORITY: {_count(response.authority)}, "
-        f"ADDITIONAL: {_count(response.additional) + 1}",
-    ]
-    if response.rd and not response.ra:
-        out.append(";; WARNING: recursion requested but not available")
-    out += [
-        "",
-        ";; OPT PSEUDOSECTION:",
-        "; EDNS: version: 0, flags:; udp: 1232",
-        ";; QUESTION SECTION:",
-        question_line(response.qname, response.qtype),
-        "",
-    ]
+DISPLAY = ("comments", "question", "answer", "authority", "additional", "stats")
+
+
+def dig_message(
+    response: Response,
+    server: str,
+    clock: float,
+    qid: int,
+    show: frozenset[str] = frozenset(DISPLAY),
+) -> list[str]:
+    """What dig prints for a reply after its command header (``;; Got answer:`` ... the final
+    blank line); ``show`` holds the display options that are on (``+noall +answer`` ...)."""
+    comments = "comments" in show
+    out = []
+    if comments:
+        out += [
+            ";; Got answer:",
+            f";; ->>HEADER<<- opcode: QUERY, status: {response.rcode_text}, id: {qid}",
+            f";; flags: {response.flags_text()}; QUERY: 1, ANSWER: {_count(response.answer)}, "
+            f"AUTHORITY: {_count(response.authority)}, "
+            f"ADDITIONAL: {_count(response.additional) + 1}",
+        ]
+        if response.rd and not response.ra:
+            out.append(";; WARNING: recursion requested but not available")
+        out += ["", ";; OPT PSEUDOSECTION:", "; EDNS: version: 0, flags:; udp: 1232"]
+    if "question" in show:
+        if comments:
+            out.append(";; QUESTION SECTION:")
+        out.append(question_line(response.qname, response.qtype))
+        if comments:
+            out.append("")
     for title, section in (
         ("ANSWER", response.answer),
         ("AUTHORITY", response.authority),
         ("ADDITIONAL", response.additional),
     ):
-        if section:
-            out.append(f";; {title} SECTION:")
+        if section and title.lower() in show:
+            if comments:
+                out.append(f";; {title} SECTION:")
             for rrset in section:
                 out += record_lines(rrset)
-            out.append("")
-    out += [
-        ";; Query time: 0 msec",
-        f";; SERVER: {server}#53({server}) (UDP)",
-        f";; WHEN: {when(clock)}",
-        f";; MSG SIZE  rcvd: {response.wire_size()}",
-        "",
-    ]
+            if comments:
+                out.append("")
+    if "stats" in show:
+        out += [
+            ";; Query time: 0 msec",
+            f";; SERVER: {server}#53({server}) (UDP)",
+            f";; WHEN: {when(clock)}",
+            f";; MSG SIZE  rcvd: {response.wire_size()}",
+            "",
+        ]
     return out
 
 
