@@ -348,25 +348,33 @@ class Host:
         return None
 
     def source_address_for(self, route: Route, dst: IPv4Address | None = None):
-        """The source the kernel picks (inet_select_addr): the route's src, else the first
-        primary address of its device on the next hop's subnet, else the device's first primary,
-        else a global address of any other device."""
+        """The source the kernel picks for ``route`` (fib_info_update_nhc_saddr): the route's
+        src, else inet_select_addr(dev, gateway or 0, route scope): the first primary of the
+        device on the gateway's subnet, else its first primary of a fitting scope, else a
+        global address of another device. ``dst`` is accepted for callers' convenience but,
+        as in the kernel, does not influence the choice."""
         if route.src is not None:
             return route.src
-        target = route.gateway or (IPv4Address(dst) if dst is not None else None)
+        limit = _SCOPE_RANK.get(route.scope, 0)
         iface = self.interfaces.get(route.dev)
+        first = None
         if iface is not None:
-            primaries = [a for a in iface.primaries() if a.ip not in LOOPBACK or iface.loopback]
-            for address in primaries:
-                if target is not None and target in address.network:
+            for address in iface.primaries():
+                if _SCOPE_RANK.get(iface.scope_of(address), 0) > limit:
+                    continue
+                if route.gateway is None or route.gateway in address.network:
                     return address.ip
-            if primaries:
-                return primaries[0].ip
+                if first is None:
+                    first = address.ip
+            if first is not None:
+                return first
         for other in self.interfaces.values():
-            if other.loopback:
+            if other is iface:
                 continue
             for address in other.primaries():
-                return address.ip
+                scope = _SCOPE_RANK.get(other.scope_of(address), 0)
+                if scope != _SCOPE_RANK["link"] and scope <= limit:
+                    return address.ip
         return None
 
     def gateway_route(
