@@ -85,6 +85,9 @@ def run_check(net: Network, goal: dict) -> Outcome:
     if not isinstance(goal, dict) or "check" not in goal:
         raise ScenarioError("goal", "a goal is a mapping with a 'check' kind")
     discover()
+    if True in goal and "on" not in goal:
+        # YAML 1.1 (PyYAML) reads an unquoted `on:` key as the boolean true.
+        goal = {("on" if key is True else key): value for key, value in goal.items()}
     kind = goal["check"]
     fn = CHECKS.get(kind) if isinstance(kind, str) else None
     if fn is None:
