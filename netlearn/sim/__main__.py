@@ -7,7 +7,8 @@ current, ``B$`` alone switches. Interactive sessions prompt ``A$ ``; piped input
     printf 'A$ ip route\\nR$ sysctl net.ipv4.ip_forward\\n' | python -m netlearn.sim lesson.yaml
 
 The file may hold a scenario, or an exercise mapping with ``scenario:`` (and ``goals:``, graded at
-the end with ``--check``). A bad scenario prints the ScenarioError and exits with status 2.
+the end with ``--check``, status 1 if one fails). A bad scenario prints the ScenarioError and
+exits with status 2.
 """
 
 from __future__ import annotations
@@ -118,10 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     session(net, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), status=args.status)
     if args.check:
         try:
-            grade(net, goals, sys.stdout)
+            failed = grade(net, goals, sys.stdout)
         except ScenarioError as exc:
             print(exc, file=sys.stderr)
             return 2
+        return 1 if failed else 0
     return 0
 
 
