@@ -38,6 +38,17 @@ def _answer_lines(response, qtype: int, *, with_cnames: bool) -> list[str]:  # n
                 lines.append(f"{owner}\tnameserver = {rdata.target}")
             elif rrset.rdtype == dns.rdatatype.TXT:
                 lines.append(f"{owner}\ttext = {rdata.to_text()}")
+            elif rrset.rdtype == dns.rdatatype.SOA:
+                lines += [
+                    owner,
+                    f"\torigin = {rdata.mname.to_text(omit_final_dot=True)}",
+                    f"\tmail addr = {rdata.rname.to_text(omit_final_dot=True)}",
+                    f"\tserial = {rdata.serial}",
+                    f"\trefresh = {rdata.refresh}",
+                    f"\tretry = {rdata.retry}",
+                    f"\texpire = {rdata.expire}",
+                    f"\tminimum = {rdata.minimum}",
+                ]
             else:
                 lines.append(f"{owner}\t{dns.rdatatype.to_text(rrset.rdtype)} = {rdata}")
     return lines
@@ -119,6 +130,14 @@ def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
         out += _answer_lines(response, qtype, with_cnames=index == 0)
     if replies and all(r.rcode == NOERROR and not _has_data(r, q) for q, r in replies):
         out.append(f"*** Can't find {label}: No answer")
+    if replies and len(qtypes) == 1 and qtypes[0] not in (dns.rdatatype.A, dns.rdatatype.AAAA):
+        qtype, response = replies[0]
+        if response.rcode == NOERROR and not response.aa:
+            # bind9's nslookup adds this for a non-authoritative reply to other types.
+            out += ["", "Authoritative answers can be found from:"]
+            out += _answer_lines(
+                response.with_flags(answer=response.authority), qtype, with_cnames=False
+            )
     return Result("\n".join(out) + "\n\n", "", status)
 
 
