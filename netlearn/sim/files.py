@@ -41,7 +41,8 @@ NSSWITCH = (
 
 # Directories that exist on every host (so `echo x > /etc/new` works but `/nowhere/x` does not).
 DIRECTORIES = frozenset({"/", "/etc", "/tmp", "/root", "/home", "/var", "/var/tmp", "/proc"})
-_INT = re.compile(r"\s*([-+]?\d+)(\s.*)?", re.DOTALL)
+# proc_dointvec: optional sign, then a C integer of any base (0x1f, 017, 42), then whitespace.
+_INT = re.compile(r"\s*([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)(\s.*)?", re.DOTALL)
 
 
 class FileError(Exception):
@@ -119,7 +120,15 @@ def _write_ip_forward(host: Host, text: str) -> None:
     match = _INT.fullmatch(text)
     if not match:
         raise WriteError(IP_FORWARD, "Invalid argument")
-    value = int(match.group(1))
+    digits = match.group(2)
+    if digits[:2].lower() == "0x":
+        value = int(digits[2:], 16)
+    elif digits.startswith("0"):
+        value = int(digits, 8)
+    else:
+        value = int(digits)
+    if match.group(1) == "-":
+        value = -value
     if not -(2**31) <= value < 2**31:
         raise WriteError(IP_FORWARD, "Invalid argument")
     host.ip_forward = value

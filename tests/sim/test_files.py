@@ -96,3 +96,39 @@ def test_scenario_files_are_installed():
     assert net.run("A", "cat /etc/hosts /etc/resolv.conf /etc/motd").stdout == (
         "10.0.0.2 db\nnameserver 10.0.0.53\nhello\n"
     )
+
+
+@pytest.mark.parametrize(("written", "read"), [("0x1f", "31"), ("010", "8"), ("-0x2", "-2")])
+def test_ip_forward_parses_integers_like_the_kernel(sh, written, read):
+    sh(f"echo {written} > /proc/sys/net/ipv4/ip_forward", "R")
+    assert sh("cat /proc/sys/net/ipv4/ip_forward", "R").stdout == read + "\n"
+
+
+def test_an_invalid_octal_digit_is_rejected(sh):
+    assert sh("echo 08 > /proc/sys/net/ipv4/ip_forward", "R").status == 1
+
+
+def test_cat_n_numbers_lines(sh):
+    assert sh("cat -n /etc/hostname").stdout == "     1\tA\n"
+
+
+def test_grep_filters_a_pipe_with_the_usual_options(sh):
+    assert sh("ip r | grep default").stdout == "default via 192.165.1.1 dev eth0 \n"
+    assert sh("ip r | grep -c dev").stdout == "2\n"
+    assert sh("ip r | grep -v via").stdout.startswith("192.165.1.0/24")
+    assert sh("grep 'ip6-\\(allnodes\\|allrouters\\)' /etc/hosts").stdout.count("\n") == 2
+    assert sh("grep -E 'ip6-(allnodes|allrouters)' /etc/hosts").stdout.count("\n") == 2
+
+
+def test_grep_statuses_are_0_1_and_2(sh):
+    assert sh("grep localhost /etc/hosts").status == 0
+    assert sh("grep nothing-here /etc/hosts").status == 1
+    res = sh("grep x /nonexist")
+    assert (res.stderr, res.status) == ("grep: /nonexist: No such file or directory\n", 2)
+
+
+def test_head_tail_and_wc(sh):
+    assert sh("ip a | head -1").stdout.startswith("1: lo:")
+    assert sh("tail -n 1 /etc/hosts").stdout == "ff02::2\t\tip6-allrouters\n"
+    assert sh("cat /etc/hosts | wc -l").stdout == "5\n"
+    assert sh("wc -l /etc/hosts").stdout == "5 /etc/hosts\n"

@@ -10,28 +10,38 @@ from . import command
 @command("cat")
 def cat(argv: list[str], host, net, stdin: str = "") -> Result:
     """`cat [FILE...]`: concatenates; each missing file is an error, status 1."""
-    names = [a for a in argv[1:] if a != "--"]
-    if not names:
-        return Result(stdin)
+    names: list[str] = []
+    number = False
+    options_done = False
+    for arg in argv[1:]:
+        if arg == "--" and not options_done:
+            options_done = True
+        elif arg.startswith("-") and len(arg) > 1 and not options_done:
+            for flag in arg.lstrip("-") if not arg.startswith("--") else ():
+                if flag == "n":
+                    number = True
+                elif flag not in "AEvestTub":
+                    return Result.error(
+                        f"cat: invalid option -- '{flag}'\nTry 'cat --help' for more information.",
+                        1,
+                    )
+        else:
+            names.append(arg)
     out: list[str] = []
     errors: list[str] = []
-    for name in names:
+    for name in names or ["-"]:
         if name == "-":
             out.append(stdin)
             continue
-        if name.startswith("-") and len(name) > 1:
-            if name.strip("-") in ("n", "A", "E", "v", "e", "s", "b", "T", "t", "u"):
-                continue
-            return Result.error(
-                f"cat: invalid option -- '{name.lstrip('-')[:1]}'\n"
-                "Try 'cat --help' for more information.",
-                1,
-            )
         try:
             out.append(files.read(host, name))
         except files.FileError as exc:
             errors.append(f"cat: {name}: {exc.reason}\n")
-    return Result("".join(out), "".join(errors), 1 if errors else 0)
+    text = "".join(out)
+    if number:
+        lines = text.splitlines(keepends=True)
+        text = "".join(f"{k:>6}\t{line}" for k, line in enumerate(lines, 1))
+    return Result(text, "".join(errors), 1 if errors else 0)
 
 
 def _echo_escapes(text: str) -> str:
@@ -158,3 +168,210 @@ def printf(argv: list[str], host, net) -> Result:
     if not args:
         return Result.error("printf: usage: printf [-v var] format [arguments]", 2)
     return Result(_printf_format(args[0], args[1:]))
+
+
+def _bre_to_python(pattern: str, extended: bool) -> str:
+    """A POSIX basic (or extended) regular expression as a Python one.
+
+    BRE: ``\\(``, ``\\)``, ``\\{``, ``\\}``, ``\\|``, ``\\+``, ``\\?`` are operators and the bare
+    characters are literal; ERE is close to Python already.
+    """
+    if extended:
+        return pattern
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            out.append(nxt if nxt in "(){}|+?" else "\\" + nxt)
+            i += 2
+            continue
+        out.append("\\" + c if c in "(){}|+?" else c)
+        i += 1
+    return "".join(out)
+
+
+def _read_inputs(names: list[str], host, stdin: str, tool: str):
+    """[(name, text)] and error lines for a text tool reading files or stdin."""
+    inputs, errors = [], []
+    for name in names or ["-"]:
+        if name == "-":
+            inputs.append(("(standard input)", stdin))
+            continue
+        try:
+            inputs.append((name, files.read(host, name)))
+        except files.FileError as exc:
+            errors.append(f"{tool}: {name}: {exc.reason}\n")
+    return inputs, errors
+
+
+@command("grep")
+def grep(argv: list[str], host, net, stdin: str = "") -> Result:
+    """`grep [-ivcnqEFwxoh] PATTERN [FILE...]`: status 0 on a match, 1 on none, 2 on error."""
+    import re
+
+    flags: set[str] = set()
+    words: list[str] = []
+    patterns: list[str] = []
+    args = argv[1:]
+    k = 0
+    while k < len(args):
+        arg = args[k]
+        if arg == "--":
+            words += args[k + 1 :]
+            break
+        if arg == "-e" and k + 1 < len(args):
+            patterns.append(args[k + 1])
+            k += 2
+            continue
+        if arg.startswith("-") and len(arg) > 1:
+            for flag in arg[1:]:
+                if flag not in "ivcnqEFwxohHlsr":
+                    return Result.error(
+                        f"grep: invalid option -- '{flag}'\n"
+                        "Usage: grep [OPTION]... PATTERNS [FILE]...\n"
+                        "Try 'grep --help' for more information.",
+                        2,
+                    )
+                flags.add(flag)
+        else:
+            words.append(arg)
+        k += 1
+    if not patterns:
+        if not words:
+            return Result.error(
+                "Usage: grep [OPTION]... PATTERNS [FILE]...\n"
+                "Try 'grep --help' for more information.",
+                2,
+            )
+        patterns = [words.pop(0)]
+    sources = []
+    for pattern in patterns:
+        for part in pattern.split("\n"):
+            source = re.escape(part) if "F" in flags else _bre_to_python(part, "E" in flags)
+            if "w" in flags:
+                source = rf"(?<!\w)(?:{source})(?!\w)"
+            if "x" in flags:
+                source = rf"^(?:{source})$"
+            sources.append(source)
+    try:
+        regex = re.compile("|".join(f"(?:{s})" for s in sources), re.I if "i" in flags else 0)
+    except re.error:
+        return Result.error("grep: Invalid regular expression", 2)
+    inputs, errors = _read_inputs(words, host, stdin, "grep")
+    show_names = ("H" in flags or len(inputs) > 1) and "h" not in flags
+    out: list[str] = []
+    matched = False
+    for name, text in inputs:
+        count = 0
+        for number, line in enumerate(text.splitlines(), 1):
+            hits = list(regex.finditer(line))
+            if bool(hits) == ("v" in flags):
+                continue
+            matched = True
+            count += 1
+            if "q" in flags or "c" in flags or "l" in flags:
+                continue
+            prefix = (f"{name}:" if show_names else "") + (f"{number}:" if "n" in flags else "")
+            if "o" in flags and "v" not in flags:
+                out += [prefix + h.group(0) + "\n" for h in hits if h.group(0)]
+            else:
+                out.append(prefix + line + "\n")
+        if "c" in flags:
+            out.append((f"{name}:" if show_names else "") + f"{count}\n")
+        elif "l" in flags and count:
+            out.append(name + "\n")
+    if "q" in flags:
+        return Result("", "", 0 if matched else (2 if errors else 1))
+    status = 2 if errors and "s" not in flags else (0 if matched else 1)
+    return Result("".join(out), "" if "s" in flags else "".join(errors), status)
+
+
+def _count_option(argv: list[str], tool: str):
+    """`-n N`, `-nN`, `-N` or `--lines=N` for head/tail: (count, files) or an error Result."""
+    count, names, k = 10, [], 1
+    while k < len(argv):
+        arg = argv[k]
+        value = None
+        if arg == "-n" and k + 1 < len(argv):
+            value, k = argv[k + 1], k + 1
+        elif arg.startswith("-n"):
+            value = arg[2:]
+        elif arg.startswith("--lines="):
+            value = arg[8:]
+        elif arg.startswith("-") and arg[1:].isdigit():
+            value = arg[1:]
+        elif arg.startswith("-") and len(arg) > 1:
+            return Result.error(
+                f"{tool}: invalid option -- '{arg[1]}'\nTry '{tool} --help' for more information.",
+                1,
+            )
+        else:
+            names.append(arg)
+        if value is not None:
+            if not value.lstrip("+-").isdigit():
+                return Result.error(f"{tool}: invalid number of lines: ‘{value}’", 1)
+            count = int(value)
+        k += 1
+    return count, names
+
+
+@command("head")
+def head(argv: list[str], host, net, stdin: str = "") -> Result:
+    """`head [-n N] [FILE...]`: the first N (10) lines."""
+    parsed = _count_option(argv, "head")
+    if isinstance(parsed, Result):
+        return parsed
+    count, names = parsed
+    inputs, errors = _read_inputs(names, host, stdin, "head")
+    out = []
+    for k, (name, text) in enumerate(inputs):
+        if len(inputs) > 1:
+            out.append(("\n" if k else "") + f"==> {name} <==\n")
+        lines = text.splitlines(keepends=True)
+        out += lines[:count] if count >= 0 else lines[:count]
+    return Result("".join(out), "".join(errors), 1 if errors else 0)
+
+
+@command("tail")
+def tail(argv: list[str], host, net, stdin: str = "") -> Result:
+    """`tail [-n N] [FILE...]`: the last N (10) lines."""
+    parsed = _count_option(argv, "tail")
+    if isinstance(parsed, Result):
+        return parsed
+    count, names = parsed
+    inputs, errors = _read_inputs(names, host, stdin, "tail")
+    out = []
+    for k, (name, text) in enumerate(inputs):
+        if len(inputs) > 1:
+            out.append(("\n" if k else "") + f"==> {name} <==\n")
+        lines = text.splitlines(keepends=True)
+        out += lines[-abs(count) :] if count else []
+    return Result("".join(out), "".join(errors), 1 if errors else 0)
+
+
+@command("wc")
+def wc(argv: list[str], host, net, stdin: str = "") -> Result:
+    """`wc [-l|-w|-c] [FILE...]`: line, word and byte counts."""
+    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-") and len(a) > 1)
+    names = [a for a in argv[1:] if not (a.startswith("-") and len(a) > 1)]
+    inputs, errors = _read_inputs(names, host, stdin, "wc")
+    wanted = [f for f in "lwc" if f in flags] or ["l", "w", "c"]
+    rows = []
+    for name, text in inputs:
+        counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode())}
+        rows.append(([counts[f] for f in wanted], name if names else ""))
+    if len(rows) > 1:
+        rows.append(([sum(r[0][i] for r in rows) for i in range(len(wanted))], "total"))
+    width = (
+        1
+        if len(wanted) == 1 and not names
+        else max([len(str(n)) for r in rows for n in r[0]] + [1])
+    )
+    if names or len(wanted) > 1:
+        width = max(width, 7 if not names else width)
+    out = []
+    for numbers, name in rows:
+        line = " ".join(f"{n:>{width}}" for n in numbers)
+        out.append(line + (f" {name}" if name else "") + "\n")
+    return Result("".join(out), "".join(errors), 1 if errors else 0)
