@@ -345,11 +345,8 @@ def request(net, host, opts: Options, lines: list[str] | None = None):  # noqa: 
         if target.scheme == "https":
             return _tunnel(net, host, conn, target, method, headers, opts, lines, journey)
         wire = http.Request(
-            method,
-            target.url if "://" in opts.url else target.url,
-            (*headers, ("Proxy-Connection", "Keep-Alive")),
+            method, _absolute(target), (*headers, ("Proxy-Connection", "Keep-Alive"))
         )
-        wire = http.Request(method, _absolute(target), wire.headers)
         response = _exchange(net, conn, wire, journey, lines, tls=False)
         return lines, response, journey
     conn = _connect(net, host, target.host, target.port, opts, lines, proxy=False)
