@@ -28,8 +28,16 @@ from netlearn.sim.names.service import dns_service
 from netlearn.sim.names.zones import ZoneError, parse_zone
 
 
-def _require(goal: dict, *keys: str) -> None:
-    for key in keys:
+def _require(goal: dict, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
+    """Missing or unknown keys are a ScenarioError naming the key (the registry's rule)."""
+    try:
+        from netlearn.sim.checks import require
+    except ImportError:  # pragma: no cover - an older registry without the helper
+        require = None
+    if require is not None:
+        require(goal, required, optional)
+        return
+    for key in required:
         if key not in goal:
             raise ScenarioError(f"goal.{key}", f"the {goal['check']} check needs '{key}'")
 
@@ -176,7 +184,7 @@ def _stale(net, lookup, expected: list[str]):  # noqa: ANN001, ANN202
 @check_kind("resolves")
 def resolves(net, goal: dict) -> Outcome:  # noqa: ANN001
     """``{check: resolves, on: A, name: www.example.com, to: 192.165.2.10}`` (``to`` optional)."""
-    _require(goal, "on", "name")
+    _require(goal, ("on", "name"), ("to",))
     host = _host(net, goal["on"], "on")
     name = str(goal["name"])
     expected = [_norm(v, dns.rdatatype.A) for v in _values(goal.get("to"))]
@@ -239,7 +247,7 @@ def resolves(net, goal: dict) -> Outcome:  # noqa: ANN001
 @check_kind("dns_answer")
 def dns_answer(net, goal: dict) -> Outcome:  # noqa: ANN001
     """``{check: dns_answer, server: ns1, name: www.example.com, type: A, values: [...]}``."""
-    _require(goal, "server", "name")
+    _require(goal, ("server", "name"), ("type", "values"))
     server = str(goal["server"])
     host = net.hosts.get(server)
     if host is None:
@@ -337,7 +345,7 @@ def http_goal(net, goal: dict) -> Outcome:  # noqa: ANN001
     """
     from netlearn.sim.commands import curl
 
-    _require(goal, "from", "url")
+    _require(goal, ("from", "url"), ("served_by", "via", "origin_sees", "proxy"))
     client = _host(net, goal["from"], "from")
     saved = {name: (copy.deepcopy(h.services), dict(h.files)) for name, h in net.hosts.items()}
     opts = curl.Options(url=str(goal["url"]), proxy=goal.get("proxy"))

@@ -189,3 +189,8 @@ def test_http_failures_have_causes(web_net, url, cause):
 def test_a_goal_missing_a_key_is_a_scenario_error(names_net):
     with pytest.raises(ScenarioError, match="goal.name"):
         check(names_net, check="resolves", on="A")
+
+
+def test_a_goal_with_an_unknown_key_is_a_scenario_error(names_net):
+    with pytest.raises(ScenarioError, match="goal.address"):
+        check(names_net, check="resolves", on="A", name="www.example.com", address="1.2.3.4")
