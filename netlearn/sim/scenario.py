@@ -8,6 +8,7 @@ ScenarioError: hosts.R.interfaces.eth1.address: '10.0.0.300/24' is not an IPv4 i
 
 from __future__ import annotations
 
+import importlib
 import re
 import shlex
 from ipaddress import IPv4Interface
@@ -34,7 +35,12 @@ HOST_KEYS = {
     "http", "files",
 }  # fmt: skip
 IFACE_KEYS = {"segment", "address", "addresses", "mac", "up"}
-SERVICE_KEYS = ("dns", "http")  # stored verbatim in host.services for the names/http modules
+# Service keys go to host.services[key], validated by their module's loader when it exists
+# (it raises ScenarioError with the path and returns the JSON kept in services).
+SERVICE_LOADERS = {
+    "dns": ("netlearn.sim.names.service", "load_dns"),
+    "http": ("netlearn.sim.http", "load_http"),
+}
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 IFNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
@@ -138,9 +144,10 @@ def build(data: Any) -> Network:
                 files.write(host, fpath, _text(text, where))
             except files.FileError as exc:
                 raise ScenarioError(where, exc.reason) from None
-        for key in SERVICE_KEYS:
+        for key, (module, loader) in SERVICE_LOADERS.items():
             if key in hdata:
-                host.services[key] = _mapping(hdata[key], f"{path}.{key}")
+                where = f"{path}.{key}"
+                host.services[key] = _service(module, loader, where, _mapping(hdata[key], where))
         routes = hdata.get("routes") or []
         if not isinstance(routes, list):
             raise ScenarioError(f"{path}.routes", f"expected a list, got {_kind(routes)}")
@@ -168,6 +175,19 @@ def build(data: Any) -> Network:
                 message = "a route needs a destination (e.g. '192.165.2.0/24 via 192.165.1.1')"
             raise ScenarioError(where, message) from None
     return net
+
+
+def _service(module: str, loader: str, path: str, data: dict) -> dict:
+    try:
+        load = getattr(importlib.import_module(module), loader)
+    except (ImportError, AttributeError):
+        return data  # that module is not there yet: keep the mapping as written
+    try:
+        return load(path, data)
+    except ScenarioError:
+        raise
+    except (TypeError, ValueError, KeyError) as exc:
+        raise ScenarioError(path, f"invalid: {exc}") from None
 
 
 def _interfaces(net: Network, host, ifaces: dict, hpath: str) -> None:

@@ -169,3 +169,10 @@ def test_an_interface_without_a_segment_has_no_carrier():
     eth0 = net.hosts["A"].interfaces["eth0"]
     assert eth0.admin_up and not eth0.carrier and not eth0.oper_up
     assert net.run("A", "ip r").stdout.endswith("linkdown \n")
+
+
+def test_service_sections_are_validated_when_the_scenario_loads():
+    message = error_of(
+        {"hosts": {"ns1": {"dns": {"zones": {"example.com": "www 300 IN A 1.2.3.400"}}}}}
+    )
+    assert message.startswith("hosts.ns1.dns.zones.example.com: ")
