@@ -1,0 +1,116 @@
+"""traceroute: the reference transcripts, silent drops, !N / !H, names and cmdline errors."""
+
+from __future__ import annotations
+
+import pytest
+from traffic_transcripts import cases_of, expected, mask_times, masked
+
+from netlearn.sim.commands.traceroute import USAGE
+
+CASES = cases_of("traceroute")
+
+
+@pytest.mark.parametrize(
+    ("item", "result"),
+    [pytest.param(i, r, id=f"{i['id']}-{i['command']}") for i, r in CASES],
+)
+def test_traceroute_prints_what_the_real_tool_printed(item, result):
+    assert masked(result) == masked(expected(item))
+
+
+def test_the_reference_capture_has_traceroute_cases():
+    assert len(CASES) >= 6
+
+
+def test_each_router_appears_once_then_the_destination(sh):
+    out = mask_times(sh("traceroute -n 192.165.2.11").stdout)
+    assert out.splitlines()[1:] == [
+        " 1  192.165.1.1  T ms  T ms  T ms",
+        " 2  192.165.2.11  T ms  T ms  T ms",
+    ]
+
+
+def test_a_silent_drop_prints_stars_up_to_the_hop_limit(reference):
+    reference.run("R", "sysctl -w net.ipv4.ip_forward=0")
+    lines = reference.run("A", "traceroute -n 192.165.2.11").stdout.splitlines()
+    assert len(lines) == 31
+    assert lines[-1] == "30  * * *"
+
+
+def test_a_missing_reply_route_shows_the_router_then_stars(reference):
+    reference.run("C", "ip route del default")
+    lines = mask_times(reference.run("A", "traceroute -n -m 4 192.165.2.10").stdout).splitlines()
+    assert lines[1] == " 1  192.165.1.1  T ms  T ms  T ms"
+    assert lines[2:] == [" 2  * * *", " 3  * * *", " 4  * * *"]
+
+
+def test_an_unanswered_arp_at_the_router_ends_with_host_unreachable(sh):
+    lines = sh("traceroute -n 192.165.2.99").stdout.splitlines()
+    assert lines[-1].startswith(" 2  192.165.1.1  300")
+    assert lines[-1].endswith("ms !H")
+
+
+def test_a_short_wait_turns_host_unreachable_into_stars(sh):
+    lines = sh("traceroute -n -m 2 -w 1 192.165.2.99").stdout.splitlines()
+    assert lines[-1] == " 2  * * *"
+
+
+def test_names_come_from_the_hosts_file(sh):
+    sh("echo '192.165.1.1 router' >> /etc/hosts")
+    out = sh("traceroute 192.165.2.11").stdout
+    assert " 1  router (192.165.1.1)  " in out
+    assert " 2  192.165.2.11 (192.165.2.11)  " in out
+
+
+def test_loopback_is_one_hop_named_localhost(sh):
+    out = mask_times(sh("traceroute 127.0.0.1").stdout)
+    assert out.splitlines()[1] == " 1  localhost (127.0.0.1)  T ms  T ms  T ms"
+
+
+def test_no_route_prints_the_header_then_connect_error(reference):
+    reference.run("A", "ip route del default")
+    result = reference.run("A", "traceroute -n 10.1.1.1")
+    assert result.output == (
+        "traceroute to 10.1.1.1 (10.1.1.1), 30 hops max, 60 byte packets\n"
+        "connect: Network is unreachable\n"
+    )
+    assert result.status == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "stderr"),
+    [
+        ("traceroute -m 0 127.0.0.1", "first hop out of range\n"),
+        ("traceroute -m 300 127.0.0.1", "max hops cannot be more than 255\n"),
+        ("traceroute -q 11 127.0.0.1", "no more than 10 probes per hop\n"),
+        ("traceroute -Z 127.0.0.1", "Bad option `-Z' (argc 1)\n"),
+        ("traceroute -w x 127.0.0.1", "Cannot handle `-w' option with arg `x' (argc 2)\n"),
+        ("traceroute -m", "Option `-m' (argc 1) requires an argument: `-m max_ttl'\n"),
+        ("traceroute 127.0.0.1 a b", "Extra arg `b' (position 3, argc 3)\n"),
+        (
+            "traceroute -n nosuchname",
+            "nosuchname: Temporary failure in name resolution\n"
+            'Cannot handle "host" cmdline arg `nosuchname\' on position 1 (argc 2)\n',
+        ),
+    ],
+)
+def test_cmdline_errors_match_traceroute_2_1_2(sh, line, stderr):
+    result = sh(line)
+    assert (result.stdout, result.stderr, result.status) == ("", stderr, 2)
+
+
+def test_without_arguments_it_prints_its_usage(sh):
+    result = sh("traceroute")
+    assert (result.stderr, result.status) == (USAGE, 0)
+
+
+def test_packet_length_appears_in_the_header(sh):
+    assert "30 hops max, 28 byte packets" in sh("traceroute 127.0.0.1 10").stdout
+
+
+def test_the_result_keeps_one_trace_per_hop(reference):
+    result = reference.run("A", "traceroute -n 192.165.2.11")
+    assert [trace.drop.cause if trace.drop else "delivered" for trace in result.trace] == [
+        "ttl-exceeded",
+        "delivered",
+    ]
