@@ -131,6 +131,12 @@ def send(
                 "packet (source 0.0.0.0)",
             )
             return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+        if nxt.local_interface_for(src) is not None:
+            # fib_validate_source: a packet arriving with one of the receiver's own addresses as
+            # its source is a martian (accept_local=0) and is dropped without an ICMP error.
+            hops.append(Hop(nxt.name, nxt_iface.name, None, None, ttl))
+            drop = Drop(t.ROUTING_LOOP, nxt.name, _loop_detail(hops, nxt.name, src))
+            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
         if nxt.local_interface_for(dst) is not None:
             return Trace(hops[0].host, src, dst, tuple(hops), receiver=nxt.name, ttl=ttl)
         in_iface = nxt_iface.name
@@ -178,6 +184,19 @@ def _ttl_detail(hops: list[Hop], where: str) -> str:
             f"until its TTL ran out at {where}"
         )
     return f"the packet's TTL ran out at {where} (Time to live exceeded)"
+
+
+def _loop_detail(hops: list[Hop], where: str, src: IPv4Address) -> str:
+    if hops[0].host == where:
+        ring = " -> ".join(hop.host for hop in hops)
+        return (
+            f"the packet came back to {where}, its sender ({ring}): a routing loop; "
+            f"{where} drops a packet with its own address {src} as the source"
+        )
+    return (
+        f"{where} dropped the packet: its source {src} is one of {where}'s own addresses "
+        "(two hosts have the same address?)"
+    )
 
 
 def owners(net: Network, ip: IPv4Address) -> list[tuple[Host, Interface]]:

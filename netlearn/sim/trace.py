@@ -24,6 +24,7 @@ NO_ARP_REPLY = "no-arp-reply"  # nobody on the segment answers ARP for the next 
 TTL_EXCEEDED = "ttl-exceeded"  # the TTL ran out (a routing loop, or ping -t)
 UNREACHABLE_DEST = "unreachable-dest"  # no host in the network has the destination address
 WRONG_HOST = "wrong-host"  # the reply reached a host other than the one that asked
+ROUTING_LOOP = "routing-loop"  # the packet came back to its sender (dropped as a martian)
 
 CAUSES = (
     NO_ADDRESS,
@@ -36,6 +37,7 @@ CAUSES = (
     TTL_EXCEEDED,
     UNREACHABLE_DEST,
     WRONG_HOST,
+    ROUTING_LOOP,
 )
 
 # -- ICMP errors a dropping host sends back (None: the drop is silent) ------------------------
