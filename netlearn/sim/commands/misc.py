@@ -46,10 +46,9 @@ def help_lines() -> list[str]:
     by_fn: dict[object, list[str]] = {}
     for name in commands.names():
         by_fn.setdefault(commands.lookup(name), []).append(name)
-    lines = []
-    for fn, names in sorted(by_fn.items(), key=lambda item: item[1][0]):
-        lines.append(f"  {', '.join(names):<12} {summary(names[0], fn)}")
-    return lines
+    groups = sorted(by_fn.items(), key=lambda item: item[1][0])
+    width = max([12, *(len(", ".join(names)) + 1 for _, names in groups)])
+    return [f"  {', '.join(names):<{width}} {summary(names[0], fn)}" for fn, names in groups]
 
 
 @command("help")
