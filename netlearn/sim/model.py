@@ -238,7 +238,7 @@ class Host:
                 if other.ip == address.ip:
                     raise CommandError("Error: ipv4: Address already assigned.", 2)
                 if iface.scope_of(other) != scope:
-                    raise CommandError("RTNETLINK answers: Invalid argument", 2)
+                    raise CommandError("Error: ipv4: Invalid scope value.", 2)
                 secondary = True
         if len(iface.addresses) >= MAX_ADDRESSES:
             raise CommandError("RTNETLINK answers: No buffer space available", 2)
@@ -261,17 +261,35 @@ class Host:
         if not secondary and iface.admin_up:
             self._add_connected(iface, address)
 
-    def find_address(self, name: str, ip: IPv4Address, prefixlen: int | None):
+    def find_address(
+        self, name: str, ip: IPv4Address, prefixlen: int | None, *, label: str | None = None
+    ):
         iface = self.interfaces[name]
         for address in iface.addresses:
-            if address.ip == ip and (prefixlen is None or address.network.prefixlen == prefixlen):
-                return address
+            if address.ip != ip:
+                continue
+            if prefixlen is not None and address.network.prefixlen != prefixlen:
+                continue
+            if label is not None and iface.label_of(address) != label:
+                continue
+            return address
         return None
 
-    def del_address(self, name: str, ip: IPv4Address, prefixlen: int | None = None) -> None:
-        """`ip addr del`: prefixlen None is iproute2's wildcard deletion (first match)."""
+    def next_hop(self, route: Route, dst: IPv4Address) -> IPv4Address:
+        """Where a packet for ``dst`` goes on ``route``'s link: the gateway, or ``dst`` itself
+        for a device route or a gateway that is one of our own addresses (the kernel then gives
+        the nexthop host scope and sends on-link, as `ip route get` shows: no `via`)."""
+        if route.gateway is None or self.local_interface_for(route.gateway) is not None:
+            return IPv4Address(dst)
+        return route.gateway
+
+    def del_address(
+        self, name: str, ip: IPv4Address, prefixlen: int | None = None, *, label: str | None = None
+    ) -> None:
+        """`ip addr del`: prefixlen None is iproute2's wildcard deletion (first match); a label,
+        when given, must match too."""
         iface = self.interfaces[name]
-        address = self.find_address(name, ip, prefixlen)
+        address = self.find_address(name, ip, prefixlen, label=label)
         if address is None:
             raise CommandError("Error: ipv4: Address not found.", 2)
         gone = [address]
@@ -400,10 +418,12 @@ class Host:
 
         check_prefix(route.dst)
         dev = route.dev or None
-        if route.src is not None and self.local_interface_for(route.src) is None:
-            raise CommandError("Error: Invalid prefsrc address.", 2)
         if route.scope == "host" and route.gateway is not None:
             raise CommandError("Error: Route with host scope can not have a gateway.", 2)
+        if route.onlink and route.gateway is None:
+            raise CommandError(
+                "Error: Invalid flags for nexthop - PERVASIVE and ONLINK can not be set.", 2
+            )
         if route.gateway is None:
             if dev is None:
                 raise CommandError("RTNETLINK answers: No such device", 2)
@@ -423,6 +443,8 @@ class Host:
             dev = via.dev
             if not self.interfaces[dev].admin_up:
                 raise CommandError("RTNETLINK answers: Network is down", 2)
+        if route.src is not None and self.local_interface_for(route.src) is None:
+            raise CommandError("Error: Invalid prefsrc address.", 2)
         route = _replace(route, dev=dev)
         existing = [r for r in self.table.same_prefix(route.dst) if r.metric == route.metric]
         if mode == "add":
@@ -451,14 +473,18 @@ class Host:
         metric: int | None = None,
         proto: str | None = None,
         scope: str | None = None,
+        src: IPv4Address | None = None,
     ) -> Route:
-        """`ip route del`: the first route of that prefix matching every given selector."""
+        """`ip route del`: the first route of that prefix matching every given selector
+        (metric 0 means any, as in the kernel)."""
         for route in self.table.same_prefix(dst):
+            if src is not None and route.src != src:
+                continue
             if proto is not None and route.proto != proto:
                 continue
             if scope is not None and route.scope != scope:
                 continue
-            if metric is not None and route.metric != metric:
+            if metric and route.metric != metric:
                 continue
             if gateway is not None and route.gateway != gateway:
                 continue

@@ -138,3 +138,21 @@ def test_ip6_header_has_no_qdisc_nor_group(sh):
 def test_addresses_of_a_down_link_stay_local(sh):
     sh("ip link set eth0 down")
     assert sh("ip route get 192.165.1.10").stdout.startswith("local 192.165.1.10 dev lo ")
+
+
+def test_delete_with_a_label_must_match_it(sh):
+    sh("ip addr add 10.0.0.9/24 dev eth0 label eth0:1")
+    assert sh("ip addr del 10.0.0.9/24 label eth0:2 dev eth0").status == 2
+    assert sh("ip addr del 10.0.0.9/24 label eth0:1 dev eth0").status == 0
+
+
+def test_the_wildcard_warning_comes_before_a_device_error(sh):
+    res = sh("ip addr del 10.2.0.1 dev eth9")
+    assert res.stderr.startswith("Warning: Executing wildcard deletion")
+    assert res.stderr.endswith('Cannot find device "eth9"\n') and res.status == 1
+
+
+def test_same_subnet_with_another_scope_is_an_invalid_scope(sh):
+    sh("ip addr add 10.0.0.1/24 dev eth0 scope link")
+    res = sh("ip addr add 10.0.0.5/24 dev eth0")
+    assert (res.stderr, res.status) == ("Error: ipv4: Invalid scope value.\n", 2)

@@ -180,3 +180,27 @@ def test_ip_rule_shows_the_three_default_rules(sh):
     assert sh("ip rule").stdout == (
         "0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n"
     )
+
+
+def test_a_gateway_that_is_our_own_address_sends_on_link(sh):
+    sh("ip route add 10.0.0.0/8 via 192.165.1.10")
+    assert (
+        sh("ip route get 10.1.2.3").stdout
+        == "10.1.2.3 dev eth0 src 192.165.1.10 uid 0 \n    cache \n"
+    )
+
+
+def test_onlink_without_a_gateway_is_refused(sh):
+    res = sh("ip route add 10.0.0.0/8 dev eth0 onlink")
+    assert res.stderr == "Error: Invalid flags for nexthop - PERVASIVE and ONLINK can not be set.\n"
+
+
+def test_the_gateway_is_checked_before_the_source(sh):
+    res = sh("ip route add 10.0.0.0/8 via 10.9.9.9 src 9.9.9.9")
+    assert res.stderr == "Error: Nexthop has invalid gateway.\n"
+
+
+def test_delete_with_src_must_match_it(sh):
+    sh("ip route add 10.0.0.0/8 via 192.165.1.1 src 192.165.1.10")
+    assert sh("ip route del 10.0.0.0/8 src 192.165.1.99").status == 2
+    assert sh("ip route del 10.0.0.0/8 metric 0 src 192.165.1.10").status == 0

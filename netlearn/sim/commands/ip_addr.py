@@ -14,7 +14,6 @@ from .ip import (
     interface_of,
     invarg,
     matches,
-    no_device,
     parse_address,
     parse_prefix,
 )
@@ -169,8 +168,11 @@ def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
             local = parse_prefix(word, what=what)
     if dev is None:
         raise CommandError('Not enough information: "dev" argument is required.', 1)
+    warning = ""
+    if action == "del" and local is not None and local[1] is None:
+        warning = WILDCARD_WARNING.format(local[0])
     if dev not in host.interfaces:
-        raise no_device(dev)
+        raise CommandError(warning + f'Cannot find device "{dev}"', 1)
     if local is None:
         if opts.family != "inet":
             raise CommandError("RTNETLINK answers: Operation not supported", 2)
@@ -182,11 +184,11 @@ def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
         local = (first[0].ip, first[0].network.prefixlen)
     address, plen = local
     if action == "del":
-        stderr = ""
-        if plen is None:
-            stderr = WILDCARD_WARNING.format(address)
-        host.del_address(dev, address, plen)
-        return Result("", stderr, 0)
+        try:
+            host.del_address(dev, address, plen, label=label)
+        except CommandError as exc:
+            raise CommandError(warning + exc.stderr, exc.status) from None
+        return Result("", warning, 0)
     ifaddr: IPv4Interface = interface_of(address, 32 if plen is None else plen)
     brd_value = None
     if brd == "+":

@@ -269,6 +269,7 @@ def _delete(args: Args, host: Host) -> Result:
         metric=req.metric,
         proto=req.proto,
         scope=req.scope,
+        src=req.src,
     )
     return Result()
 
@@ -395,7 +396,8 @@ def local_table(host: Host) -> list[str]:
             if explicit and explicit != "255.255.255.255":
                 brds.add(IPv4Address(explicit))
             for brd in sorted(brds):
-                add(brd, 32, f"broadcast {brd} dev {dev} proto kernel scope link src {src} ")
+                down = "" if iface.carrier else "linkdown "
+                add(brd, 32, f"broadcast {brd} dev {dev} proto kernel scope link src {src} {down}")
     out: list[str] = []
     for *_, text in sorted(entries):
         if text not in out:
@@ -475,11 +477,12 @@ def _get_route(host: Host, target: IPv4Address, fibmatch: bool) -> Result:
     if fibmatch:
         return Result(str(route) + "\n")
     parts = [str(target)]
-    if route.gateway is not None:
+    if host.next_hop(route, target) != target:
         parts += ["via", str(route.gateway)]
     parts += ["dev", route.dev]
     src = host.source_address_for(route, target)
     if src is not None:
         parts += ["src", str(src)]
     parts += ["uid", "0"]
-    return Result(" ".join(parts) + " \n    cache \n")
+    on_lo = route.dev in host.interfaces and host.interfaces[route.dev].loopback
+    return Result(" ".join(parts) + (" \n    cache <local> \n" if on_lo else " \n    cache \n"))
