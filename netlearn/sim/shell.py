@@ -25,6 +25,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BUILTINS_WRITING = {"echo", "printf"}  # bash builtins: their write errors read "bash: echo: ..."
+SUDO_USAGE = (
+    "usage: sudo -h | -K | -k | -V\n"
+    "usage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]\n"
+    "usage: sudo -l [-ABkNnS] [-g group] [-h host] [-p prompt] [-U user] [-u user] [command]\n"
+    "usage: sudo [-ABbEHkNnPS] [-C num] [-D directory] [-g group] [-h host] [-p prompt] [-R\n"
+    "            directory] [-T timeout] [-u user] [VAR=value] [-i|-s] [<command>]\n"
+    "usage: sudo -e [-ABkNnS] [-C num] [-D directory] [-g group] [-h host] [-p prompt] [-R\n"
+    "            directory] [-T timeout] [-u user] file ..."
+)
 TRUNCATED = "\n[output truncated by the simulator]\n"
 OPERATORS = ("2>&1", "2>>", "&>>", "&&", "||", ">>", "2>", "&>", ";", "|", "&", ">", "<", "\n")
 REDIRECTS = {">", ">>", "<", "2>", "2>>", "&>", "&>>"}
@@ -338,6 +347,12 @@ class Shell:
         return None
 
     def dispatch(self, argv: list[str], stdin: str, assignments: dict[str, str]) -> Result:
+        while argv and argv[0] == "sudo":  # the learner is root already: sudo just runs it
+            argv = argv[1:]
+            while argv and argv[0] in ("-E", "-H", "-n", "-S", "--"):
+                argv = argv[1:]
+            if not argv:
+                return Result.error(SUDO_USAGE, 1)
         name = argv[0]
         fn = commands.lookup(name)
         if fn is None:

@@ -147,3 +147,9 @@ def test_results_show_stdout_then_stderr(lan):
     res = lan.run("A", "echo out; cat /missing")
     assert res.output == "out\ncat: /missing: No such file or directory\n"
     assert isinstance(Network, type)
+
+
+def test_sudo_just_runs_the_command_for_root(sh):
+    assert sh("sudo ip route add 10.0.0.0/8 via 192.165.1.1").status == 0
+    assert "10.0.0.0/8" in sh("ip r").stdout
+    assert sh("sudo").status == 1
