@@ -182,6 +182,7 @@ class Request:
     method: str
     target: str  # "/" or an absolute URI (to a forward proxy)
     headers: tuple[tuple[str, str], ...]
+    version: str = "1.1"  # nginx speaks HTTP/1.0 to its upstreams (proxy_http_version)
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
@@ -233,6 +234,15 @@ def _log_time(clock: float) -> str:
     return moment.strftime("%d/%b/%Y:%H:%M:%S +0000")
 
 
+def wire_length(body: str) -> int:
+    """Bytes of a body on the wire. nginx's own pages end their lines with CRLF; the simulator
+    keeps them as text lines (a terminal shows them the same), so their CRs are counted here."""
+    length = len(body.encode())
+    if body.startswith("<html>\n<head><title>"):
+        length += body.count("\n")
+    return length
+
+
 def _nginx_page(status: int) -> str:
     title = f"{status} {REASONS[status]}"
     return (
@@ -246,7 +256,7 @@ def _nginx_headers(clock: float, body: str, *, static: bool) -> list[tuple[str, 
         ("Server", NGINX),
         ("Date", http_date(clock)),
         ("Content-Type", "text/html"),
-        ("Content-Length", str(len(body.encode()))),
+        ("Content-Length", str(wire_length(body))),
     ]
     if static:
         mtime = int(EPOCH.timestamp())
@@ -271,13 +281,14 @@ def append_log(host, path: str, line: str) -> None:  # noqa: ANN001
 
 def _access_log(net, host, client: str, request: Request, response: Response) -> None:  # noqa: ANN001
     target = urlsplit(request.target).path or "/" if "://" in request.target else request.target
-    size = 0 if request.method == "HEAD" else len(response.body.encode())
+    size = 0 if request.method == "HEAD" else wire_length(response.body)
     xff = request.header("X-Forwarded-For") or "-"
     agent = request.header("User-Agent") or "-"
     append_log(
         host,
         ACCESS_LOG,
-        f'{client} - - [{_log_time(net.clock)}] "{request.method} {target} HTTP/1.1" '
+        f'{client} - - [{_log_time(net.clock)}] "{request.method} {target} '
+        f'HTTP/{request.version}" '
         f'{response.status} {size} "-" "{agent}" "{xff}"',
     )
 
@@ -366,7 +377,9 @@ def _reverse_proxy(net, proxy, client_address, request, journey, tls, depth) -> 
     config = http_config(proxy)["reverse_proxy"]
     journey.proxies.append(proxy.name)
     state = http_config(proxy)
-    key = f"{'https' if tls else 'http'}://{request.header('Host') or ''}{request.target}"
+    # nginx's default key is the proxied URL (scheme and host of the upstream group, then the
+    # request URI): the same page over http and https shares one cache entry.
+    key = request.target
     ttl = config["cache_ttl"]
     if ttl and request.method in ("GET", "HEAD"):
         entry = state["cache"].get(key)
@@ -383,8 +396,13 @@ def _reverse_proxy(net, proxy, client_address, request, journey, tls, depth) -> 
             _access_log(net, proxy, client_address, request, response)
             return response
     xff = request.header("X-Forwarded-For")
-    upstream_request = request.with_header(
-        "X-Forwarded-For", f"{xff}, {client_address}" if xff else client_address
+    upstream_request = replace(
+        request.with_header(
+            "X-Forwarded-For", f"{xff}, {client_address}" if xff else client_address
+        ),
+        version="1.0",
+        # proxy_cache_convert_head: a cached HEAD is fetched as a GET
+        method="GET" if ttl and request.method == "HEAD" else request.method,
     )
     upstreams = config["upstreams"]
     response = None
@@ -428,10 +446,16 @@ def _reverse_proxy(net, proxy, client_address, request, journey, tls, depth) -> 
                 "body": response.body,
                 "served_by": response.served_by,
             }
-        headers = _with_x_cache(headers, "MISS")
+        if _adds_headers(response.status):
+            headers = _with_x_cache(headers, "MISS")
     response = Response(response.status, tuple(headers), response.body, response.served_by)
     _access_log(net, proxy, client_address, request, response)
     return response
+
+
+def _adds_headers(status: int) -> bool:
+    """nginx's ``add_header`` (without ``always``) applies to these statuses only."""
+    return status in (200, 201, 204, 206, 301, 302, 303, 304, 307, 308)
 
 
 def _restamp(net, response: Response) -> Response:  # noqa: ANN001

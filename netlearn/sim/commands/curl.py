@@ -72,6 +72,7 @@ class Options:
     connect_timeout: float | None = None
     insecure: bool = False
     output: str | None = None
+    cacert: str | None = None
 
 
 _WITH_VALUE = {
@@ -89,6 +90,7 @@ _WITH_VALUE = {
     "--noproxy": "noproxy",
     "-A": "agent",
     "--user-agent": "agent",
+    "--cacert": "cacert",
 }
 _FLAGS = {
     "-v": "verbose",
@@ -278,7 +280,10 @@ def _connect(
 
 
 def _tls(net, name: str, opts: Options, lines: list[str]) -> None:  # noqa: ANN001
-    lines.extend(TLS_HANDSHAKE)
+    handshake = list(TLS_HANDSHAKE)
+    if opts.cacert:
+        handshake[2] = f"*  CAfile: {opts.cacert}"
+    lines.extend(handshake)
     if resolver._numeric(name) is not None and not opts.insecure:
         text = f"SSL: no alternative certificate subject name matches target host name '{name}'"
         raise CurlError(

@@ -131,7 +131,7 @@ def test_https_is_terminated_at_the_proxy(web_net):
     assert "* SSL connection using TLSv1.2 / ECDHE-RSA-AES256-GCM-SHA384\n" in out
     assert "*  subject: CN=www.example.com\n" in out
     log = run(web_net, "cat /var/log/nginx/access.log", host="web1").stdout
-    assert '"GET / HTTP/1.1"' in log  # plain http behind the proxy
+    assert '"GET / HTTP/1.0"' in log  # plain http (nginx speaks HTTP/1.0 upstream)
 
 
 def test_https_to_an_origin_without_tls_is_refused(web_net):
