@@ -8,12 +8,12 @@ through the link, and a link without carrier keeps its routes (shown as ``linkdo
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 
 from .errors import CommandError
 from .limits import MAX_ADDRESSES
-from .routing import PROTO_BOOT, PROTO_KERNEL, Route, RouteTable
+from .routing import PROTO_BOOT, PROTO_KERNEL, Route, RouteTable, check_prefix
 
 LOOPBACK = IPv4Network("127.0.0.0/8")
 LOOPBACK_MAC = "00:00:00:00:00:00"
@@ -414,8 +414,6 @@ class Host:
         ``route.dev`` may be "" when only a gateway was given; the result has the device filled.
         Errors are the kernel's, as CommandError (status 2).
         """
-        from .routing import check_prefix
-
         check_prefix(route.dst)
         dev = route.dev or None
         if route.scope == "host" and route.gateway is not None:
@@ -445,7 +443,7 @@ class Host:
                 raise CommandError("RTNETLINK answers: Network is down", 2)
         if route.src is not None and self.local_interface_for(route.src) is None:
             raise CommandError("Error: Invalid prefsrc address.", 2)
-        route = _replace(route, dev=dev)
+        route = replace(route, dev=dev)
         existing = [r for r in self.table.same_prefix(route.dst) if r.metric == route.metric]
         if mode == "add":
             if existing:
@@ -527,14 +525,8 @@ class Host:
 _SCOPE_RANK = {"global": 0, "site": 200, "link": 253, "host": 254}
 
 
-def _replace(route: Route, **changes) -> Route:
-    from dataclasses import replace
-
-    return replace(route, **changes)
-
-
 def _with_linkdown(route: Route, down: bool) -> Route:
-    return route if route.linkdown == down else _replace(route, linkdown=down)
+    return route if route.linkdown == down else replace(route, linkdown=down)
 
 
 def _same_nexthop(a: Route, b: Route) -> bool:
