@@ -12,7 +12,7 @@ import dns.reversename
 from netlearn.sim.commands import command
 from netlearn.sim.names import resolver
 from netlearn.sim.names.message import NOERROR
-from netlearn.sim.names.tools import tool_query
+from netlearn.sim.names.tools import search_name, tool_query
 from netlearn.sim.result import Result
 
 TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY")
@@ -96,7 +96,7 @@ def host_command(argv: list[str], host, net) -> Result:  # noqa: ANN001
         qtypes = [dns.rdatatype.PTR]
         shown = qname.to_text()
     else:
-        qname = resolver.to_name(name)
+        qname = search_name(net, host, servers, name, (qtypes or [dns.rdatatype.A])[0])
         if qname is None:
             return Result("", f"host: '{name}' is not a legal name (label too long)\n", 1)
         shown = name.rstrip(".")

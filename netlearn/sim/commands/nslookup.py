@@ -14,7 +14,7 @@ import dns.reversename
 from netlearn.sim.commands import command
 from netlearn.sim.names import resolver
 from netlearn.sim.names.message import NOERROR
-from netlearn.sim.names.tools import tool_query
+from netlearn.sim.names.tools import search_name, tool_query
 from netlearn.sim.result import Result
 
 TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY")
@@ -94,7 +94,7 @@ def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
         qname = dns.reversename.from_address(name)
         qtypes = [dns.rdatatype.PTR]
     else:
-        qname = resolver.to_name(name)
+        qname = search_name(net, host, servers, name, (qtypes or [dns.rdatatype.A])[0])
         if qname is None:
             return Result(f"** server can't find {name}: NXDOMAIN\n\n", "", 1)
     qtypes = qtypes or [dns.rdatatype.A, dns.rdatatype.AAAA]

@@ -53,3 +53,21 @@ def tool_query(
             why = "timed out" if ex.kind == TIMEOUT else "connection refused"
             result.lines.append(f";; communications error to {server}#53: {why}")
     return result
+
+
+def search_name(net, host, servers, name: str, qtype: int) -> dns.name.Name | None:  # noqa: ANN001
+    """The name nslookup and host ask for ``name``: with resolv.conf's ``search`` domains first
+    when it has fewer dots than ``ndots`` (as glibc), the first that is not NXDOMAIN."""
+    from netlearn.sim.names import resolver
+    from netlearn.sim.names.message import NXDOMAIN
+
+    candidates = resolver._candidates(resolver.resolv_conf(host), name)
+    if not candidates:
+        return None
+    for candidate in candidates[:-1]:
+        probe = tool_query(net, host, servers, candidate, qtype, tries=1, label=name)
+        if probe.answered is None:
+            break
+        if probe.answered.response.rcode != NXDOMAIN:
+            return candidate
+    return candidates[-1]

@@ -116,6 +116,13 @@ FAILURES = [
     ("nameserver 10.99.53.77\n", "nslookup -timeout=1 -retry=1 example.com"),
     ("nameserver 10.77.0.53\n", "dig +time=1 +tries=1 example.com"),
     ("nameserver 10.77.0.53\n", "nslookup example.com"),
+    (f"nameserver {SERVER}\nsearch example.com\n", "nslookup www"),
+    (f"nameserver {SERVER}\nsearch example.com\n", "host www"),
+    (f"nameserver {SERVER}\nsearch example.com\n", "host shop"),
+    (f"nameserver {SERVER}\nsearch example.com\n", "nslookup nosuch"),
+    (f"nameserver {SERVER}\nsearch example.com\n", "dig +short www"),
+    (f"nameserver {SERVER}\nsearch example.com\n", "getent hosts www"),
+    (f"nameserver {SERVER}\nsearch test example.com\n", "getent ahostsv4 shop"),
 ]
 MASKS = (
     (re.compile(r"id: \d+"), "id: ID"),
