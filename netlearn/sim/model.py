@@ -280,7 +280,7 @@ class Host:
         for a device route or a gateway that is one of our own addresses (the kernel then gives
         the nexthop host scope and sends on-link, as `ip route get` shows: no `via`)."""
         if route.gateway is None or self.local_interface_for(route.gateway) is not None:
-            return IPv4Address(dst)
+            return _v4(dst)
         return route.gateway
 
     def del_address(
@@ -347,7 +347,7 @@ class Host:
 
     def lookup(self, dst: IPv4Address) -> Route | None:
         """The main-table route `ip route get` would choose: longest prefix, lowest metric."""
-        route = self.table.lookup(IPv4Address(dst))
+        route = self.table.lookup(_v4(dst))
         if route is None:
             return None
         iface = self.interfaces.get(route.dev)
@@ -357,7 +357,7 @@ class Host:
         """Weak host model: the interface owning ``ip``, whatever its link state (the kernel's
         local table keeps the addresses of a down link; 127/8 belongs to lo). Callers check
         that the packet could arrive (the receiving interface is oper-up)."""
-        ip = IPv4Address(ip)
+        ip = _v4(ip)
         for iface in self.interfaces.values():
             if iface.loopback and ip in LOOPBACK and any(a.ip in LOOPBACK for a in iface.addresses):
                 return iface
@@ -520,6 +520,11 @@ class Host:
         for rdata in data.get("routes", []):
             host.table.add(Route.from_dict(rdata))
         return host
+
+
+def _v4(value) -> IPv4Address:
+    """An IPv4Address without re-parsing one (ipaddress would go through str())."""
+    return value if type(value) is IPv4Address else IPv4Address(value)
 
 
 _SCOPE_RANK = {"global": 0, "site": 200, "link": 253, "host": 254}

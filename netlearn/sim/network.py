@@ -74,7 +74,7 @@ class Network:
         ``exclude`` is the asking host (a switch does not reflect a frame to its sender)."""
         if segment is None:
             return None
-        ip = IPv4Address(ip)
+        ip = ip if type(ip) is IPv4Address else IPv4Address(ip)
         if ip in LOOPBACK or ip.is_multicast:
             return None
         for host in self.hosts.values():

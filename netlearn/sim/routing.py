@@ -110,7 +110,7 @@ class RouteTable:
     """The main table. Same prefix: routes kept sorted by metric, then insertion order."""
 
     _by_len: dict[int, dict[int, list[Route]]] = field(default_factory=dict)
-    _lengths: list[int] = field(default_factory=list)  # present prefix lengths, longest first
+    _levels: list[tuple[int, dict[int, list[Route]]]] = field(default_factory=list)
     _count: int = 0
 
     def __len__(self) -> int:
@@ -126,6 +126,11 @@ class RouteTable:
         for _, _, routes in keyed:
             yield from routes
 
+    def _reindex(self) -> None:
+        """(mask, routes by network) per present prefix length, longest first: what lookup
+        probes, at most 33 dict lookups whatever the number of routes."""
+        self._levels = [(_MASKS[n], self._by_len[n]) for n in sorted(self._by_len, reverse=True)]
+
     def same_prefix(self, dst: IPv4Network) -> list[Route]:
         return list(self._by_len.get(dst.prefixlen, {}).get(int(dst.network_address), ()))
 
@@ -137,7 +142,7 @@ class RouteTable:
         nets = self._by_len.get(plen)
         if nets is None:
             nets = self._by_len[plen] = {}
-            self._lengths = sorted(self._by_len, reverse=True)
+            self._reindex()
         routes = nets.setdefault(int(route.dst.network_address), [])
         metrics = [r.metric for r in routes]
         insort = bisect.bisect_left if before_equal else bisect.bisect_right
@@ -154,7 +159,7 @@ class RouteTable:
             del self._by_len[plen][key]
             if not self._by_len[plen]:
                 del self._by_len[plen]
-                self._lengths = sorted(self._by_len, reverse=True)
+                self._reindex()
 
     def replace_at(self, old: Route, new: Route) -> None:
         routes = self._by_len[old.dst.prefixlen][int(old.dst.network_address)]
@@ -170,11 +175,14 @@ class RouteTable:
         """Longest prefix, then lowest metric (first in list). Optional filters mirror the
         kernel's flowi4_oif (``dev``) and flowi4_scope (``min_scope="link"``)."""
         addr = int(dst)
-        for plen in self._lengths:
-            routes = self._by_len[plen].get(addr & _MASKS[plen])
-            if not routes:
-                continue
-            for route in routes:
+        if dev is None and min_scope is None:
+            for mask, nets in self._levels:
+                routes = nets.get(addr & mask)
+                if routes:
+                    return routes[0]
+            return None
+        for mask, nets in self._levels:
+            for route in nets.get(addr & mask, ()):
                 if dev is not None and route.dev != dev:
                     continue
                 if min_scope == "link" and route.scope not in ("link", "host"):
