@@ -116,6 +116,13 @@ FAILURES = [
     ("nameserver 10.99.53.77\n", "nslookup -timeout=1 -retry=1 example.com"),
     ("nameserver 10.77.0.53\n", "dig +time=1 +tries=1 example.com"),
     ("nameserver 10.77.0.53\n", "nslookup example.com"),
+    (f"nameserver 10.99.53.77\nnameserver {SERVER}\n", "dig +time=1 example.com"),
+    ("nameserver 10.99.53.77\nnameserver 10.99.53.78\n", "dig +time=1 +tries=2 example.com"),
+    ("nameserver 10.99.53.10\nnameserver 10.99.53.77\n", "host -W 1 example.com"),
+    (
+        f"nameserver 10.99.53.77\nnameserver {SERVER}\noptions timeout:1\n",
+        "getent hosts example.com",
+    ),
     (f"nameserver {SERVER}\nsearch example.com\n", "nslookup www"),
     (f"nameserver {SERVER}\nsearch example.com\n", "host www"),
     (f"nameserver {SERVER}\nsearch example.com\n", "host shop"),
