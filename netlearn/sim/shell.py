@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,10 @@ OPERATORS = ("2>&1", "2>>", "&>>", "&&", "||", ">>", "2>", "&>", ";", "|", "&", 
 REDIRECTS = {">", ">>", "<", "2>", "2>>", "&>", "&>>"}
 
 
+_BLANKS = re.compile(r"[ \t]+")
+_SPECIAL = re.compile(r"[\'\"\\$#;&|<>\n]|(?:^|\s)2>")
+
+
 class ShellSyntaxError(Exception):
     pass
 
@@ -65,6 +70,8 @@ class Word:
 
 def tokenize(line: str) -> list[Word | str]:
     """Words and operator strings. Raises ShellSyntaxError with bash's message."""
+    if not _SPECIAL.search(line):  # the common case: plain words
+        return [Word([("lit", w)]) for w in _BLANKS.split(line) if w]
     tokens: list[Word | str] = []
     word: Word | None = None
     i, n = 0, len(line)
