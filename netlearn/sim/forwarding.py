@@ -44,16 +44,26 @@ ARP_TIMEOUT = 3.0  # seconds until an unanswered neighbour goes FAILED (3 probes
 
 
 class Segments:
-    """Who is plugged into which segment: built once per ping so that ARP costs O(segment)."""
+    """Who is plugged into which segment, and which addresses each host owns (the weak host
+    model: ``Host.local_interface_for``), kept for one ping so that ARP and the local-address
+    tests cost O(1) per hop whatever the network size."""
 
-    __slots__ = ("members",)
+    __slots__ = ("members", "_owned")
 
     def __init__(self, net: Network) -> None:
         self.members: dict[str, list[tuple[Host, Interface]]] = {}
+        self._owned: dict[tuple[str, int], bool] = {}
         for host in net.hosts.values():
             for iface in host.interfaces.values():
                 if iface.segment is not None and not iface.loopback:
                     self.members.setdefault(iface.segment, []).append((host, iface))
+
+    def owns(self, host: Host, ip: IPv4Address) -> bool:
+        key = (host.name, int(ip))
+        owned = self._owned.get(key)
+        if owned is None:
+            owned = self._owned[key] = host.local_interface_for(ip) is not None
+        return owned
 
     def arp(self, segment: str | None, ip: IPv4Address, asking: Interface):
         """Who answers "who has ``ip``?" asked by ``asking`` (arp_ignore=0), or None."""
@@ -62,7 +72,7 @@ class Segments:
         for host, iface in self.members.get(segment, ()):
             if iface is asking or not iface.oper_up:
                 continue
-            if host.local_interface_for(ip) is not None:
+            if self.owns(host, ip):
                 return host, iface
         return None
 
@@ -90,7 +100,8 @@ def send(
     host = _host(net, sender)
     dst = IPv4Address(dst)
     ttl = max(0, min(int(ttl), 255))
-    if host.local_interface_for(dst) is not None:
+    segments = segments or Segments(net)
+    if segments.owns(host, dst):
         # Local delivery goes through lo, whatever interface owns the address.
         source = src if src is not None else dst
         hop = Hop(host.name, None, "lo", f"local {dst} dev lo", ttl)
@@ -101,7 +112,6 @@ def send(
         return Trace(host.name, src, dst, (), drop=drop)
     if src is None:
         src = host.source_address_for(route, dst)
-    segments = segments or Segments(net)
     hops: list[Hop] = []
     in_iface: str | None = None
     for _ in range(MAX_TTL + 1):
@@ -131,13 +141,13 @@ def send(
                 "packet (source 0.0.0.0)",
             )
             return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
-        if nxt.local_interface_for(src) is not None:
+        if segments.owns(nxt, src):
             # fib_validate_source: a packet arriving with one of the receiver's own addresses as
             # its source is a martian (accept_local=0) and is dropped without an ICMP error.
             hops.append(Hop(nxt.name, nxt_iface.name, None, None, ttl))
             drop = Drop(t.ROUTING_LOOP, nxt.name, _loop_detail(hops, nxt.name, src))
             return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
-        if nxt.local_interface_for(dst) is not None:
+        if segments.owns(nxt, dst):
             return Trace(hops[0].host, src, dst, tuple(hops), receiver=nxt.name, ttl=ttl)
         in_iface = nxt_iface.name
         if not nxt.forwarding:
