@@ -151,7 +151,10 @@ def http_config(host) -> dict | None:  # noqa: ANN001
     if data is None:
         return None
     if "next_upstream" not in data:  # straight from a scenario: validate and normalise once
-        data = host.services["http"] = load_http(f"hosts.{host.name}.http", data)
+        try:
+            data = host.services["http"] = load_http(f"hosts.{host.name}.http", data)
+        except ScenarioError:
+            return None  # a server that does not start (validate_services reports why)
     return data
 
 

@@ -63,7 +63,12 @@ def dns_service(host) -> DnsService | None:  # noqa: ANN001
     if data is None:
         return None
     if "cache" not in data:  # straight from a scenario: validate and normalise it once
-        data = host.services["dns"] = load_dns(f"hosts.{host.name}.dns", data)
+        try:
+            data = host.services["dns"] = load_dns(f"hosts.{host.name}.dns", data)
+        except ScenarioError:
+            # A server whose configuration does not load answers nothing itself (REFUSED);
+            # validate_services reports the error when the scenario loads.
+            return DnsService(host.name, (), False, (), (), {"cache": {}})
     zones = tuple(
         zone
         for name, text in data.get("zones", {}).items()
@@ -171,8 +176,12 @@ def set_zone(host, name: str, text: str) -> None:  # noqa: ANN001
 def validate_services(net) -> None:  # noqa: ANN001
     """Validate every host's ``dns`` and ``http`` keys now (the scenario loader calls this), so
     a bad zone is a ScenarioError naming its path when the scenario loads, not at first query."""
-    from netlearn.sim.http import http_config
+    from netlearn.sim.http import load_http
 
     for host in net.hosts.values():
-        dns_service(host)
-        http_config(host)
+        data = host.services.get("dns")
+        if data is not None and "cache" not in data:
+            host.services["dns"] = load_dns(f"hosts.{host.name}.dns", data)
+        data = host.services.get("http")
+        if data is not None and "next_upstream" not in data:
+            host.services["http"] = load_http(f"hosts.{host.name}.http", data)

@@ -194,3 +194,30 @@ def test_a_goal_missing_a_key_is_a_scenario_error(names_net):
 def test_a_goal_with_an_unknown_key_is_a_scenario_error(names_net):
     with pytest.raises(ScenarioError, match="goal.address"):
         check(names_net, check="resolves", on="A", name="www.example.com", address="1.2.3.4")
+
+
+def test_a_scenario_with_a_bad_zone_is_rejected_naming_the_path():
+    from names_scenarios import build
+
+    bad = {
+        "segments": ["lan"],
+        "hosts": {
+            "ns1": {
+                "interfaces": {"eth0": {"segment": "lan", "address": "10.0.0.53/24"}},
+                "dns": {"zones": {"example.com": "www 300 A 10.0.0.1\nwww 300 CNAME @\n"}},
+            }
+        },
+    }
+    with pytest.raises(ScenarioError) as err:
+        build(bad)
+    assert str(err.value).startswith(
+        "hosts.ns1.dns.zones.example.com: line 2: www.example.com has a CNAME and other data (A)"
+    )
+
+
+def test_a_server_whose_configuration_does_not_load_refuses_instead_of_crashing(names_net):
+    # A saved state edited by hand (or an older format) must not crash the commands.
+    names_net.hosts["NS1"].services["dns"] = {"zones": {"example.com": "www 300 A 10.0.0.300\n"}}
+    names_net.hosts["C"].services["http"] = {"origin": "yes"}
+    assert "status: REFUSED" in names_net.run("A", "dig www.example.com").stdout
+    assert names_net.run("A", "curl http://192.165.2.10/").status == 7
