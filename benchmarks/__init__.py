@@ -1,0 +1,1 @@
+"""Benchmarks of the NetLearn simulator (`python -m benchmarks`, `make bench`)."""
