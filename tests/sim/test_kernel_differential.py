@@ -145,7 +145,22 @@ def _loop_through_sender(m: Mismatch) -> bool:
     return False
 
 
+def _get_gateway_is_target(m: Mismatch) -> bool:
+    """`ip route get D` through a route whose gateway is D: the kernel still prints `via D`."""
+    words = m.step[1].split()
+    if words[:3] != ["ip", "route", "get"] or m.kernel.status or m.sim.status:
+        return False
+    target = words[-1]
+    return m.kernel.stdout == m.sim.stdout.replace(f"{target} dev", f"{target} via {target} dev", 1)
+
+
 KNOWN: list[Known] = [
+    (
+        "core/ip route get: when the chosen route's gateway is the destination itself, the "
+        "kernel still prints `D via D dev ...` (any gatewayed route reports RTA_GATEWAY); "
+        "netlearn.sim drops `via D`",
+        _get_gateway_is_target,
+    ),
     (
         "traffic/forwarding: a host drops an incoming packet whose source address is its own "
         "(martian source, accept_local=0), so a routing loop through the sender ends silently "
@@ -535,8 +550,20 @@ def regression_cases() -> list[Case]:
         ("A", "traceroute -n -m 5 -w 1 -q 1 10.9.9.9"),
         ("R1", "traceroute -n -m 4 -w 1 -q 1 10.9.9.9"),
     )
+    gateway_is_target = Case("route whose gateway is the destination", _pair()).seq(
+        ("A", "ip route add 10.5.0.0/24 via 10.5.0.10 dev eth0 onlink"),
+        ("A", "ip route get 10.5.0.10"),
+        ("A", "ip route add default via 192.165.1.11"),
+        ("A", "ip route get 192.165.1.11"),
+        ("A", "ip addr add 192.165.1.12/32 dev eth0"),
+        ("A", "ip addr del 192.165.1.10/24 dev eth0"),
+        ("A", "ip route"),
+        ("A", "ip route get 192.165.1.11"),
+        ("A", "ping -c 1 -W 1 192.165.1.11"),
+    )
     return [
         reference,
+        gateway_is_target,
         loop,
         down_local,
         source_choice,
