@@ -127,7 +127,7 @@ def send(
                 ARP_TIMEOUT,
             )
             return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
-        next_hop = route.gateway or dst
+        next_hop = host.next_hop(route, dst)
         answer = segments.arp(out.segment, next_hop, out)
         if answer is None:
             drop = _no_arp_reply(net, host, out, route, next_hop, dst)
@@ -267,7 +267,7 @@ def _no_arp_reply(
     """Nobody on ``out``'s segment answered ARP for ``next_hop``: say why."""
     where = out.segment
     found = owners(net, next_hop)
-    is_gateway = route.gateway is not None
+    is_gateway = next_hop != dst
     what = f"the gateway {next_hop}" if is_gateway else str(next_hop)
 
     def drop(cause: str, detail: str) -> Drop:
