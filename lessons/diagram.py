@@ -377,9 +377,10 @@ def _draw_path(out: list[str], layout: _Layout, path: dict) -> None:
                 box = layout.boxes.get(drop.get("host", ""))
                 if box is not None:
                     x, y = box.x + box.w - 4, box.y + 4
+            where = f"Dropped at {drop.get('host', '')}: {drop.get('detail', '')}"
             out.append(
                 f'<g class="drop" transform="translate({_num(x)} {_num(y)})">'
-                f"<title>{_e('Dropped at ' + str(drop.get('host', '')) + ': ' + str(drop.get('detail', '')))}</title>"
+                f"<title>{_e(where)}</title>"
                 '<circle r="9"></circle><path d="M-4,-4 L4,4 M4,-4 L-4,4"></path></g>'
             )
 
