@@ -284,7 +284,7 @@ def _tls(net, name: str, opts: Options, lines: list[str]) -> None:  # noqa: ANN0
     if opts.cacert:
         handshake[2] = f"*  CAfile: {opts.cacert}"
     lines.extend(handshake)
-    if resolver._numeric(name) is not None and not opts.insecure:
+    if resolver.numeric_address(name) is not None and not opts.insecure:
         text = f"SSL: no alternative certificate subject name matches target host name '{name}'"
         raise CurlError(
             60,

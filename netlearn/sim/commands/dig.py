@@ -15,7 +15,7 @@ import dns.reversename
 from netlearn.sim.commands import command
 from netlearn.sim.names import digfmt, resolver
 from netlearn.sim.names.message import NOERROR, NXDOMAIN
-from netlearn.sim.names.recursive import ANSWER, exchange
+from netlearn.sim.names.recursive import ANSWER, REFUSED_KIND, UNREACHABLE, exchange
 from netlearn.sim.names.tools import tool_query
 from netlearn.sim.result import Result
 
@@ -188,7 +188,7 @@ def dig(argv: list[str], host, net) -> Result:  # noqa: ANN001
 def _servers(net, host, opts: _Options) -> tuple[list[str] | None, int | None]:  # noqa: ANN001
     if opts.server is None:
         return list(resolver.resolv_conf(host).bind_servers), None
-    if resolver._numeric(opts.server) is not None:
+    if resolver.numeric_address(opts.server) is not None:
         return [opts.server], 1
     found = resolver.getaddrinfo(net, host, opts.server)
     if not found.ok:
@@ -252,8 +252,8 @@ def _ask_one_of(net, host, ns, previous, qname, qtype, out):  # noqa: ANN001, AN
             ex = exchange(net, host, address, qname, qtype, rd=False)
             if ex.kind == ANSWER and ex.response.rcode in (NOERROR, NXDOMAIN):
                 return address, name, ex.response
-            why = "timed out" if ex.kind != "refused" else "connection refused"
-            if ex.kind == "unreachable":
+            why = "connection refused" if ex.kind == REFUSED_KIND else "timed out"
+            if ex.kind == UNREACHABLE:
                 out.append(
                     f";; UDP setup with {address}#53({address}) for {qname.to_text()} failed: "
                     "network unreachable."

@@ -20,7 +20,7 @@ def _hosts_line(address: str, canonical: str, aliases) -> str:  # noqa: ANN001
 
 
 def _hosts(net, host, key: str) -> list[str] | None:  # noqa: ANN001
-    numeric = resolver._numeric(key)
+    numeric = resolver.numeric_address(key)
     if numeric is not None:
         found = resolver.gethostbyaddr(net, host, numeric)
         if not found.ok:

@@ -75,7 +75,7 @@ def host_command(argv: list[str], host, net) -> Result:  # noqa: ANN001
     if len(words) > 1:
         server = words[1]
         address = server
-        if resolver._numeric(server) is None:
+        if resolver.numeric_address(server) is None:
             found = resolver.getaddrinfo(net, host, server, families=(4,))
             if not found.ok:
                 return Result("", f"host: couldn't get address for '{server}': not found\n", 1)
@@ -90,7 +90,7 @@ def host_command(argv: list[str], host, net) -> Result:  # noqa: ANN001
         ]
     else:
         servers = list(resolver.resolv_conf(host).bind_servers)
-    reverse = resolver._numeric(name) is not None
+    reverse = resolver.numeric_address(name) is not None
     if reverse:
         qname = dns.reversename.from_address(name)
         qtypes = [dns.rdatatype.PTR]

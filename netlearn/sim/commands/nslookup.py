@@ -81,7 +81,7 @@ def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
     name = words[0]
     if len(words) > 1:
         server = words[1]
-        if resolver._numeric(server) is None:
+        if resolver.numeric_address(server) is None:
             found = resolver.getaddrinfo(net, host, server, families=(4,))
             if not found.ok:
                 return Result(f";; Invalid IP address {server}\n", "", 1)
@@ -89,7 +89,7 @@ def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
         servers = [server]
     else:
         servers = list(resolver.resolv_conf(host).bind_servers)
-    reverse = resolver._numeric(name) is not None
+    reverse = resolver.numeric_address(name) is not None
     if reverse:
         qname = dns.reversename.from_address(name)
         qtypes = [dns.rdatatype.PTR]

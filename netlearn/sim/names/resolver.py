@@ -92,7 +92,7 @@ def to_name(text: str) -> dns.name.Name | None:
         return None
 
 
-def _candidates(conf: resolvconf.ResolvConf, name: str) -> list[dns.name.Name]:
+def search_candidates(conf: resolvconf.ResolvConf, name: str) -> list[dns.name.Name]:
     """The names glibc tries for ``name``, in order (search list and ndots)."""
     if name.endswith("."):
         absolute = to_name(name)
@@ -151,7 +151,7 @@ def _family_type(family: int) -> int:
 
 def gethostbyname2(net, host, name: str, family: int) -> Lookup:  # noqa: ANN001
     """One address family through nsswitch ``files dns`` (what ``getent hosts`` calls)."""
-    numeric = _numeric(name)
+    numeric = numeric_address(name)
     if numeric is not None:
         if numeric.version != family:
             return Lookup(name, NOTFOUND)
@@ -163,7 +163,7 @@ def gethostbyname2(net, host, name: str, family: int) -> Lookup:  # noqa: ANN001
     exchanges: list[Exchange] = []
     responses: list[Response] = []
     status = NOTFOUND
-    for candidate in _candidates(conf, name):
+    for candidate in search_candidates(conf, name):
         found = dns_lookup(net, host, candidate, _family_type(family), conf=conf)
         exchanges.extend(found.exchanges)
         if found.response is not None:
@@ -192,7 +192,7 @@ def getaddrinfo(net, host, name: str, *, families: tuple[int, ...] = (4, 6)) -> 
 
     IPv4 addresses come first (the hosts have no IPv6 routes, so RFC 6724 sorts IPv6 last).
     """
-    numeric = _numeric(name)
+    numeric = numeric_address(name)
     if numeric is not None:
         if numeric.version not in families:
             return Lookup(name, NOTFOUND)
@@ -207,7 +207,7 @@ def getaddrinfo(net, host, name: str, *, families: tuple[int, ...] = (4, 6)) -> 
     exchanges: list[Exchange] = []
     responses: list[Response] = []
     status = NOTFOUND
-    for candidate in _candidates(conf, name):
+    for candidate in search_candidates(conf, name):
         found = [dns_lookup(net, host, candidate, _family_type(f), conf=conf) for f in families]
         for one in found:
             exchanges.extend(one.exchanges)
@@ -259,7 +259,7 @@ def gethostbyaddr(net, host, address: IPv4Address | IPv6Address) -> Lookup:  # n
     )
 
 
-def _numeric(text: str) -> IPv4Address | IPv6Address | None:
+def numeric_address(text: str) -> IPv4Address | IPv6Address | None:
     """inet_aton-strict numeric forms only: dotted quads and IPv6 text."""
     try:
         return ip_address(text)

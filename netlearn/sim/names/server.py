@@ -23,7 +23,7 @@ import dns.rdatatype
 import dns.rrset
 
 from netlearn.sim.limits import MAX_CNAME_CHAIN
-from netlearn.sim.names.message import NOERROR, NXDOMAIN, Response, rrset_renamed, rrset_with_ttl
+from netlearn.sim.names.message import NXDOMAIN, Response, rrset_renamed, rrset_with_ttl
 from netlearn.sim.names.zones import Zone
 
 A = dns.rdatatype.A
@@ -169,6 +169,3 @@ def chain_end(response: Response) -> tuple[dns.name.Name, bool]:
             return name, False
         name = cname[0].target
     return name, False
-
-
-NOERROR_ = NOERROR  # re-exported for callers that build replies

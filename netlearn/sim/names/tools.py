@@ -61,7 +61,7 @@ def search_name(net, host, servers, name: str, qtype: int) -> dns.name.Name | No
     from netlearn.sim.names import resolver
     from netlearn.sim.names.message import NXDOMAIN
 
-    candidates = resolver._candidates(resolver.resolv_conf(host), name)
+    candidates = resolver.search_candidates(resolver.resolv_conf(host), name)
     if not candidates:
         return None
     for candidate in candidates[:-1]:
