@@ -26,6 +26,7 @@ every walk is bounded by ``MAX_TTL`` hops.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
@@ -112,6 +113,15 @@ def send(
         return Trace(host.name, src, dst, (), drop=drop)
     if src is None:
         src = host.source_address_for(route, dst)
+    notes: dict = {}
+    trace = _forward(net, host, route, dst, src, ttl, returning, segments, notes)
+    if "redirect" in notes:
+        trace = replace(trace, redirect=notes["redirect"])
+    return trace
+
+
+def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Trace:  # noqa: ANN001
+    """The hop-by-hop walk of ``send`` from the sender's chosen ``route`` on."""
     hops: list[Hop] = []
     in_iface: str | None = None
     for _ in range(MAX_TTL + 1):
@@ -178,10 +188,19 @@ def send(
             drop = Drop(t.TTL_EXCEEDED, nxt.name, _ttl_detail(hops, nxt.name), t.TIME_EXCEEDED)
             return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
         ttl -= 1
+        if "redirect" not in notes and next_route.dev == in_iface:
+            gateway = nxt.next_hop(next_route, dst)
+            if _on_link(nxt_iface, src, gateway):
+                notes["redirect"] = (nxt.name, gateway)
         host, route = nxt, next_route
     # Unreachable: the TTL check above ends every walk within MAX_TTL hops.
     drop = Drop(t.TTL_EXCEEDED, host.name, _ttl_detail(hops, host.name))
     return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+
+
+def _on_link(iface: Interface, a: IPv4Address, b: IPv4Address) -> bool:
+    """inet_addr_onlink: both addresses in the subnet of one address of the interface."""
+    return any(a in address.network and b in address.network for address in iface.addresses)
 
 
 def _ttl_detail(hops: list[Hop], where: str) -> str:
@@ -322,6 +341,16 @@ def ping_once(
     dst = IPv4Address(dst)
     segments = segments or Segments(net)
     request = send(net, host, dst, ttl=ttl, segments=segments)
+    outcome = _ping_outcome(net, host, dst, request, segments)
+    if request.redirect is not None:
+        router, gateway = request.redirect
+        back = send(net, router, request.src, returning=True, segments=segments)
+        if back.delivered and back.receiver == host.name:
+            outcome = replace(outcome, redirect_from=back.src, redirect_to=gateway)
+    return outcome
+
+
+def _ping_outcome(net, host, dst, request: Trace, segments: Segments) -> PingOutcome:  # noqa: ANN001
     if not request.hops:  # connect() failed: nothing was sent
         drop = request.drop
         return PingOutcome(request, None, t.CONNECT_FAILED, drop.cause, drop.detail)

@@ -97,6 +97,9 @@ class Trace:
     receiver: str | None = None  # the host that accepted the packet
     drop: Drop | None = None
     ttl: int = 64  # TTL on arrival (when delivered)
+    # (router, new next hop) when a router sent the packet back out the interface it came in
+    # on, towards a next hop on the sender's own link: it sends the sender an ICMP redirect.
+    redirect: tuple[str, IPv4Address] | None = None
 
     @property
     def delivered(self) -> bool:
@@ -153,6 +156,8 @@ class PingOutcome:
     error_from: IPv4Address | None = None
     error_delay: float = 0.0
     reply_ttl: int | None = None
+    redirect_from: IPv4Address | None = None  # ping prints "From X: ... Redirect Host"
+    redirect_to: IPv4Address | None = None  # "(New nexthop: Y)"
 
     @property
     def ok(self) -> bool:

@@ -225,3 +225,72 @@ def test_the_error_from_a_router_needs_its_own_way_back():
     assert outcome.kind == "timeout"
     assert outcome.cause == "no-route"
     assert "cannot come back" in outcome.message
+
+
+# -- against the real kernel (network namespaces; skipped where unavailable) ----------------------
+
+TWO_ROUTERS = {
+    "segments": ["lan", "net2"],
+    "hosts": {
+        "A": {
+            "interfaces": {"eth0": {"segment": "lan", "address": "10.0.0.10/24"}},
+            "routes": ["default via 10.0.0.1"],
+        },
+        "R1": {
+            "forwarding": True,
+            "interfaces": {"eth0": {"segment": "lan", "address": "10.0.0.1/24"}},
+            "routes": ["10.0.2.0/24 via 10.0.0.2"],
+        },
+        "R2": {
+            "forwarding": True,
+            "interfaces": {
+                "eth0": {"segment": "lan", "address": "10.0.0.2/24"},
+                "eth1": {"segment": "net2", "address": "10.0.2.1/24"},
+            },
+        },
+        "C": {
+            "interfaces": {"eth0": {"segment": "net2", "address": "10.0.2.10/24"}},
+            "routes": ["default via 10.0.2.1"],
+        },
+        "U": {"interfaces": {"eth0": {"address": "10.0.0.20/24"}}},  # no cable
+    },
+}
+# Order and pauses matter: after a redirect Linux remembers the better gateway for that
+# destination for a while (a nexthop exception) and a router spaces its redirects to one host
+# (20 ms << n); the simulator prints a redirect for each packet and remembers nothing.
+KERNEL_CASES = [
+    ("A", "ping -c 1 -W 1 -t 1 10.0.2.10"),
+    ("U", "ping -c 1 -W 5 10.0.0.1"),  # no carrier: neighbour resolution fails after ~3 s
+    ("A", "ping -c 2 -W 1 10.0.2.10"),  # R1 sends it back out eth0: ICMP redirects
+    ("A", "sleep 1; ping -c 1 -W 1 10.0.2.1"),
+]
+
+
+@pytest.mark.kernel
+@pytest.mark.slow
+def test_pings_agree_with_the_kernel_on_two_routers_sharing_a_lan():
+    import kernel
+    from traffic_transcripts import mask_times
+
+    reason = kernel.unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    net = Network.from_scenario(TWO_ROUTERS)
+    with kernel.KernelLab(TWO_ROUTERS) as lab:
+        for host in TWO_ROUTERS["hosts"]:  # the lab turns redirects off; Linux sends them
+            lab.run(
+                host,
+                "sysctl -qw net.ipv4.conf.all.send_redirects=1 "
+                "net.ipv4.conf.default.send_redirects=1",
+            )
+            lab.run(
+                host, "for f in /proc/sys/net/ipv4/conf/eth*/send_redirects; do echo 1 > $f; done"
+            )
+        for host, line in KERNEL_CASES:
+            real = lab.run(host, line)
+            sim = net.run(host, line)
+            assert (mask_times(sim.stdout), sim.stderr, sim.status) == (
+                mask_times(real.stdout),
+                real.stderr,
+                real.status,
+            ), (host, line)

@@ -34,6 +34,7 @@ from netlearn.sim.result import Result
 
 DEFAULT_COUNT = 4  # the simulator's stand-in for "until Ctrl-C"
 MAX_COUNT = 100  # packets one simulated ping sends at most
+REDIRECTS_SENT = 6  # a router's redirects to one host back off (20 ms << n): ~6 at 1 s spacing
 DEFAULT_LINGER = 10.0  # seconds ping waits for the last reply without -W (MAXWAIT)
 MAX_SIZE = 65507
 
@@ -384,30 +385,42 @@ def _report(net, host, target: Target, o: Options, outcome: t.PingOutcome) -> st
     received = errors = 0
     rtts: list[int] = []
     pipe = 1
-    if outcome.kind == t.REPLY:
-        received = count
-        for seq in range(1, count + 1):
+    interval = max(o.interval, 0.001)
+    events: list[tuple[float, int, str]] = []  # (seconds after start, seq, line)
+    for seq in range(1, count + 1):
+        sent_at = (seq - 1) * interval
+        if outcome.redirect_from is not None and seq <= REDIRECTS_SENT:
+            events.append(
+                (
+                    sent_at,
+                    seq,
+                    f"From {shown(outcome.redirect_from)}: icmp_seq={seq} "
+                    f"Redirect Host(New nexthop: {shown(outcome.redirect_to)})",
+                )
+            )
+        if outcome.kind == t.REPLY:
+            received += 1
             rtt = _rtt_us(outcome, seq)
             rtts.append(rtt)
-            if not o.quiet:
-                text = f"{o.size + 8} bytes from {shown(target.address)}: icmp_seq={seq} "
-                text += f"ttl={outcome.reply_ttl}"
-                lines.append(text + (f" time={_ms(rtt)} ms" if timing else ""))
-    elif outcome.kind == t.ERROR:
-        available = _time_available(o, count)
-        interval = max(o.interval, 0.001)
-        for seq in range(1, count + 1):
-            sent_at = (seq - 1) * interval
+            text = f"{o.size + 8} bytes from {shown(target.address)}: icmp_seq={seq} "
+            text += f"ttl={outcome.reply_ttl}"
+            events.append(
+                (sent_at + rtt / 1e6, seq, text + (f" time={_ms(rtt)} ms" if timing else ""))
+            )
+        elif outcome.kind == t.ERROR:
             arrives = sent_at
             if outcome.error_delay:
                 arrives = (sent_at // outcome.error_delay + 1) * outcome.error_delay
-            if arrives >= available:
+            if arrives >= _time_available(o, count):
                 continue
             errors += 1
-            if not o.quiet:
-                lines.append(f"From {shown(outcome.error_from)} icmp_seq={seq} {outcome.error}")
-        if errors and outcome.error_delay:
-            pipe = min(count, math.ceil(outcome.error_delay / interval))
+            events.append(
+                (arrives, seq, f"From {shown(outcome.error_from)} icmp_seq={seq} {outcome.error}")
+            )
+    if errors and outcome.error_delay:
+        pipe = min(count, math.ceil(outcome.error_delay / interval))
+    if not o.quiet:
+        lines.extend(text for _, _, text in sorted(events, key=lambda e: (e[0], e[1])))
     lines.append("")
     lines.append(f"--- {target.shown} ping statistics ---")
     elapsed = _elapsed_ms(o, count)
