@@ -8,6 +8,7 @@ through the link, and a link without carrier keeps its routes (shown as ``linkdo
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 
@@ -338,12 +339,13 @@ class Host:
 
     def routes(self) -> list[Route]:
         """Every main-table route in `ip route` order, ``linkdown`` set from carrier."""
-        out = []
+        return list(self.iter_routes())
+
+    def iter_routes(self) -> Iterator[Route]:
+        """`routes()` lazily, for listings that stop at the output limit."""
+        no_carrier = {i.name for i in self.interfaces.values() if not i.carrier}
         for route in self.table:
-            iface = self.interfaces.get(route.dev)
-            down = iface is not None and not iface.carrier
-            out.append(_with_linkdown(route, down))
-        return out
+            yield _with_linkdown(route, route.dev in no_carrier)
 
     def lookup(self, dst: IPv4Address) -> Route | None:
         """The main-table route `ip route get` would choose: longest prefix, lowest metric."""

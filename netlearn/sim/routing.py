@@ -112,19 +112,27 @@ class RouteTable:
     _by_len: dict[int, dict[int, list[Route]]] = field(default_factory=dict)
     _levels: list[tuple[int, dict[int, list[Route]]]] = field(default_factory=list)
     _count: int = 0
+    _order: list[tuple[int, int]] | None = None  # cached (network, -prefixlen) in show order
 
     def __len__(self) -> int:
         return self._count
 
     def __iter__(self) -> Iterator[Route]:
         """Every route in `ip route` order: by network address, longer prefix first, metric."""
-        keyed = []
-        for plen, nets in self._by_len.items():
-            for key, routes in nets.items():
-                keyed.append((key, -plen, routes))
-        keyed.sort(key=lambda item: (item[0], item[1]))
-        for _, _, routes in keyed:
+        for _, _, routes in self.keyed():
             yield from routes
+
+    def keyed(self) -> Iterator[tuple[int, int, list[Route]]]:
+        """(network as int, prefix length, routes) in `ip route` order, without touching the
+        routes themselves (cheap filtering of big tables)."""
+        if self._order is None:
+            self._order = sorted(
+                (key, -plen) for plen, nets in self._by_len.items() for key in nets
+            )
+        for key, neg_plen in list(self._order):
+            routes = self._by_len.get(-neg_plen, {}).get(key)
+            if routes:
+                yield key, -neg_plen, list(routes)
 
     def _reindex(self) -> None:
         """(mask, routes by network) per present prefix length, longest first: what lookup
@@ -143,7 +151,11 @@ class RouteTable:
         if nets is None:
             nets = self._by_len[plen] = {}
             self._reindex()
-        routes = nets.setdefault(int(route.dst.network_address), [])
+        key = int(route.dst.network_address)
+        routes = nets.get(key)
+        if routes is None:
+            routes = nets[key] = []
+            self._order = None
         metrics = [r.metric for r in routes]
         insort = bisect.bisect_left if before_equal else bisect.bisect_right
         routes.insert(insort(metrics, route.metric), route)
@@ -157,6 +169,7 @@ class RouteTable:
         self._count -= 1
         if not routes:
             del self._by_len[plen][key]
+            self._order = None
             if not self._by_len[plen]:
                 del self._by_len[plen]
                 self._reindex()
@@ -166,9 +179,24 @@ class RouteTable:
         routes[routes.index(old)] = new
 
     def remove_where(self, predicate) -> list[Route]:
-        gone = [r for r in self if predicate(r)]
-        for route in gone:
-            self.remove(route)
+        """Remove every route matching ``predicate``, in one pass over the table."""
+        gone: list[Route] = []
+        for plen in list(self._by_len):
+            nets = self._by_len[plen]
+            for key in list(nets):
+                keep = []
+                for route in nets[key]:
+                    (gone if predicate(route) else keep).append(route)
+                if keep:
+                    nets[key] = keep
+                else:
+                    del nets[key]
+            if not nets:
+                del self._by_len[plen]
+        if gone:
+            self._count -= len(gone)
+            self._order = None
+            self._reindex()
         return gone
 
     def lookup(self, dst: IPv4Address, *, dev: str | None = None, min_scope: str | None = None):

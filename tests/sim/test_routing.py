@@ -98,3 +98,25 @@ def test_lookup_cost_barely_grows_from_20_to_20000_routes():
     small, large = _lookup_cost(20), _lookup_cost(20_000)
     # target: at most 2x; the assertion leaves room for a noisy shared machine
     assert large < small * 3, (small, large)
+
+
+def test_show_match_on_a_big_table_lists_exactly_the_covering_routes():
+    from netlearn.sim import Network
+
+    net = Network.from_scenario(
+        {
+            "segments": ["s"],
+            "hosts": {"A": {"interfaces": {"eth0": {"segment": "s", "address": "10.0.0.1/24"}}}},
+        }  # fmt: skip
+    )
+    host = net.hosts["A"]
+    for k in range(5000):
+        host.add_route(route(f"172.{16 + k // 256}.{k % 256}.0/24", "10.0.0.2"))
+    host.add_route(route("172.16.0.0/12", "10.0.0.3"))
+    assert net.run("A", "ip route show match 172.17.5.9").stdout == (
+        "172.16.0.0/12 via 10.0.0.3 dev eth0 \n172.17.5.0/24 via 10.0.0.2 dev eth0 \n"
+    )
+    assert (
+        net.run("A", "ip route show 172.17.5.0/24").stdout
+        == "172.17.5.0/24 via 10.0.0.2 dev eth0 \n"
+    )

@@ -6,13 +6,14 @@ form use it too, so they get the same errors as the terminal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 
 from ..errors import CommandError
+from ..limits import MAX_OUTPUT
 from ..model import LOOPBACK, Host
 from ..result import Result
-from ..routing import PROTO_BOOT, Route
+from ..routing import _MASKS, PROTO_BOOT, Route
 from .ip import Args, IpOptions, invarg, matches, no_device, parse_address, parse_prefix
 
 USAGE = """\
@@ -286,16 +287,26 @@ class Selector:
     src: IPv4Address | None = None
 
     def accepts(self, route: Route) -> bool:
-        if self.root is not None and not (
-            route.dst.prefixlen >= self.root.prefixlen and route.dst.subnet_of(self.root)
-        ):
-            return False
-        if self.match is not None and not (
-            route.dst.prefixlen <= self.match.prefixlen and self.match.subnet_of(route.dst)
-        ):
-            return False
-        if self.exact is not None and route.dst != self.exact:
-            return False
+        """iproute2's filter_nlmsg: root (inside), match (covering), exact, and field filters."""
+        return self.accepts_prefix(int(route.dst.network_address), route.dst.prefixlen) and (
+            self.accepts_fields(route)
+        )
+
+    def accepts_prefix(self, key: int, plen: int) -> bool:
+        if self.root is not None:
+            rplen = self.root.prefixlen
+            if plen < rplen or key & _MASKS[rplen] != int(self.root.network_address):
+                return False
+        if self.match is not None:
+            mkey = int(self.match.network_address)
+            if plen > self.match.prefixlen or mkey & _MASKS[plen] != key:
+                return False
+        return not (
+            self.exact is not None
+            and (plen != self.exact.prefixlen or key != int(self.exact.network_address))
+        )
+
+    def accepts_fields(self, route: Route) -> bool:
         if self.dev is not None and route.dev != self.dev:
             return False
         if self.proto is not None and route.proto != self.proto:
@@ -359,9 +370,19 @@ def _show(args: Args, host: Host) -> Result:
     sel = _selector(args, host)
     lines = []
     if table not in ("local", "255"):
-        for route in host.routes():
-            if sel.accepts(route):
-                lines.append(_format_filtered(route, sel))
+        size = 0
+        no_carrier = {i.name for i in host.interfaces.values() if not i.carrier}
+        for key, plen, routes in _candidates(host, sel):
+            if not sel.accepts_prefix(key, plen):
+                continue
+            for route in routes:
+                if route.dev in no_carrier:
+                    route = replace(route, linkdown=True)
+                if sel.accepts_fields(route):
+                    lines.append(_format_filtered(route, sel))
+                    size += len(lines[-1]) + 1
+            if size > MAX_OUTPUT:
+                break  # the shell truncates beyond this anyway
     if table in ("local", "255", "all", "0"):
         shown = " table local" if table in ("all", "0") else ""
         for text in local_table(host):
@@ -403,6 +424,25 @@ def local_table(host: Host) -> list[str]:
         if text not in out:
             out.append(text)
     return out
+
+
+def _candidates(host: Host, sel: Selector):
+    """(network, prefixlen, routes) the selector may accept: a direct probe per prefix length
+    for `match`/`exact` (at most 33 dict lookups), the whole table otherwise."""
+    target = sel.exact or (sel.match if sel.root is None else None)
+    if target is None:
+        yield from host.table.keyed()
+        return
+    found = []
+    wanted = int(target.network_address)
+    for plen, nets in host.table._by_len.items():
+        if plen > target.prefixlen or (sel.exact is not None and plen != target.prefixlen):
+            continue
+        key = wanted & _MASKS[plen]
+        if key in nets:
+            found.append((key, -plen, list(nets[key])))
+    for key, neg_plen, routes in sorted(found, key=lambda item: item[:2]):
+        yield key, -neg_plen, routes
 
 
 def _format_filtered(route: Route, sel: Selector) -> str:
