@@ -1,0 +1,261 @@
+"""Courses, lessons and their graded exercises, and what each learner did with them.
+
+Content (Course, Lesson, Exercise, ExerciseVersion) is written by instructors or loaded from
+lesson files; learner data (Workspace, Attempt, Progress) refers to it and is never rewritten when
+the content changes: an edited exercise gets a new ExerciseVersion and earlier attempts keep
+pointing at the version they were graded against.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Course(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    published = models.BooleanField(default=True)
+    # Where loadlessons found it (the course folder) and a hash of what it read, so that loading
+    # the same files again changes nothing.
+    source_path = models.CharField(max_length=500, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LessonQuerySet(models.QuerySet):
+    def live(self) -> LessonQuerySet:
+        """Lessons that are not archived (instructors see drafts among them)."""
+        return self.filter(archived_at__isnull=True)
+
+    def visible(self) -> LessonQuerySet:
+        """What a learner may open: published, not archived, in a published course."""
+        return self.filter(archived_at__isnull=True, published=True, course__published=True)
+
+
+class Lesson(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
+    order = models.PositiveIntegerField(default=0)
+    slug = models.SlugField(max_length=100)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="Markdown")
+    published = models.BooleanField(default=True)
+    # Deleting a lesson archives it: learners' attempts and progress keep their lesson.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    source_path = models.CharField(max_length=500, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course__order", "course__slug", "order", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="lesson_slug_unique_in_course")
+        ]
+        indexes = [models.Index(fields=["course", "order"], name="lesson_course_order")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def is_visible(self) -> bool:
+        return self.published and not self.is_archived and self.course.published
+
+
+class ExerciseKind(models.TextChoices):
+    TERMINAL = "terminal", "Terminal"
+    ROUTES = "routes", "Routing table"
+    DNS = "dns", "DNS records"
+    QUIZ = "quiz", "Quiz"
+
+
+class ExerciseContent(models.Model):
+    """The fields that make up one version of an exercise (the lesson file's `exercise`)."""
+
+    kind = models.CharField(max_length=16, choices=ExerciseKind.choices)
+    prompt = models.TextField()
+    scenario = models.JSONField(default=dict, blank=True)
+    goals = models.JSONField(default=list, blank=True)
+    solution = models.JSONField(default=dict, blank=True)
+    hints = models.JSONField(default=list, blank=True)
+    # Kind-specific data: for a quiz {"questions": [{prompt, choices, answer, explain}]}.
+    extra = models.JSONField(default=dict, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def spec(self) -> dict:
+        """The exercise as the lesson file writes it (see lessons/exercises.py)."""
+        from lessons.exercises import spec_from_fields
+
+        return spec_from_fields(
+            kind=self.kind,
+            prompt=self.prompt,
+            scenario=self.scenario,
+            goals=self.goals,
+            solution=self.solution,
+            hints=self.hints,
+            extra=self.extra,
+        )
+
+    @property
+    def questions(self) -> list[dict]:
+        return list(self.extra.get("questions", [])) if isinstance(self.extra, dict) else []
+
+
+class Exercise(ExerciseContent):
+    """The current version of a lesson's exercise; earlier versions live in ExerciseVersion."""
+
+    lesson = models.OneToOneField(Lesson, on_delete=models.CASCADE, related_name="exercise")
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.lesson} ({self.kind}, v{self.version})"
+
+    def current_version(self) -> ExerciseVersion:
+        return self.versions.get(version=self.version)
+
+
+class ExerciseVersion(ExerciseContent):
+    """A frozen copy of an exercise as it was published; attempts are graded against one."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["exercise", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "version"], name="exercise_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise.lesson} v{self.version}"
+
+
+class Workspace(models.Model):
+    """A learner's live state for one exercise, restored when they come back.
+
+    ``state`` for a terminal exercise: ``{"network": Network.to_dict(), "log": [{host, command,
+    output, status}]}``; for the form kinds: ``{"routes": {...}}``, ``{"records": {...}}`` or
+    ``{"answers": [...]}`` (the learner's unsaved rows, see lessons/exercises.py).
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workspaces"
+    )
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="workspaces")
+    exercise_version = models.ForeignKey(
+        ExerciseVersion, on_delete=models.PROTECT, related_name="workspaces"
+    )
+    state = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "exercise"], name="workspace_unique_per_learner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} on {self.exercise.lesson}"
+
+    @property
+    def log(self) -> list[dict]:
+        return list(self.state.get("log", [])) if isinstance(self.state, dict) else []
+
+
+class Attempt(models.Model):
+    """One "Check my work": what was submitted and one result per goal."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    # PROTECT: an exercise with attempts is never deleted (its lesson is archived instead).
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="attempts")
+    exercise_version = models.ForeignKey(
+        ExerciseVersion, on_delete=models.PROTECT, related_name="attempts"
+    )
+    submitted = models.JSONField(default=dict, blank=True)
+    # [{"index", "goal", "label", "passed", "message", "cause"}], in the order of the goals
+    results = models.JSONField(default=list, blank=True)
+    score = models.PositiveSmallIntegerField(default=0)  # 0-100
+    passed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["learner", "exercise"], name="attempt_learner_exercise"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__lte=100), name="attempt_score_at_most_100")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} on {self.exercise.lesson}: {self.score}%"
+
+    @property
+    def failed_results(self) -> list[dict]:
+        return [r for r in self.results if not r.get("passed")]
+
+
+class ProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+
+
+class Progress(models.Model):
+    """A learner's standing in one lesson. It never goes backwards (see services.py)."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    status = models.CharField(
+        max_length=16, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED
+    )
+    best_score = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    first_activity_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "progress"
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "lesson"], name="progress_unique"),
+            models.CheckConstraint(
+                condition=Q(best_score__lte=100), name="progress_best_score_at_most_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["lesson", "status"], name="progress_lesson_status")]
+
+    def __str__(self) -> str:
+        return f"{self.learner} / {self.lesson}: {self.get_status_display()}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == ProgressStatus.COMPLETED

@@ -1,0 +1,198 @@
+"""Reads of lessons' data for pages: courses with a learner's progress, the next lesson, a
+learner's workspace. Each runs a fixed number of queries, whatever the number of lessons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from lessons import exercises as ex
+from lessons import lessonfile
+from lessons.models import (
+    Attempt,
+    Course,
+    Exercise,
+    ExerciseKind,
+    Lesson,
+    Progress,
+    ProgressStatus,
+    Workspace,
+)
+from netlearn.sim import Network, ScenarioError, SimError
+
+
+@dataclass(frozen=True, slots=True)
+class LessonProgress:
+    lesson: Lesson
+    status: str = ProgressStatus.NOT_STARTED
+    best_score: int = 0
+    attempts: int = 0
+    progress: Progress | None = None
+
+    @property
+    def completed(self) -> bool:
+        return self.status == ProgressStatus.COMPLETED
+
+    @property
+    def status_label(self) -> str:
+        return ProgressStatus(self.status).label
+
+
+@dataclass(frozen=True, slots=True)
+class CourseProgress:
+    course: Course
+    lessons: list[LessonProgress] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def completed(self) -> int:
+        return sum(item.completed for item in self.lessons)
+
+    @property
+    def percent(self) -> int:
+        """Lessons completed, in percent (rounded down: 100 means all of them)."""
+        return 100 * self.completed // self.total if self.total else 0
+
+    @property
+    def next_lesson(self) -> Lesson | None:
+        """The first lesson not completed yet."""
+        return next((item.lesson for item in self.lessons if not item.completed), None)
+
+
+def _is_learner(learner) -> bool:
+    return learner is not None and getattr(learner, "is_authenticated", False)
+
+
+def _visible_lessons():
+    return Lesson.objects.visible().order_by("order", "slug")
+
+
+def _course_progress(course: Course, lessons: list[Lesson], by_lesson: dict) -> CourseProgress:
+    items = []
+    for lesson in lessons:
+        progress = by_lesson.get(lesson.pk)
+        if progress is None:
+            items.append(LessonProgress(lesson))
+        else:
+            items.append(
+                LessonProgress(
+                    lesson, progress.status, progress.best_score, progress.attempts, progress
+                )
+            )
+    return CourseProgress(course, items)
+
+
+def course_list_with_progress(*, learner) -> list[CourseProgress]:
+    """Every published course with its visible lessons and the learner's status in each
+    (three queries; two for an anonymous visitor)."""
+    courses = list(
+        Course.objects.filter(published=True)
+        .order_by("order", "slug")
+        .prefetch_related(Prefetch("lessons", queryset=_visible_lessons(), to_attr="visible"))
+    )
+    by_lesson = {}
+    if _is_learner(learner):
+        by_lesson = {
+            p.lesson_id: p
+            for p in Progress.objects.filter(learner=learner, lesson__course__in=courses)
+        }
+    return [_course_progress(course, course.visible, by_lesson) for course in courses]
+
+
+def progress_for_course(*, learner, course: Course) -> CourseProgress:
+    """The course's visible lessons in order, with the learner's status in each (two
+    queries)."""
+    lessons = list(_visible_lessons().filter(course=course))
+    by_lesson = {}
+    if _is_learner(learner):
+        by_lesson = {
+            p.lesson_id: p for p in Progress.objects.filter(learner=learner, lesson__in=lessons)
+        }
+    return _course_progress(course, lessons, by_lesson)
+
+
+def next_lesson(*, learner, course: Course, after: Lesson | None = None) -> Lesson | None:
+    """Where to go next: the visible lesson after ``after`` in the course, or (without
+    ``after``) the first lesson the learner has not completed."""
+    lessons = _visible_lessons().filter(course=course)
+    if after is not None:
+        return (
+            lessons.filter(order__gt=after.order).first()
+            or lessons.filter(order=after.order, slug__gt=after.slug).first()
+        )
+    if _is_learner(learner):
+        completed = Progress.objects.filter(learner=learner, status=ProgressStatus.COMPLETED)
+        lessons = lessons.exclude(pk__in=completed.values("lesson_id"))
+    return lessons.first()
+
+
+def lesson_progress(*, learner, lesson: Lesson) -> LessonProgress:
+    progress = None
+    if _is_learner(learner):
+        progress = Progress.objects.filter(learner=learner, lesson=lesson).first()
+    if progress is None:
+        return LessonProgress(lesson)
+    return LessonProgress(lesson, progress.status, progress.best_score, progress.attempts, progress)
+
+
+def latest_attempt(*, learner, exercise: Exercise) -> Attempt | None:
+    return Attempt.objects.filter(learner=learner, exercise=exercise).first()
+
+
+def get_workspace(*, learner, exercise: Exercise) -> Workspace | None:
+    return Workspace.objects.filter(learner=learner, exercise=exercise).first()
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceView:
+    """What the lesson page shows of a learner's work: the terminal log and network, or the
+    form rows (``state``), and whether it belongs to an older version of the exercise."""
+
+    exercise: Exercise
+    workspace: Workspace | None
+    log: list[dict]
+    network: Network | None
+    state: dict
+    outdated: bool
+
+    @property
+    def hosts(self) -> list[str]:
+        return list(self.network.hosts) if self.network is not None else []
+
+
+def workspace_view(*, learner, exercise: Exercise) -> WorkspaceView:
+    """The learner's terminal as they left it (or the starting network), or their form rows.
+    A workspace of an older exercise version is shown as it is (``outdated``); the next command
+    brings it to the current version (services.run_command)."""
+    workspace = get_workspace(learner=learner, exercise=exercise) if _is_learner(learner) else None
+    state = workspace.state if workspace is not None and isinstance(workspace.state, dict) else {}
+    outdated = workspace is not None and workspace.exercise_version.version != exercise.version
+    if exercise.kind != ExerciseKind.TERMINAL:
+        return WorkspaceView(exercise, workspace, [], None, state, outdated)
+    network = None
+    if "network" in state and not outdated:
+        try:
+            network = Network.from_dict(state["network"])
+        except (ScenarioError, SimError, KeyError, TypeError, ValueError):
+            network = None
+    if network is None:  # no workspace yet, or an older version's: run the log again
+        network = ex.replay(exercise.spec(), state.get("log", []))
+    return WorkspaceView(exercise, workspace, list(state.get("log", [])), network, state, outdated)
+
+
+def lesson_file_text(*, lesson: Lesson) -> str:
+    """The lesson as a lesson file (export)."""
+    exercise = Exercise.objects.filter(lesson=lesson).first()
+    return lessonfile.serialise_lesson(
+        lessonfile.LessonFile(
+            title=lesson.title,
+            slug=lesson.slug,
+            body=lesson.body,
+            published=lesson.published,
+            exercise=exercise.spec() if exercise is not None else None,
+        )
+    )

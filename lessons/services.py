@@ -1,0 +1,597 @@
+"""Every write to lessons' data: running commands in a workspace, grading, content loading.
+
+Learner-facing errors are ``WorkspaceError`` (a sentence to show) and
+``lessons.exercises.SubmissionError`` (one message per bad form row); invalid content is
+``ContentInvalid`` (problems naming the file and field).
+
+Progress never goes backwards: ``attempts`` and ``best_score`` are updated in SQL (``F()``,
+``Greatest``) on a row locked with ``select_for_update``, ``completed`` stays completed, and the
+Attempt and the Progress update commit together. SQLite has no row locks (and its in-memory test
+database fails rather than waits on a lock), so there writes are also serialised in the process.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Case, DateTimeField, F, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from lessons import exercises as ex
+from lessons import lessonfile
+from lessons.models import (
+    Attempt,
+    Course,
+    Exercise,
+    ExerciseKind,
+    ExerciseVersion,
+    Lesson,
+    Progress,
+    ProgressStatus,
+    Workspace,
+)
+from netlearn.sim import Network, ScenarioError, SimError
+from netlearn.sim.limits import MAX_LINE
+
+MAX_WORKSPACE_COMMANDS = 500  # commands kept in one workspace before "Reset" is needed
+MAX_STORED_OUTPUT = 16 * 1024  # characters of one command's output kept in the log
+MAX_FORM_STATE = 256 * 1024  # characters of JSON in a form workspace
+TRUNCATED = "\n[output truncated]\n"
+
+_sqlite_lock = threading.RLock()
+
+
+class WorkspaceError(Exception):
+    """A command or form input that cannot be taken; the message is for the learner."""
+
+
+class ContentInvalid(Exception):
+    """Lesson content failed validation; ``problems`` are "file: field: message" lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@contextmanager
+def _write_transaction() -> Iterator[None]:
+    lock = _sqlite_lock if connection.vendor == "sqlite" else nullcontext()
+    with lock, transaction.atomic():
+        yield
+
+
+# -- progress ------------------------------------------------------------------------------------
+
+
+def _locked_progress(*, learner, lesson: Lesson) -> Progress:
+    progress, _ = Progress.objects.select_for_update().get_or_create(learner=learner, lesson=lesson)
+    return progress
+
+
+def _touch_progress(*, learner, lesson: Lesson, now: datetime) -> None:
+    """Activity on a lesson: not started -> in progress; first/last activity times."""
+    progress = _locked_progress(learner=learner, lesson=lesson)
+    Progress.objects.filter(pk=progress.pk).update(
+        status=Case(
+            When(status=ProgressStatus.NOT_STARTED, then=Value(ProgressStatus.IN_PROGRESS)),
+            default=F("status"),
+        ),
+        first_activity_at=Coalesce(F("first_activity_at"), Value(now, DateTimeField())),
+        last_activity_at=Value(now, DateTimeField()),
+    )
+
+
+def start_lesson(*, learner, lesson: Lesson) -> Progress:
+    """Mark a lesson as in progress (the learner did something in it)."""
+    with _write_transaction():
+        _touch_progress(learner=learner, lesson=lesson, now=timezone.now())
+    return Progress.objects.get(learner=learner, lesson=lesson)
+
+
+# -- terminal workspaces -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CommandOutcome:
+    host: str
+    command: str
+    output: str
+    status: int
+    workspace: Workspace
+    # The exercise changed since the learner's last command: their commands were run again on
+    # the new version's scenario (the log shows the new outputs).
+    replayed: bool = False
+
+    @property
+    def entry(self) -> dict:
+        return {
+            "host": self.host,
+            "command": self.command,
+            "output": self.output,
+            "status": self.status,
+        }
+
+
+def fresh_state(exercise: Exercise) -> dict:
+    """A workspace's state before the learner did anything."""
+    if exercise.kind == ExerciseKind.TERMINAL:
+        return {"network": ex.starting_network(exercise.spec()).to_dict(), "log": []}
+    return {}
+
+
+def _log_entry(host: str, line: str, result) -> dict:
+    output = result.output
+    if len(output) > MAX_STORED_OUTPUT:
+        output = output[:MAX_STORED_OUTPUT] + TRUNCATED
+    return {"host": host, "command": line, "output": output, "status": result.status}
+
+
+def _terminal(workspace: Workspace, exercise: Exercise, version: ExerciseVersion) -> tuple:
+    """(network, log, replayed) of a locked terminal workspace, brought to ``version``."""
+    state = workspace.state if isinstance(workspace.state, dict) else {}
+    log = [e for e in state.get("log", []) if isinstance(e, dict)]
+    if workspace.exercise_version_id == version.pk and "network" in state:
+        try:
+            return Network.from_dict(state["network"]), log, False
+        except (ScenarioError, SimError, KeyError, TypeError, ValueError):
+            pass  # an unreadable state (an older simulator): rebuild it from the log
+    net = ex.starting_network(exercise.spec())
+    new_log = []
+    for entry in log:
+        host, line = entry.get("host"), entry.get("command")
+        if host in net.hosts and isinstance(line, str):
+            new_log.append(_log_entry(host, line, net.run(host, line)))
+    return net, new_log, True
+
+
+def run_command(*, learner, exercise: Exercise, host: str, line: str) -> CommandOutcome:
+    """Run one command line on ``host`` in the learner's terminal for ``exercise``; the
+    workspace keeps the network's new state and the command in its log."""
+    if exercise.kind != ExerciseKind.TERMINAL:
+        raise WorkspaceError("This exercise has no terminal.")
+    line = line.rstrip("\r\n")
+    if "\n" in line or "\r" in line:
+        raise WorkspaceError("Type one command at a time.")
+    if len(line) > MAX_LINE:
+        raise WorkspaceError(f"A command line can be at most {MAX_LINE} characters long.")
+    version = exercise.current_version()
+    with _write_transaction():
+        workspace, created = Workspace.objects.select_for_update().get_or_create(
+            learner=learner,
+            exercise=exercise,
+            defaults={"exercise_version": version, "state": fresh_state(exercise)},
+        )
+        net, log, replayed = _terminal(workspace, exercise, version)
+        replayed = replayed and not created
+        if host not in net.hosts:
+            raise WorkspaceError(f"There is no host named {host!r} in this exercise.")
+        if not line.strip():
+            return CommandOutcome(host, line, "", 0, workspace, replayed)
+        if len(log) >= MAX_WORKSPACE_COMMANDS:
+            raise WorkspaceError(
+                f"This terminal has reached its limit of {MAX_WORKSPACE_COMMANDS} commands. "
+                "Reset the exercise to start over."
+            )
+        try:
+            result = net.run(host, line)
+        except SimError as exc:  # a simulator limit (too many commands, ...)
+            raise WorkspaceError(str(exc)) from None
+        entry = _log_entry(host, line, result)
+        log.append(entry)
+        workspace.state = {"network": net.to_dict(), "log": log}
+        workspace.exercise_version = version
+        workspace.save()
+        _touch_progress(learner=learner, lesson=exercise.lesson, now=timezone.now())
+    return CommandOutcome(
+        host, line, entry["output"], entry["status"], workspace=workspace, replayed=replayed
+    )
+
+
+def reset_workspace(*, learner, exercise: Exercise) -> Workspace:
+    """Start the exercise over: the starting network, an empty log, no form rows. Attempts and
+    progress are kept."""
+    version = exercise.current_version()
+    state = fresh_state(exercise)
+    with _write_transaction():
+        workspace, _ = Workspace.objects.select_for_update().get_or_create(
+            learner=learner,
+            exercise=exercise,
+            defaults={"exercise_version": version, "state": state},
+        )
+        workspace.state = state
+        workspace.exercise_version = version
+        workspace.save()
+    return workspace
+
+
+def save_form_rows(*, learner, exercise: Exercise, rows: dict) -> Workspace:
+    """Keep a learner's form input (``{"routes": ...}``, ``{"records": ...}``,
+    ``{"answers": [...]}``) so that it is there when they come back."""
+    if exercise.kind == ExerciseKind.TERMINAL:
+        raise WorkspaceError("This exercise has no form.")
+    key = {"routes": "routes", "dns": "records", "quiz": "answers"}[exercise.kind]
+    if not isinstance(rows, dict) or set(rows) - {key}:
+        raise WorkspaceError(f"Expected the {key} of this exercise.")
+    if len(json.dumps(rows)) > MAX_FORM_STATE:
+        raise WorkspaceError("This form is too large.")
+    version = exercise.current_version()
+    with _write_transaction():
+        workspace, created = Workspace.objects.select_for_update().get_or_create(
+            learner=learner,
+            exercise=exercise,
+            defaults={"exercise_version": version, "state": rows},
+        )
+        if not created:
+            workspace.state = rows
+            workspace.exercise_version = version
+            workspace.save()
+    return workspace
+
+
+# -- grading -------------------------------------------------------------------------------------
+
+
+def attempt_grade(*, learner, exercise: Exercise, submission: Any = None) -> Attempt:
+    """Grade the learner's work: their terminal workspace (``submission`` is ignored), or the
+    form ``submission`` (routes, records, answers: see lessons/exercises.py).
+
+    Stores an Attempt with one result per goal and updates Progress in one transaction.
+    Raises ``SubmissionError`` (no attempt is counted) when a form row cannot be applied; the
+    rows are kept in the workspace either way.
+    """
+    spec = exercise.spec()
+    version = exercise.current_version()
+    if exercise.kind == ExerciseKind.TERMINAL:
+        workspace = Workspace.objects.filter(learner=learner, exercise=exercise).first()
+        if workspace is None:
+            net, log = ex.starting_network(spec), []
+        else:
+            net, log, _ = _terminal(workspace, exercise, version)
+        submitted: dict = {"commands": [{"host": e["host"], "command": e["command"]} for e in log]}
+        grade = ex.grade(spec, network=net)
+    else:
+        submitted = submission if isinstance(submission, dict) else {}
+        save_form_rows(learner=learner, exercise=exercise, rows=submitted)
+        grade = ex.grade(spec, submission=submitted)
+
+    results = [r.as_dict() for r in grade.results]
+    score, passed = grade.score, grade.passed
+    now = timezone.now()
+    with _write_transaction():
+        progress = _locked_progress(learner=learner, lesson=exercise.lesson)
+        attempt = Attempt.objects.create(
+            learner=learner,
+            exercise=exercise,
+            exercise_version=version,
+            submitted=submitted,
+            results=results,
+            score=score,
+            passed=passed,
+            created_at=now,
+        )
+        completed = Value(ProgressStatus.COMPLETED)
+        Progress.objects.filter(pk=progress.pk).update(
+            attempts=F("attempts") + 1,
+            best_score=Greatest(F("best_score"), Value(score)),
+            status=completed
+            if passed
+            else Case(
+                When(status=ProgressStatus.COMPLETED, then=completed),
+                default=Value(ProgressStatus.IN_PROGRESS),
+            ),
+            completed_at=Coalesce(F("completed_at"), Value(now, DateTimeField()))
+            if passed
+            else F("completed_at"),
+            first_activity_at=Coalesce(F("first_activity_at"), Value(now, DateTimeField())),
+            last_activity_at=Value(now, DateTimeField()),
+        )
+    return attempt
+
+
+# -- authoring and loading -----------------------------------------------------------------------
+
+
+def save_exercise(*, lesson: Lesson, spec: dict | None) -> str:
+    """Create, update or remove a lesson's exercise from its lesson-file mapping.
+
+    The mapping is validated with the simulator (raises ``ExerciseInvalid``). A changed exercise
+    gets a new version; earlier attempts keep theirs. Returns "created", "updated", "unchanged"
+    or "removed". An exercise with attempts cannot be removed (``ContentInvalid``).
+    """
+    return _store_exercise(lesson, None if spec is None else ex.normalise_spec(spec))
+
+
+def _store_exercise(lesson: Lesson, clean: dict | None) -> str:
+    existing = Exercise.objects.filter(lesson=lesson).first()
+    if clean is None:
+        if existing is None:
+            return "unchanged"
+        if existing.attempts.exists():
+            raise ContentInvalid(
+                [f"{lesson.title}: exercise: learners have attempts on it; archive the lesson"]
+            )
+        existing.delete()
+        return "removed"
+    fields = ex.fields_from_spec(clean)
+    digest = ex.content_hash(clean)
+    if existing is not None and existing.content_hash == digest:
+        return "unchanged"
+    with transaction.atomic():
+        if existing is None:
+            exercise = Exercise.objects.create(lesson=lesson, content_hash=digest, **fields)
+            status = "created"
+        else:
+            exercise = existing
+            for name, value in fields.items():
+                setattr(exercise, name, value)
+            exercise.content_hash = digest
+            latest = exercise.versions.order_by("-version").values_list("version", flat=True)
+            exercise.version = max(existing.version, latest.first() or 0) + 1
+            exercise.save()
+            status = "updated"
+        ExerciseVersion.objects.create(
+            exercise=exercise, version=exercise.version, content_hash=digest, **fields
+        )
+    return status
+
+
+def archive_lesson(*, lesson: Lesson) -> Lesson:
+    """ "Delete" a lesson: learners no longer see it; attempts and progress are kept."""
+    if lesson.archived_at is None:
+        lesson.archived_at = timezone.now()
+        lesson.save(update_fields=["archived_at", "updated_at"])
+    return lesson
+
+
+def restore_lesson(*, lesson: Lesson) -> Lesson:
+    if lesson.archived_at is not None:
+        lesson.archived_at = None
+        lesson.save(update_fields=["archived_at", "updated_at"])
+    return lesson
+
+
+def _lesson_hash(parsed: lessonfile.LessonFile, order: int) -> str:
+    return ex.content_hash(
+        {
+            "title": parsed.title,
+            "slug": parsed.slug,
+            "body": parsed.body,
+            "published": parsed.published,
+            "order": order,
+            "exercise": parsed.exercise,
+        }
+    )
+
+
+def import_lesson(
+    *,
+    course: Course,
+    parsed: lessonfile.LessonFile,
+    order: int | None = None,
+    source_path: str = "",
+) -> tuple[Lesson, str]:
+    """Create or update the lesson ``parsed.slug`` of ``course`` from a parsed lesson file.
+
+    Returns (lesson, "created" | "updated" | "unchanged"); learners' progress and attempts are
+    never touched. Raises ``ExerciseInvalid`` when the exercise does not validate.
+    """
+    clean = None if parsed.exercise is None else ex.normalise_spec(parsed.exercise)
+    lesson, status, _ = _import_lesson(course, parsed, clean, order, source_path)
+    return lesson, status
+
+
+def _import_lesson(
+    course: Course,
+    parsed: lessonfile.LessonFile,
+    clean: dict | None,
+    order: int | None,
+    source_path: str,
+) -> tuple[Lesson, str, str]:
+    """(lesson, its status, its exercise's status) for a lesson whose exercise is validated."""
+    with transaction.atomic():
+        lesson = Lesson.objects.filter(course=course, slug=parsed.slug).first()
+        if order is None:
+            order = lesson.order if lesson is not None else _next_order(course)
+        digest = _lesson_hash(parsed, order)
+        if (
+            lesson is not None
+            and lesson.content_hash == digest
+            and lesson.archived_at is None
+            and lesson.source_path == source_path
+        ):
+            return lesson, "unchanged", "unchanged"
+        created = lesson is None
+        if created:
+            lesson = Lesson(course=course, slug=parsed.slug)
+        lesson.title = parsed.title
+        lesson.body = parsed.body
+        lesson.published = parsed.published
+        lesson.order = order
+        lesson.source_path = source_path
+        lesson.archived_at = None
+        lesson.content_hash = digest
+        lesson.save()
+        exercise_status = _store_exercise(lesson, clean)
+    return lesson, "created" if created else "updated", exercise_status
+
+
+def _next_order(course: Course) -> int:
+    last = course.lessons.order_by("-order").values_list("order", flat=True).first()
+    return (last or 0) + 1
+
+
+@dataclass
+class LoadReport:
+    courses: Counter = field(default_factory=Counter)
+    lessons: Counter = field(default_factory=Counter)
+    exercises: Counter = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        def line(name: str, counts: Counter, keys: tuple[str, ...]) -> str:
+            return f"{name}: " + ", ".join(f"{counts[k]} {k}" for k in keys)
+
+        return "\n".join(
+            [
+                line("Courses", self.courses, ("created", "updated", "unchanged")),
+                line("Lessons", self.lessons, ("created", "updated", "unchanged", "archived")),
+                line("Exercises", self.exercises, ("created", "updated", "unchanged", "removed")),
+            ]
+        )
+
+
+@dataclass
+class _CourseContent:
+    folder: Path
+    parsed: lessonfile.CourseFile
+    # (source path, lesson, its normalised exercise or None)
+    lessons: list[tuple[str, lessonfile.LessonFile, dict | None]]
+    complete: bool = True  # every lesson file was read (nothing skipped)
+
+
+def read_content(*, roots: list[Path], report: LoadReport) -> list[_CourseContent]:
+    """Read and validate every course under ``roots`` (no database access); problems go to
+    ``report.problems`` as "file: field: message"."""
+    courses: list[_CourseContent] = []
+    seen_courses: dict[str, Path] = {}
+    for root in roots:
+        if not root.is_dir():
+            report.problems.append(f"{root}: not a directory")
+            continue
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            if folder.name.startswith((".", "_")):
+                continue
+            course_file = folder / "course.yaml"
+            if not course_file.is_file():
+                if any(folder.glob("*.md")):
+                    report.warnings.append(f"{folder}: no course.yaml, folder skipped")
+                continue
+            if folder.name in seen_courses:
+                report.problems.append(
+                    f"{folder}: the course {folder.name} is also in {seen_courses[folder.name]}"
+                )
+                continue
+            seen_courses[folder.name] = folder
+            try:
+                parsed = lessonfile.parse_course(
+                    course_file.read_text(encoding="utf-8"),
+                    path=str(course_file),
+                    slug=folder.name,
+                )
+            except lessonfile.LessonFileError as exc:
+                report.problems.append(str(exc))
+                continue
+            content = _CourseContent(folder, parsed, [])
+            files, others = lessonfile.lesson_files(folder)
+            for other in others:
+                report.warnings.append(f"{other}: not a lesson file (NN-slug.md), ignored")
+            slugs: dict[str, str] = {}
+            for path in files:
+                try:
+                    lesson = lessonfile.parse_lesson(
+                        path.read_text(encoding="utf-8"),
+                        path=str(path),
+                        default_slug=lessonfile.slug_from_file_name(path.name),
+                    )
+                    if lesson.slug in slugs:
+                        raise lessonfile.LessonFileError(
+                            f"the slug {lesson.slug!r} is also used by {slugs[lesson.slug]}",
+                            path=str(path),
+                            field="slug",
+                        )
+                    slugs[lesson.slug] = path.name
+                    clean = None
+                    if lesson.exercise is not None:
+                        clean = ex.normalise_spec(lesson.exercise)
+                except ex.ExerciseInvalid as exc:
+                    report.problems += [f"{path}: {p}" for p in exc.problems]
+                    content.complete = False
+                    continue
+                except (lessonfile.LessonFileError, UnicodeDecodeError) as exc:
+                    report.problems.append(
+                        str(exc)
+                        if isinstance(exc, lessonfile.LessonFileError)
+                        else f"{path}: {exc}"
+                    )
+                    content.complete = False
+                    continue
+                content.lessons.append((f"{folder.name}/{path.name}", lesson, clean))
+            courses.append(content)
+    return courses
+
+
+def load_content(*, roots: list[Path], skip_invalid: bool = False) -> LoadReport:
+    """Load course folders into the database, idempotently (see DESIGN.md).
+
+    Everything is validated before anything is written: with invalid content nothing changes and
+    ``ContentInvalid`` is raised, unless ``skip_invalid`` (then the valid lessons load and the
+    report lists the problems). Lessons whose file is gone are archived; progress and attempts
+    are never touched.
+    """
+    report = LoadReport()
+    courses = read_content(roots=roots, report=report)
+    if report.problems and not skip_invalid:
+        raise ContentInvalid(report.problems)
+    with transaction.atomic():
+        for position, content in enumerate(courses, start=1):
+            _load_course(content, position, report)
+    return report
+
+
+def _load_course(content: _CourseContent, position: int, report: LoadReport) -> None:
+    parsed = content.parsed
+    order = parsed.order if parsed.order is not None else position
+    digest = ex.content_hash(
+        {
+            "title": parsed.title,
+            "description": parsed.description,
+            "order": order,
+            "published": parsed.published,
+        }
+    )
+    course = Course.objects.filter(slug=parsed.slug).first()
+    if course is None:
+        course = Course.objects.create(
+            slug=parsed.slug,
+            title=parsed.title,
+            description=parsed.description,
+            order=order,
+            published=parsed.published,
+            source_path=parsed.slug,
+            content_hash=digest,
+        )
+        report.courses["created"] += 1
+    elif course.content_hash != digest or course.source_path != parsed.slug:
+        course.title, course.description = parsed.title, parsed.description
+        course.order, course.published = order, parsed.published
+        course.source_path, course.content_hash = parsed.slug, digest
+        course.save()
+        report.courses["updated"] += 1
+    else:
+        report.courses["unchanged"] += 1
+
+    loaded = set()
+    for index, (source_path, lesson_file, clean) in enumerate(content.lessons, start=1):
+        _lesson, status, exercise_status = _import_lesson(
+            course, lesson_file, clean, index, source_path
+        )
+        report.lessons[status] += 1
+        if lesson_file.exercise is not None or exercise_status == "removed":
+            report.exercises[exercise_status] += 1
+        loaded.add(source_path)
+    if content.complete:
+        gone = course.lessons.filter(archived_at__isnull=True).exclude(source_path="")
+        for lesson in gone.exclude(source_path__in=loaded):
+            archive_lesson(lesson=lesson)
+            report.lessons["archived"] += 1
