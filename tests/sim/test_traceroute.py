@@ -114,3 +114,46 @@ def test_the_result_keeps_one_trace_per_hop(reference):
         "ttl-exceeded",
         "delivered",
     ]
+
+
+# -- against the real kernel (network namespaces; skipped where unavailable) ----------------------
+
+KERNEL_CASES = [
+    ("A", "traceroute -n 192.165.2.99"),  # R cannot ARP: !H from R after ~3 s
+    ("A", "traceroute -n 192.165.1.99"),  # A cannot ARP: !H from A itself
+    ("A", "traceroute -n -m 5 192.165.3.3"),  # R has no route: !N
+    ("A", "traceroute 192.165.2.11"),
+    ("A", "ping -c 3 -W 5 192.165.1.98"),  # three errors, pipe 3
+    ("A", "ping -c 2 -W 5 192.165.2.98"),
+    ("C", "ip route del default"),
+    ("A", "traceroute -n -m 4 192.165.2.10"),  # the replies cannot come back
+    ("A", "ping -c 1 -W 1 192.165.2.10"),
+    ("C", "ip route add default via 192.165.2.1"),
+    ("R", "sysctl -qw net.ipv4.ip_forward=0"),
+    ("A", "traceroute -n -m 3 192.165.2.10"),  # silent drop: * * *
+    ("A", "ping -c 1 192.165.2.1"),  # weak host: R still answers for eth1
+]
+
+
+@pytest.mark.kernel
+@pytest.mark.slow
+def test_traceroute_and_ping_agree_with_the_kernel_on_the_reference_topology():
+    import kernel
+    from transcripts import reference_scenario
+
+    from netlearn.sim import Network
+
+    reason = kernel.unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    scenario = reference_scenario(configured=True)
+    net = Network.from_scenario(scenario)
+    with kernel.KernelLab(scenario) as lab:
+        for host, line in KERNEL_CASES:
+            real = lab.run(host, line, timeout=60)
+            sim = net.run(host, line)
+            assert (mask_times(sim.stdout), sim.stderr, sim.status) == (
+                mask_times(real.stdout),
+                real.stderr,
+                real.status,
+            ), (host, line)
