@@ -128,6 +128,8 @@ _HOP = re.compile(r"^ *(\d+)  (\S+)", re.M)
 def _loop_through_sender(m: Mismatch) -> bool:
     """The kernel went silent where the simulator reports a routing loop's TTL expiry."""
     command = m.step[1]
+    if command.endswith(".255"):
+        return False  # see _broadcast_ttl
     if m.kernel.stderr != m.sim.stderr or m.kernel.status != m.sim.status:
         return False
     if command.startswith("ping"):
@@ -154,7 +156,53 @@ def _get_gateway_is_target(m: Mismatch) -> bool:
     return m.kernel.stdout == m.sim.stdout.replace(f"{target} dev", f"{target} via {target} dev", 1)
 
 
+def _broadcast_ttl(m: Mismatch) -> bool:
+    """`ping -t N` to a remote subnet's broadcast: the last router takes it as its own."""
+    command = m.step[1]
+    if not (command.startswith("ping") and command.endswith(".255")):
+        return False
+    sim = _TTL_LINE.sub("", m.sim.stdout, count=1).replace(" +1 errors,", "")
+    return sim == m.kernel.stdout and m.kernel.status == m.sim.status
+
+
+def _traceroute_broadcast(m: Mismatch) -> bool:
+    return m.step[1].startswith("traceroute") and "connect: Permission denied" in m.kernel.stderr
+
+
+def _route_get_broadcast(m: Mismatch) -> bool:
+    return m.step[1].startswith("ip route get") and m.kernel.stdout.startswith("broadcast ")
+
+
+def _ping_b(m: Mismatch) -> bool:
+    return m.step[1].startswith("ping") and " -b " in m.step[1]
+
+
 KNOWN: list[Known] = [
+    (
+        "traffic/forwarding: a packet to a subnet's broadcast address reaching the router "
+        "attached to that subnet is a local broadcast there (delivered, not forwarded, TTL not "
+        "checked; echo ignored as icmp_echo_ignore_broadcasts=1): `ping -t 1 <remote>.255` "
+        "times out silently, netlearn.sim reports Time to live exceeded",
+        _broadcast_ttl,
+    ),
+    (
+        "traffic/traceroute: to a broadcast address of the host's own subnet the kernel refuses "
+        "the socket: stdout is the header without newline, stderr '\\nconnect: Permission "
+        "denied', status 1; netlearn.sim probes and prints * lines",
+        _traceroute_broadcast,
+    ),
+    (
+        "core/ip route get: a subnet broadcast address of a connected network resolves to the "
+        "local table's broadcast route: 'broadcast X dev eth0 src S uid 0 \\n    cache "
+        "<local,brd> '; netlearn.sim prints a unicast route",
+        _route_get_broadcast,
+    ),
+    (
+        "traffic/ping: `ping -b` to a broadcast address is allowed (stderr 'WARNING: pinging "
+        "broadcast address', no replies since echo to broadcast is ignored, status 1); "
+        "netlearn.sim refuses as without -b",
+        _ping_b,
+    ),
     (
         "core/ip route get: when the chosen route's gateway is the destination itself, the "
         "kernel still prints `D via D dev ...` (any gatewayed route reports RTA_GATEWAY); "
@@ -175,9 +223,14 @@ KNOWN: list[Known] = [
 
 
 def _is_read_only(command: str) -> bool:
+    """Whether ``command`` leaves the network as it was (so reports need not list it)."""
     words = command.split()
-    if words[:1] in (["ping"], ["traceroute"]):
+    if words[:1] in (["ping"], ["traceroute"], ["cat"]):
         return True
+    if words[:1] == ["route"]:
+        return not {"add", "del"} & set(words)
+    if words[:1] == ["sysctl"]:
+        return "-w" not in words and not any("=" in w for w in words)
     if words[:1] != ["ip"]:
         return False
     rest = [w for w in words[1:] if not w.startswith("-")]
@@ -561,8 +614,27 @@ def regression_cases() -> list[Case]:
         ("A", "ip route get 192.165.1.11"),
         ("A", "ping -c 1 -W 1 192.165.1.11"),
     )
+    broadcast = (
+        Case("broadcast addresses", copy.deepcopy(REFERENCE))
+        .seq(
+            ("A", "ping -c 1 -W 1 192.165.1.255"),
+            ("A", "ping -c 1 -W 1 255.255.255.255"),
+            ("A", "ping -c 1 -W 1 192.165.1.0"),
+            ("A", "ping -c 1 -W 1 192.165.2.255"),
+            ("A", "ping -c 1 -W 1 192.165.2.0"),
+            ("A", "ip route get 192.165.2.255"),
+            ("A", "ip route get 192.165.1.255"),
+            ("R", "ip route get 192.165.2.255"),
+        )
+        .seq(
+            ("A", "ping -c 1 -W 1 -t 1 192.165.2.255"),
+            ("A", "traceroute -n -m 3 -w 1 -q 1 192.165.1.255"),
+            ("A", "ping -c 1 -W 1 -b 192.165.1.255"),
+        )
+    )
     return [
         reference,
+        broadcast,
         gateway_is_target,
         loop,
         down_local,
@@ -724,6 +796,10 @@ def random_case(seed: int) -> Case:
             reads.append((host, "ip addr"))
         if rng.random() < 0.2:
             reads.append((host, "ip -br -4 addr"))
+        if rng.random() < 0.3:
+            reads.append((host, "route -n"))
+        if rng.random() < 0.2:
+            reads.append((host, "sysctl net.ipv4.ip_forward"))
         for target in rng.sample(targets, min(3, len(targets))):
             reads.append((host, f"ip route get {target}"))
     case.par(*reads)
@@ -734,7 +810,8 @@ def random_case(seed: int) -> Case:
     probes: list[Step] = []
     for _ in range(4):
         src = rng.choice(hosts)
-        probes.append((src, f"ping -c 1 -W 1 {_probe_target(rng, topo, src)}"))
+        ttl = f"-t {rng.randint(1, 3)} " if rng.random() < 0.15 else ""
+        probes.append((src, f"ping -c 1 -W 1 {ttl}{_probe_target(rng, topo, src)}"))
     case.par(*probes)
     if rng.random() < 0.5:
         src = rng.choice(hosts)
@@ -750,9 +827,12 @@ def _probe_target(rng: random.Random, topo: _Topology, src: str) -> ipaddress.IP
         return rng.choice(others)
     if roll < 0.77 and own:
         return rng.choice(own)
-    if roll < 0.9:
+    if roll < 0.87:
         net = rng.choice(list(topo.nets.values()))
         return net.network_address + 99  # on a real segment, owned by nobody
+    if roll < 0.93:
+        net = rng.choice(list(topo.nets.values()))
+        return rng.choice([net.broadcast_address, net.network_address])
     return ipaddress.IPv4Network(OUTSIDE).network_address + 9
 
 
