@@ -164,8 +164,9 @@ class Workspace(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workspaces"
     )
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="workspaces")
+    # RESTRICT: a version goes only together with its exercise (and then its workspaces go too).
     exercise_version = models.ForeignKey(
-        ExerciseVersion, on_delete=models.PROTECT, related_name="workspaces"
+        ExerciseVersion, on_delete=models.RESTRICT, related_name="workspaces"
     )
     state = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -195,7 +196,7 @@ class Attempt(models.Model):
     # PROTECT: an exercise with attempts is never deleted (its lesson is archived instead).
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="attempts")
     exercise_version = models.ForeignKey(
-        ExerciseVersion, on_delete=models.PROTECT, related_name="attempts"
+        ExerciseVersion, on_delete=models.RESTRICT, related_name="attempts"
     )
     submitted = models.JSONField(default=dict, blank=True)
     # [{"index", "goal", "label", "passed", "message", "cause"}], in the order of the goals
@@ -233,7 +234,8 @@ class Progress(models.Model):
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress"
     )
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    # PROTECT: a lesson with learners' progress is archived, never deleted.
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="progress")
     status = models.CharField(
         max_length=16, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED
     )
