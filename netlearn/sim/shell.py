@@ -40,8 +40,10 @@ OPERATORS = ("2>&1", "2>>", "&>>", "&&", "||", ">>", "2>", "&>", ";", "|", "&", 
 REDIRECTS = {">", ">>", "<", "2>", "2>>", "&>", "&>>"}
 
 
+HOME = "/root"
+MAX_SUBSTITUTION_DEPTH = 4  # $( $( $( $( ) ) ) ) at most
 _BLANKS = re.compile(r"[ \t]+")
-_SPECIAL = re.compile(r"[\'\"\\$#;&|<>\n]|(?:^|\s)2>")
+_SPECIAL = re.compile(r"[\'\"\\$#;&|<>\n`~]|(?:^|\s)2>")
 
 
 class ShellSyntaxError(Exception):
@@ -118,7 +120,11 @@ def tokenize(line: str) -> list[Word | str]:
                     w.add("lit", line[i + 1])
                     i += 2
                 elif c == "$":
-                    i = _variable(line, i, w)
+                    i = _variable(line, i, w, quoted=True)
+                elif c == "`":
+                    end = _substitution(line, i + 1, "`")
+                    w.add("qcmd", line[i + 1 : end])
+                    i = end + 1
                 else:
                     w.add("lit", c)
                     i += 1
@@ -129,6 +135,13 @@ def tokenize(line: str) -> list[Word | str]:
             i += 2
         elif c == "$":
             i = _variable(line, i, current())
+        elif c == "`":
+            end = _substitution(line, i + 1, "`")
+            current().add("cmd", line[i + 1 : end])
+            i = end + 1
+        elif c == "~" and word is None and (i + 1 == n or line[i + 1] in "/ \t;|&<>"):
+            current().add("lit", HOME)
+            i += 1
         elif c in ";&|<>\n" or (c == "2" and word is None and line.startswith("2>", i)):
             finish()
             for op in OPERATORS:
@@ -143,17 +156,47 @@ def tokenize(line: str) -> list[Word | str]:
     return tokens
 
 
-def _variable(line: str, i: int, word: Word) -> int:
-    """Parse ``$NAME``, ``${NAME}`` or ``$?`` at line[i] into ``word``; return the next index."""
+def _substitution(line: str, start: int, closer: str) -> int:
+    """Index of the ``closer`` ending a command substitution opened before ``start``."""
+    depth, i, quote = 0, start, ""
+    while i < len(line):
+        c = line[i]
+        if quote:
+            if c == quote:
+                quote = ""
+            elif c == "\\" and quote == '"':
+                i += 1
+        elif c in "'\"" and closer == ")":
+            quote = c
+        elif c == "\\":
+            i += 1
+        elif closer == ")" and c == "(":
+            depth += 1
+        elif c == closer:
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    raise ShellSyntaxError(f"unexpected EOF while looking for matching `{closer}'")
+
+
+def _variable(line: str, i: int, word: Word, *, quoted: bool = False) -> int:
+    """Parse ``$NAME``, ``${NAME}``, ``$?`` or ``$(command)`` at line[i] into ``word``; return
+    the next index. Inside double quotes the parts are "qvar"/"qcmd" (no word splitting)."""
     n = len(line)
+    var, cmd = ("qvar", "qcmd") if quoted else ("var", "cmd")
+    if i + 1 < n and line[i + 1] == "(":
+        end = _substitution(line, i + 2, ")")
+        word.add(cmd, line[i + 2 : end])
+        return end + 1
     if i + 1 < n and line[i + 1] == "?":
-        word.add("var", "?")
+        word.add(var, "?")
         return i + 2
     if i + 1 < n and line[i + 1] == "{":
         end = line.find("}", i + 2)
         name = line[i + 2 : end] if end > 0 else ""
         if end > 0 and name.replace("_", "a").isalnum() and not name[0].isdigit():
-            word.add("var", name)
+            word.add(var, name)
             return end + 1
         word.add("lit", "$")
         return i + 1
@@ -163,7 +206,7 @@ def _variable(line: str, i: int, word: Word) -> int:
     if j == i + 1 or line[i + 1].isdigit():
         word.add("lit", "$")
         return i + 1
-    word.add("var", line[i + 1 : j])
+    word.add(var, line[i + 1 : j])
     return j
 
 
@@ -225,24 +268,70 @@ def parse(tokens: list[Word | str]) -> list[tuple[str, list[Simple]]]:
 class Shell:
     """Runs one line for ``host``; keeps ``$?`` across the commands of the line."""
 
-    def __init__(self, net: Network, host: Host) -> None:
+    def __init__(self, net: Network, host: Host, depth: int = 0) -> None:
         self.net = net
         self.host = host
+        self.depth = depth
         self.last_status = 0
+        self.side_errors: list[str] = []  # stderr of command substitutions
+
+    def variable(self, name: str) -> str:
+        if name == "?":
+            return str(self.last_status)
+        if name in self.host.env:
+            return self.host.env[name]
+        defaults = {"HOME": HOME, "USER": "root", "LOGNAME": "root", "UID": "0", "EUID": "0",
+                    "PWD": HOME, "SHELL": "/bin/bash", "HOSTNAME": self.host.name}  # fmt: skip
+        return defaults.get(name, "")
+
+    def substitute(self, command: str) -> str:
+        """`$(command)`: its stdout without trailing newlines; its errors reach the terminal."""
+        if self.depth >= MAX_SUBSTITUTION_DEPTH:
+            self.side_errors.append("bash: command substitution nested too deeply\n")
+            return ""
+        inner = Shell(self.net, self.host, self.depth + 1)
+        result = inner.run_line(command)
+        self.side_errors.append(result.stderr)
+        return result.stdout.rstrip("\n")
 
     def expand(self, word: Word) -> str | None:
-        out = []
+        """The word as one string (redirection targets); None when it expands to nothing."""
+        fields = self.fields(word, split=False)
+        return fields[0] if fields else None
+
+    def fields(self, word: Word, *, split: bool = True) -> list[str]:
+        """bash's expansion of one word: variables and $(...) replaced; the results of
+        unquoted ones split on blanks; an unquoted empty expansion leaves no word."""
+        first = word.parts[0] if word.parts else ("lit", "")
+        if first[0] == "lit" and _is_assignment(first[1]):
+            split = False  # X=$(cmd) keeps its spaces
+        out: list[str] = [""]
+        has_text = word.quoted
         for kind, text in word.parts:
             if kind == "lit":
-                out.append(text)
-            elif text == "?":
-                out.append(str(self.last_status))
-            else:
-                out.append(self.host.env.get(text, ""))
-        value = "".join(out)
-        if not value and not word.quoted:
-            return None  # an unquoted empty expansion disappears
-        return value
+                out[-1] += text
+                has_text = True
+                continue
+            value = self.substitute(text) if kind in ("cmd", "qcmd") else self.variable(text)
+            if kind in ("qvar", "qcmd") or not split:
+                out[-1] += value
+                continue
+            pieces = value.split()
+            if not pieces:
+                continue
+            if value[:1].isspace() and (out[-1] or has_text):
+                out.append("")
+            out[-1] += pieces[0]
+            for piece in pieces[1:]:
+                out.append(piece)
+            has_text = True
+            if value[-1:].isspace():
+                out.append("")
+        if out and out[-1] == "" and len(out) > 1:
+            out.pop()
+        if out == [""] and not has_text:
+            return []
+        return out
 
     def run_line(self, line: str) -> Result:
         try:
@@ -276,7 +365,7 @@ class Shell:
         return Result(result.stdout, "".join(errors), result.status, result.trace)
 
     def run_simple(self, simple: Simple, stdin: str, *, piped: bool = False) -> Result:
-        argv = [v for v in (self.expand(w) for w in simple.words) if v is not None]
+        argv = [field for w in simple.words for field in self.fields(w)]
         if len(argv) > MAX_ARGS:
             return Result.error(f"bash: too many arguments (the simulator allows {MAX_ARGS})", 2)
         assignments = {}
@@ -314,6 +403,9 @@ class Shell:
             return Result()
         result = self.dispatch(argv, stdin, assignments)
         stdout, stderr, status = result.stdout, result.stderr, result.status
+        if self.side_errors:
+            stderr = "".join(self.side_errors) + stderr
+            self.side_errors = []
         if merge:
             stdout, stderr = stdout + stderr, ""
         if err_target is not None:

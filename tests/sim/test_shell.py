@@ -153,3 +153,26 @@ def test_sudo_just_runs_the_command_for_root(sh):
     assert sh("sudo ip route add 10.0.0.0/8 via 192.165.1.1").status == 0
     assert "10.0.0.0/8" in sh("ip r").stdout
     assert sh("sudo").status == 1
+
+
+def test_command_substitution_and_word_splitting(sh):
+    assert sh("echo $(ip route | grep default)").stdout == "default via 192.165.1.1 dev eth0\n"
+    assert sh('echo "$(ip route | grep default)"').stdout == "default via 192.165.1.1 dev eth0 \n"
+    assert sh("ip route get $(echo 8.8.8.8)").stdout.startswith("8.8.8.8 via 192.165.1.1 ")
+    assert sh("echo `cat /etc/hostname`").stdout == "A\n"
+    assert sh('printf "[%s]" $(echo "a b") "$(echo c d)"').stdout == "[a][b][c d]"
+
+
+def test_an_unset_variable_leaves_no_word_unless_quoted(sh):
+    assert sh("printf '[%s]' $NOPE x").stdout == "[x]"
+    assert sh("printf '[%s]' \"$NOPE\" x").stdout == "[][x]"
+
+
+def test_tilde_and_home_are_roots(sh):
+    assert sh("echo ~ ~/notes a~").stdout == "/root /root/notes a~\n"
+    assert sh("echo $USER $HOSTNAME").stdout == "root A\n"
+
+
+def test_an_unclosed_substitution_is_a_syntax_error(sh):
+    res = sh('echo "$(')
+    assert (res.stderr, res.status) == ("bash: unexpected EOF while looking for matching `)'\n", 2)
