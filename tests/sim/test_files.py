@@ -132,3 +132,7 @@ def test_head_tail_and_wc(sh):
     assert sh("tail -n 1 /etc/hosts").stdout == "ff02::2\t\tip6-allrouters\n"
     assert sh("cat /etc/hosts | wc -l").stdout == "5\n"
     assert sh("wc -l /etc/hosts").stdout == "5 /etc/hosts\n"
+
+
+def test_cat_a_shows_tabs_and_line_ends(sh):
+    assert sh("cat -A /etc/hosts").stdout.splitlines()[1] == "127.0.0.1^Ilocalhost$"

@@ -22,6 +22,7 @@ WORDS = [
     "/proc/sys/net/ipv4/ip_forward", "mtu", "address", "label", "-o", "rule", "local", "all",
     "/etc/resolv.conf", "1", "0", "yes", ">", ">>", "<", "|", ";", "&&", "||", "2>&1", "2>",
     "/dev/null", "'", '"', "\\", "$?", "$X", "X=1", "#", "%s", "%d", "help", "-V", "-j", "ipp",
+    "$(", ")", "`", "~", "$(ip r)", "sudo",
 ]  # fmt: skip
 
 command_lines = st.one_of(

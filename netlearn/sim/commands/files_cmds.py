@@ -12,6 +12,7 @@ def cat(argv: list[str], host, net, stdin: str = "") -> Result:
     """`cat [FILE...]`: concatenates; each missing file is an error, status 1."""
     names: list[str] = []
     number = False
+    show_ends = show_tabs = False
     options_done = False
     for arg in argv[1:]:
         if arg == "--" and not options_done:
@@ -20,7 +21,12 @@ def cat(argv: list[str], host, net, stdin: str = "") -> Result:
             for flag in arg.lstrip("-") if not arg.startswith("--") else ():
                 if flag == "n":
                     number = True
-                elif flag not in "AEvestTub":
+                elif flag in "AE" or flag == "e":
+                    show_ends = True
+                    show_tabs = show_tabs or flag == "A"
+                elif flag in "Tt":
+                    show_tabs = True
+                elif flag not in "vsub":
                     return Result.error(
                         f"cat: invalid option -- '{flag}'\nTry 'cat --help' for more information.",
                         1,
@@ -38,6 +44,10 @@ def cat(argv: list[str], host, net, stdin: str = "") -> Result:
         except files.FileError as exc:
             errors.append(f"cat: {name}: {exc.reason}\n")
     text = "".join(out)
+    if show_tabs:
+        text = text.replace("\t", "^I")
+    if show_ends:
+        text = text.replace("\n", "$\n")
     if number:
         lines = text.splitlines(keepends=True)
         text = "".join(f"{k:>6}\t{line}" for k, line in enumerate(lines, 1))
