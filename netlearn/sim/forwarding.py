@@ -188,7 +188,11 @@ def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Tra
             drop = Drop(t.TTL_EXCEEDED, nxt.name, _ttl_detail(hops, nxt.name), t.TIME_EXCEEDED)
             return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
         ttl -= 1
-        if "redirect" not in notes and next_route.dev == in_iface:
+        if (
+            "redirect" not in notes
+            and next_route.dev == in_iface
+            and sends_redirects(nxt, in_iface)
+        ):
             gateway = nxt.next_hop(next_route, dst)
             if _on_link(nxt_iface, src, gateway):
                 notes["redirect"] = (nxt.name, gateway)
@@ -196,6 +200,22 @@ def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Tra
     # Unreachable: the TTL check above ends every walk within MAX_TTL hops.
     drop = Drop(t.TTL_EXCEEDED, host.name, _ttl_detail(hops, host.name))
     return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+
+
+def conf_path(conf: str, name: str) -> str:
+    """Where a per-interface sysctl set with ``sysctl -w`` is kept: ``host.files`` at its procfs
+    path (unset: the kernel default)."""
+    return f"/proc/sys/net/ipv4/conf/{conf}/{name}"
+
+
+def sends_redirects(host: Host, iface: str) -> bool:
+    """IN_DEV_TX_REDIRECTS: conf.all.send_redirects OR conf.<iface>.send_redirects (default 1)."""
+
+    def value(conf: str) -> bool:
+        text = host.files.get(conf_path(conf, "send_redirects"), "1").strip()
+        return text not in ("0", "")
+
+    return value("all") or value(iface)
 
 
 def _on_link(iface: Interface, a: IPv4Address, b: IPv4Address) -> bool:

@@ -294,3 +294,11 @@ def test_pings_agree_with_the_kernel_on_two_routers_sharing_a_lan():
                 real.stderr,
                 real.status,
             ), (host, line)
+
+
+def test_a_router_sends_no_redirect_when_send_redirects_is_off_everywhere():
+    net = Network.from_scenario(TWO_ROUTERS)
+    net.run("R1", "sysctl -w net.ipv4.conf.all.send_redirects=0")
+    assert "Redirect Host" in net.run("A", "ping -c 1 10.0.2.10").stdout  # eth0 still sends
+    net.run("R1", "sysctl -w net.ipv4.conf.eth0.send_redirects=0")
+    assert "Redirect Host" not in net.run("A", "ping -c 1 10.0.2.10").stdout

@@ -2,16 +2,20 @@
 
 ``net.ipv4.ip_forward`` and its alias ``net.ipv4.conf.all.forwarding`` are read and written (any
 integer is accepted, as by the kernel; non-zero means on; writing either flips every interface's
-``forwarding`` and ``conf.all.accept_redirects``). Other parameters that shape the simulated
-behaviour are readable with the value the simulator assumes (``rp_filter = 0``,
-``arp_ignore = 0``, ``ip_default_ttl = 64``, ...). ``key=value`` works without ``-w`` too.
-``-p [FILE]`` applies /etc/sysctl.conf (or FILE) from the host's files.
+``forwarding`` and ``conf.all.accept_redirects``); ``conf.{all,IFACE}.send_redirects`` too (a
+router sends ICMP redirects unless both are 0; kept in ``host.files`` at the procfs path).
+Other parameters that shape the simulated behaviour are readable with the value the simulator
+assumes (``rp_filter = 0``, ``arp_ignore = 0``, ``ip_default_ttl = 64``, ...). ``key=value`` works
+without ``-w`` too. ``-p [FILE]`` applies /etc/sysctl.conf (or FILE) from the host's files.
 """
 
 from __future__ import annotations
 
+import re
+
 from netlearn.sim import files
 from netlearn.sim.commands import command
+from netlearn.sim.forwarding import conf_path
 from netlearn.sim.result import Result
 
 USAGE = (
@@ -46,6 +50,7 @@ USAGE = (
     "For more details see sysctl(8).\n"
 )
 FORWARDING_KEYS = ("net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding")
+WRITABLE_CONF = ("send_redirects",)  # kept in host.files at their /proc/sys path
 PER_CONF = {
     "accept_redirects": "1",
     "arp_filter": "0",
@@ -69,6 +74,8 @@ def parameters(host) -> dict[str, str]:  # noqa: ANN001
         for name, value in PER_CONF.items():
             if name == "forwarding":
                 value = str(host.ip_forward)
+            elif name in WRITABLE_CONF:
+                value = host.files.get(conf_path(conf, name), value + "\n").strip()
             elif name == "accept_redirects" and conf == "all":
                 value = "0" if host.forwarding else "1"
             values[f"net.ipv4.conf.{conf}.{name}"] = value
@@ -129,6 +136,16 @@ class _Run:
         known = parameters(self.host)
         if key not in known:
             self.missing(key)
+            return
+        parts = key.split(".")
+        if len(parts) == 5 and parts[:3] == ["net", "ipv4", "conf"] and parts[4] in WRITABLE_CONF:
+            if not re.fullmatch(r"[-+]?\d+", value) or not -(2**31) <= int(value) < 2**31:
+                self.err.append(f'sysctl: setting key "{key}": Invalid argument')
+                self.failures += 1
+                return
+            self.host.files[conf_path(parts[3], parts[4])] = f"{int(value)}\n"
+            if not self.quiet:
+                self.out.append(self.line(key, value))
             return
         if key not in FORWARDING_KEYS:
             self.err.append(
