@@ -114,8 +114,9 @@ def test_bad_metric_is_an_invalid_argument(sh):
     assert res.status == 255
 
 
-def test_ipv6_route_listing_is_empty(sh):
-    assert sh("ip -6 route").output == ""
+def test_ipv6_routes_list_only_the_link_local_ones(sh):
+    assert sh("ip -6 route").output == "fe80::/64 dev eth0 proto kernel metric 256 pref medium\n"
+    assert sh("ip -6 route add ::/0 via fe80::1 dev eth0").status == 2
 
 
 def test_a_host_route_prints_without_slash_32(sh):

@@ -14,7 +14,16 @@ from ..limits import MAX_OUTPUT
 from ..model import LOOPBACK, Host
 from ..result import Result
 from ..routing import _MASKS, PROTO_BOOT, Route
-from .ip import Args, IpOptions, invarg, matches, no_device, parse_address, parse_prefix
+from .ip import (
+    Args,
+    IpOptions,
+    invarg,
+    ipv6_unsupported,
+    matches,
+    no_device,
+    parse_address,
+    parse_prefix,
+)
 
 USAGE = """\
 Usage: ip route { list | flush } SELECTOR
@@ -225,7 +234,17 @@ def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
     args = Args(argv)
     sub = args.take() if args else "show"
     if opts.family in ("inet6", "other"):
-        return Result()  # no IPv6/MPLS routes in the simulator: an empty table
+        if opts.family == "other" or not (
+            matches(sub, "list") or matches(sub, "show") or matches(sub, "lst")
+        ):
+            raise ipv6_unsupported()
+        # IPv6 is not simulated, but each link-local address has its kernel route
+        lines = [
+            f"fe80::/64 dev {iface.name} proto kernel metric 256 pref medium\n"
+            for iface in host.interfaces.values()
+            if iface.ipv6_lines() and not iface.loopback and iface.carrier
+        ]
+        return Result("".join(lines))
     if matches(sub, "add"):
         add_route(host, argv[1:], "add")
         return Result()
