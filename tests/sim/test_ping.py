@@ -165,3 +165,60 @@ def test_an_arp_failure_shows_only_with_a_long_enough_wait(sh):
 def test_many_packets_are_capped(sh):
     out = sh("ping -c 100000 -q 127.0.0.1").stdout
     assert "100 packets transmitted" in out
+
+
+def test_the_limited_broadcast_needs_a_route_first(lan):
+    assert lan.run("A", "ping -c 1 255.255.255.255").stderr == (
+        "ping: connect: Network is unreachable\n"
+    )
+
+
+def test_traceroute_to_a_broadcast_is_permission_denied(sh):
+    result = sh("traceroute -n 192.165.1.255")
+    assert (result.stderr, result.status) == ("\nconnect: Permission denied\n", 1)
+
+
+# -- against the real kernel (network namespaces; skipped where unavailable) ----------------------
+
+LAN_WITH_ROUTE = {
+    "segments": ["lan"],
+    "hosts": {
+        "A": {"interfaces": {"eth0": {"segment": "lan", "address": "10.0.0.1/24"}}},
+        "B": {
+            "interfaces": {"eth0": {"segment": "lan", "address": "10.0.0.2/24"}},
+            "routes": ["default via 10.0.0.1"],
+        },
+    },
+}
+KERNEL_CASES = [
+    ("A", "ping -c 1 -W 1 255.255.255.255"),
+    ("B", "ping -c 1 -W 1 255.255.255.255"),
+    ("A", "ping -c 1 -W 1 10.0.0.255"),
+    ("A", "ping -c 1 -W 1 10.0.0.0"),
+    ("A", "ping -c 1 -W 1 224.0.0.1"),
+    ("A", "ping -c 1 -W 1 0.0.0.0"),
+    ("A", "ping -c 2 -i 0.2 -W 1 10.0.0.2"),
+    ("A", "traceroute -n -q 1 -m 2 10.0.0.255"),
+    ("B", "ping -c 1 -W 1 10.9.9.9"),  # A does not forward: silent
+]
+
+
+@pytest.mark.kernel
+@pytest.mark.slow
+def test_special_destinations_agree_with_the_kernel():
+    import kernel
+    from traffic_transcripts import mask_times
+
+    reason = kernel.unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    net = Network.from_scenario(LAN_WITH_ROUTE)
+    with kernel.KernelLab(LAN_WITH_ROUTE) as lab:
+        for host, line in KERNEL_CASES:
+            real = lab.run(host, line, timeout=30)
+            sim = net.run(host, line)
+            assert (mask_times(sim.stdout), sim.stderr, sim.status) == (
+                mask_times(real.stdout),
+                real.stderr,
+                real.status,
+            ), (host, line)

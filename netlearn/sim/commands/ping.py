@@ -317,9 +317,11 @@ def _ms(us: int) -> str:
     return f"{us // 1000}.{us % 1000:03d}"
 
 
-def _is_broadcast(host, address: IPv4Address) -> bool:  # noqa: ANN001
+def is_broadcast(host, address: IPv4Address) -> bool:  # noqa: ANN001
+    """A broadcast address for ``host``'s kernel: a subnet broadcast of one of its addresses (the
+    local table's ``broadcast`` routes), or 255.255.255.255 when some route covers it."""
     if address == IPv4Address("255.255.255.255"):
-        return True
+        return host.lookup(address) is not None
     for iface in host.interfaces.values():
         if not iface.admin_up or iface.loopback:
             continue
@@ -339,7 +341,7 @@ def ping(argv: list[str], host, net) -> Result:  # noqa: ANN001
     if not operands:
         raise CommandError("ping: usage error: Destination address required", 1)
     target = resolve_target(net, host, operands[-1], "ping: ")
-    if _is_broadcast(host, target.address):
+    if is_broadcast(host, target.address):
         raise CommandError(
             "ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules",
             2,

@@ -13,7 +13,7 @@ import re
 
 from netlearn.sim import trace as t
 from netlearn.sim.commands import command
-from netlearn.sim.commands.ping import inet_aton, resolve_target, reverse_name
+from netlearn.sim.commands.ping import inet_aton, is_broadcast, resolve_target, reverse_name
 from netlearn.sim.errors import CommandError
 from netlearn.sim.forwarding import Segments, send
 from netlearn.sim.result import Result
@@ -277,6 +277,8 @@ def traceroute(argv: list[str], host, net) -> Result:  # noqa: ANN001
         f"traceroute to {target.shown} ({target.address}), {o.max_hops} hops max, "
         f"{o.packetlen} byte packets"
     )
+    if is_broadcast(host, target.address):  # connect() on a socket without SO_BROADCAST
+        return Result(header, "\nconnect: Permission denied\n", 1)
     segments = Segments(net)
     names: dict = {}
 
