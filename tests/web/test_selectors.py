@@ -1,0 +1,94 @@
+"""Reads: courses with a learner's progress in a constant number of queries, the next lesson."""
+
+from __future__ import annotations
+
+import pytest
+from exercise_specs import make_course, make_lesson
+
+from lessons import selectors, services
+from lessons.models import Course
+
+pytestmark = pytest.mark.django_db
+
+RIGHT = {"answers": [1, 0]}
+
+
+def complete(learner, lesson) -> None:
+    services.attempt_grade(learner=learner, exercise=lesson.exercise, submission=RIGHT)
+
+
+def test_course_progress_lists_visible_lessons_in_order_with_status(learner):
+    course = make_course()
+    second = make_lesson("quiz", slug="second", course=course)
+    first = make_lesson("quiz", slug="first", course=course)
+    first.order, second.order = 1, 2
+    first.save()
+    second.save()
+    services.archive_lesson(lesson=make_lesson("quiz", slug="gone", course=course))
+    complete(learner, first)
+    progress = selectors.progress_for_course(learner=learner, course=course)
+    assert [(i.lesson.slug, i.status) for i in progress.lessons] == [
+        ("first", "completed"),
+        ("second", "not_started"),
+    ]
+    assert (progress.completed, progress.total, progress.percent) == (1, 2, 50)
+    assert progress.next_lesson == second
+
+
+def test_progress_is_per_learner(learner, other_learner):
+    lesson = make_lesson("quiz")
+    complete(learner, lesson)
+    theirs = selectors.progress_for_course(learner=other_learner, course=lesson.course)
+    assert theirs.percent == 0
+
+
+def test_an_anonymous_visitor_sees_every_lesson_not_started(client):
+    from django.contrib.auth.models import AnonymousUser
+
+    lesson = make_lesson("quiz")
+    [course] = selectors.course_list_with_progress(learner=AnonymousUser())
+    assert [(i.lesson, i.status) for i in course.lessons] == [(lesson, "not_started")]
+
+
+def test_course_list_runs_a_constant_number_of_queries(learner, django_assert_num_queries):
+    for c in range(3):
+        course = make_course(f"course-{c}")
+        for n in range(4):
+            lesson = make_lesson("quiz", slug=f"l{n}", course=course)
+            if n % 2:
+                complete(learner, lesson)
+    with django_assert_num_queries(3):
+        courses = selectors.course_list_with_progress(learner=learner)
+        summary = [(c.course.slug, c.percent, [i.status for i in c.lessons]) for c in courses]
+    assert summary[0] == (
+        "course-0",
+        50,
+        ["not_started", "completed", "not_started", "completed"],
+    )
+    assert len(summary) == 3
+
+
+def test_unpublished_courses_are_not_listed(learner):
+    make_lesson("quiz", course=make_course("hidden"))
+    Course.objects.filter(slug="hidden").update(published=False)
+    assert selectors.course_list_with_progress(learner=learner) == []
+
+
+def test_next_lesson_after_a_lesson_and_for_a_learner(learner):
+    course = make_course()
+    lessons = [make_lesson("quiz", slug=f"l{n}", course=course) for n in range(3)]
+    assert selectors.next_lesson(learner=learner, course=course, after=lessons[0]) == lessons[1]
+    assert selectors.next_lesson(learner=learner, course=course, after=lessons[2]) is None
+    complete(learner, lessons[0])
+    assert selectors.next_lesson(learner=learner, course=course) == lessons[1]
+
+
+def test_lesson_file_text_exports_what_import_reads(learner):
+    from lessons import lessonfile
+
+    lesson = make_lesson("dns")
+    text = selectors.lesson_file_text(lesson=lesson)
+    parsed = lessonfile.parse_lesson(text)
+    assert parsed.exercise == lesson.exercise.spec()
+    assert (parsed.title, parsed.slug) == (lesson.title, lesson.slug)
+    assert parsed.body == lesson.body + "\n"  # a file ends with a newline
