@@ -138,6 +138,18 @@ def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
             out += _answer_lines(
                 response.with_flags(answer=response.authority), qtype, with_cnames=False
             )
+            out += [
+                f"{rrset.name.to_text(omit_final_dot=True)}\t"
+                + (
+                    "internet address = "
+                    if rrset.rdtype == dns.rdatatype.A
+                    else "has AAAA address "
+                )
+                + rdata.address
+                for rrset in response.additional
+                if rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA)
+                for rdata in rrset
+            ]
     return Result("\n".join(out) + "\n\n", "", status)
 
 

@@ -68,6 +68,7 @@ class Cache:
             ra=True,
             answer=_load(entry["answer"], elapsed),
             authority=_load(entry["authority"], elapsed),
+            encoding=entry.get("encoding", "dnsmasq"),
         )
 
     def put(self, response: Response, now: float) -> None:
@@ -83,6 +84,7 @@ class Cache:
             "rcode": response.rcode,
             "answer": _dump(response.answer),
             "authority": _dump(response.authority),
+            "encoding": response.encoding,
         }
 
     def remaining(self, qname: dns.name.Name, qtype: int, now: float) -> float | None:

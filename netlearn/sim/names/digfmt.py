@@ -94,6 +94,9 @@ def dig_message(
         if response.rd and not response.ra:
             out.append(";; WARNING: recursion requested but not available")
         out += ["", ";; OPT PSEUDOSECTION:", "; EDNS: version: 0, flags:; udp: 1232"]
+        if response.ede is not None:
+            code, name, text = response.ede
+            out.append(f"; EDE: {code} ({name}): ({text})")
     if "question" in show:
         if comments:
             out.append(";; QUESTION SECTION:")

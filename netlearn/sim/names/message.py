@@ -38,6 +38,10 @@ class Response:
     authority: tuple[dns.rrset.RRset, ...] = ()
     additional: tuple[dns.rrset.RRset, ...] = ()
     notes: tuple[str, ...] = field(default=(), compare=False)
+    # How the server encodes names inside record data: BIND compresses them ("bind"), dnsmasq
+    # writes them in full ("dnsmasq"); it only changes the size dig reports.
+    encoding: str = "dnsmasq"
+    ede: tuple[int, str, str] | None = None  # extended DNS error (code, name, text), RFC 8914
 
     @property
     def is_referral(self) -> bool:
@@ -82,12 +86,13 @@ class Response:
     def wire_size(self) -> int:
         """Bytes on the wire, as dig's ``MSG SIZE rcvd`` reports them.
 
-        Owner names are compressed; a name inside record data is written in full but later names
-        may point into it (dnsmasq's encoding, the server of the reference captures); the reply
-        carries an EDNS OPT record (11 bytes).
+        Owner names are compressed. Names inside record data are compressed too by BIND; dnsmasq
+        (the server of the reference captures) writes them in full, though later names may point
+        into them. The reply carries an EDNS OPT record (11 bytes, more with an EDE option).
         """
+        bind = self.encoding == "bind"
         buf = io.BytesIO()
-        compress: dict = {}
+        compress: dict = _BindCompression() if bind else {}
         buf.write(bytes(12))
         self.qname.to_wire(buf, compress)
         buf.write(bytes(4))
@@ -96,11 +101,40 @@ class Response:
                 rrset.name.to_wire(buf, compress)
                 buf.write(bytes(10))
                 target = getattr(rdata, "target", None)
-                if rrset.rdtype in _NAME_RDATA and isinstance(target, dns.name.Name):
+                if bind:
+                    rdata.to_wire(buf, compress)
+                elif rrset.rdtype in _NAME_RDATA and isinstance(target, dns.name.Name):
                     _write_pointable(target, buf, compress)
                 else:
                     rdata.to_wire(buf, None)
-        return buf.tell() + _OPT_SIZE
+        ede = 6 + len(self.ede[2].encode()) if self.ede else 0  # code, length, info, text
+        return buf.tell() + _OPT_SIZE + ede
+
+
+class _BindCompression(dict):
+    """BIND 9.18's name compression as observed against named (tests/sim/names/
+    test_bind_kernel_differential.py): a name is compressed only against the same name or its
+    parent written earlier, and a written name makes only those two available to later names
+    (so after ``www.example.com.`` an owner ``com.`` is written in full). dnspython asks for a
+    name's suffixes longest first; a lookup that is not the parent of the previous one starts a
+    new name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last: dns.name.Name | None = None
+        self._depth = 0
+
+    def get(self, name, default=None):  # noqa: ANN001, ANN201
+        follows = self._last is not None and len(self._last) > 1 and name == self._last.parent()
+        self._depth = self._depth + 1 if follows else 0
+        self._last = name
+        if self._depth >= 2:
+            return default
+        return super().get(name, default)
+
+    def __setitem__(self, name: dns.name.Name, pos: int) -> None:
+        if self._depth < 2:
+            super().__setitem__(name, pos)
 
 
 _NAME_RDATA = frozenset({dns.rdatatype.CNAME, dns.rdatatype.NS, dns.rdatatype.PTR})

@@ -25,7 +25,14 @@ import dns.rdatatype
 
 from netlearn.sim.limits import MAX_CNAME_CHAIN
 from netlearn.sim.names.cache import Cache
-from netlearn.sim.names.message import NOERROR, NXDOMAIN, REFUSED, SERVFAIL, Response
+from netlearn.sim.names.message import (
+    NOERROR,
+    NXDOMAIN,
+    REFUSED,
+    SERVFAIL,
+    Response,
+    rrset_with_ttl,
+)
 from netlearn.sim.names.server import authoritative_answer, chain_end
 from netlearn.sim.names.service import DnsService, dns_service
 from netlearn.sim.names.transport import round_trip
@@ -33,6 +40,7 @@ from netlearn.sim.names.transport import round_trip
 MAX_REFERRALS = 16  # delegations followed in one iteration (root -> com -> example.com is 2)
 MAX_DNS_DEPTH = 6  # servers asking servers (a forwarder forwarding to a forwarder ...)
 MAX_QUERIES = 256  # queries one client query may cause in the whole network
+MAX_NCACHE_TTL = 10_800  # BIND's max-ncache-ttl
 MAX_NS_TRIED = 13  # name servers tried per delegation (as many as there are root servers)
 
 # Queries left for the client query being answered (None outside any query).
@@ -156,11 +164,24 @@ def resolve(
     if depth > MAX_DNS_DEPTH:
         return Response(qname, qtype, rcode=SERVFAIL, ra=True)
     if service.forwarders:
-        result = _forward(net, host, service, qname, qtype, depth)
+        # dnsmasq, the forwarder modelled, re-encodes the upstream reply its own way.
+        result = _forward(net, host, service, qname, qtype, depth).with_flags(encoding="dnsmasq")
     else:
         result = _iterate_following_cnames(net, host, service.root_hints, qname, qtype, depth)
+        result = _cap_negative_ttl(result).with_flags(encoding="bind")
     cache.put(result, now)
     return result
+
+
+def _cap_negative_ttl(response: Response) -> Response:
+    """BIND keeps (and hands out) a negative answer for at most max-ncache-ttl (3 hours)."""
+    if not response.authority:
+        return response
+    authority = tuple(
+        rrset_with_ttl(r, min(r.ttl, MAX_NCACHE_TTL)) if r.rdtype == dns.rdatatype.SOA else r
+        for r in response.authority
+    )
+    return response.with_flags(authority=authority)
 
 
 def _forward(net, host, service, qname, qtype, depth) -> Response:  # noqa: ANN001
@@ -194,12 +215,27 @@ def _iterate_following_cnames(net, host, hints, qname, qtype, depth) -> Response
         seen.update(r.name for r in found.answer if r.rdtype == dns.rdatatype.CNAME)
         end, complete = chain_end(Response(name, qtype, answer=found.answer))
         if complete:
-            return Response(qname, qtype, ra=True, answer=tuple(answer))
+            # The root servers' addresses a resolver knows come from its hints and priming, which
+            # BIND does not hand to clients; other name and mail servers' addresses it does.
+            targets = _answer_targets(found.answer) if qname != dns.name.root else set()
+            extra = tuple(r for r in found.additional if r.name in targets)
+            return Response(qname, qtype, ra=True, answer=tuple(answer), additional=extra)
         if end in seen or len(answer) > MAX_CNAME_CHAIN:
             return Response(qname, qtype, rcode=SERVFAIL, ra=True)  # a CNAME loop
         seen.add(end)
         name = end
     return Response(qname, qtype, rcode=SERVFAIL, ra=True)
+
+
+def _answer_targets(answer) -> set[dns.name.Name]:  # noqa: ANN001
+    """Names that NS and MX answers point at (their addresses ride in ADDITIONAL)."""
+    targets = set()
+    for rrset in answer:
+        if rrset.rdtype == dns.rdatatype.NS:
+            targets.update(r.target for r in rrset)
+        elif rrset.rdtype == dns.rdatatype.MX:
+            targets.update(r.exchange for r in rrset)
+    return targets
 
 
 def iterate(

@@ -23,16 +23,18 @@ import dns.rdatatype
 import dns.rrset
 
 from netlearn.sim.limits import MAX_CNAME_CHAIN
-from netlearn.sim.names.message import NXDOMAIN, Response, rrset_renamed, rrset_with_ttl
+from netlearn.sim.names.message import NXDOMAIN, SERVFAIL, Response, rrset_renamed, rrset_with_ttl
 from netlearn.sim.names.zones import Zone
 
 A = dns.rdatatype.A
 AAAA = dns.rdatatype.AAAA
 CNAME = dns.rdatatype.CNAME
 NS = dns.rdatatype.NS
+MX = dns.rdatatype.MX
 SOA = dns.rdatatype.SOA
 ANY = dns.rdatatype.ANY
 WILD = dns.name.Name((b"*",))
+MAX_RESTARTS = (0, "Other", "max. restarts reached")  # BIND's extended error for CNAME loops
 
 
 def best_zone(zones: Iterable[Zone], name: dns.name.Name) -> Zone | None:
@@ -56,9 +58,13 @@ def _zone_cut(zone: Zone, name: dns.name.Name) -> dns.rrset.RRset | None:
 
 
 def _glue(zones: Iterable[Zone], ns: dns.rrset.RRset) -> tuple[dns.rrset.RRset, ...]:
+    """Addresses of the name servers that lie inside the delegated zone (in-bailiwick glue);
+    BIND leaves out the others even when it knows them."""
     glue = []
     zones = list(zones)
     for rdata in ns:
+        if not rdata.target.is_subdomain(ns.name):
+            continue
         zone = best_zone(zones, rdata.target)
         if zone is None:
             continue
@@ -109,7 +115,8 @@ def authoritative_answer(
     answer: list[dns.rrset.RRset] = []
     seen: set[dns.name.Name] = set()
     name = qname
-    base = {"qname": qname, "qtype": qtype, "ra": ra, "rd": rd}
+    encoding = "bind" if zone.soa() is not None else "dnsmasq"
+    base = {"qname": qname, "qtype": qtype, "ra": ra, "rd": rd, "encoding": encoding}
     while True:
         cut = _zone_cut(zone, name)
         if cut is not None:
@@ -132,10 +139,10 @@ def authoritative_answer(
         node = node or {}
         if qtype == ANY and node:
             answer.extend(node.values())
-            return Response(**base, aa=True, answer=tuple(answer))
+            return _positive(zones, zone, base, answer)
         if qtype in node:
             answer.append(node[qtype])
-            return Response(**base, aa=True, answer=tuple(answer))
+            return _positive(zones, zone, base, answer)
         cname = node.get(CNAME)
         if cname is None:
             has_soa = zone.soa() is not None
@@ -148,11 +155,45 @@ def authoritative_answer(
         answer.append(cname)
         target = cname[0].target
         if target in seen or len(answer) >= MAX_CNAME_CHAIN:
-            return Response(**base, aa=True, answer=tuple(answer))
+            # BIND gives up on a loop (or an overlong chain) with SERVFAIL and says why.
+            return Response(**base, rcode=SERVFAIL, aa=True, answer=tuple(answer), ede=MAX_RESTARTS)
         next_zone = best_zone(zones, target)
         if next_zone is None:
             return Response(**base, aa=True, answer=tuple(answer))
         zone, name = next_zone, target
+
+
+def _positive(zones, zone: Zone, base: dict, answer: list) -> Response:
+    """An authoritative answer, with BIND's additional-section processing: the addresses of the
+    names an NS or MX answer points at. To a query without recursion desired (a resolver
+    iterating, ``dig +norec``) BIND also adds the zone's NS records and their glue (its default
+    ``minimal-responses no-auth-recursive``)."""
+    additional = _target_addresses(zones, answer)
+    ns = zone.get(zone.origin, NS)
+    if base["rd"] or ns is None or (base["qtype"] == NS and base["qname"] == zone.origin):
+        return Response(**base, aa=True, answer=tuple(answer), additional=tuple(additional))
+    additional += [g for g in _glue(zones, ns) if g not in answer and g not in additional]
+    return Response(
+        **base, aa=True, answer=tuple(answer), authority=(ns,), additional=tuple(additional)
+    )
+
+
+def _target_addresses(zones, answer: list) -> list[dns.rrset.RRset]:
+    """A and AAAA records this server holds for the targets of NS and MX answers."""
+    found: list[dns.rrset.RRset] = []
+    for rrset in answer:
+        if rrset.rdtype not in (NS, MX):
+            continue
+        for rdata in rrset:
+            target = rdata.target if rrset.rdtype == NS else rdata.exchange
+            zone = best_zone(zones, target)
+            if zone is None:
+                continue
+            for rdtype in (A, AAAA):
+                address = zone.get(target, rdtype)
+                if address is not None and address not in found and address not in answer:
+                    found.append(address)
+    return found
 
 
 def chain_end(response: Response) -> tuple[dns.name.Name, bool]:

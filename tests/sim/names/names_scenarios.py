@@ -125,6 +125,10 @@ flowers  IN CNAME www
 ext      IN CNAME www.example.org.
 loop1    IN CNAME loop2
 loop2    IN CNAME loop1
+mail     IN A   93.184.215.25
+@        IN MX  10 mail
+a.b.c    IN A   93.184.215.15
+deep     IN CNAME a.b.c
 """
 
 

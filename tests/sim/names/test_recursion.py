@@ -41,7 +41,8 @@ def test_dig_trace_shows_root_then_tld_then_zone(delegation_net):
 
 def test_an_authoritative_server_refers_instead_of_recursing(delegation_net):
     out = delegation_net.run("A", "dig @198.41.0.4 www.example.com").stdout
-    assert ";; flags: qr rd; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 2\n" in out
+    # a.gtld-servers.net is outside com: no glue for it (BIND, checked in namespaces)
+    assert ";; flags: qr rd; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 1\n" in out
     assert ";; WARNING: recursion requested but not available\n" in out
     assert ";; AUTHORITY SECTION:\ncom.\t\t\t172800\tIN\tNS\ta.gtld-servers.net.\n" in out
 
