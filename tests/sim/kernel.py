@@ -24,9 +24,6 @@ Sysctls set in every namespace we create, each for determinism only:
   limit stays: keep "no route at a router" probes from one source below 5 per second.
 - `net.ipv6.conf.*.accept_dad=0`: the IPv6 link-local address is final at once instead of
   `tentative` for the first second after a link comes up (the simulator has no clock for DAD).
-- `net.ipv4.conf.*.send_redirects=0`: no ICMP redirect shortens the path of the *next* probe from
-  the same host (concurrent probes would see a TTL that depends on timing; the simulator does
-  not model redirects).
 - `rp_filter` and `promote_secondaries` pinned to the kernel defaults (0), in case the root
   namespace was configured otherwise and new namespaces inherited it.
 
@@ -75,8 +72,6 @@ SYSCTLS = {
     "net.ipv4.conf.default.rp_filter": "0",
     "net.ipv4.conf.all.promote_secondaries": "0",
     "net.ipv4.conf.default.promote_secondaries": "0",
-    "net.ipv4.conf.all.send_redirects": "0",
-    "net.ipv4.conf.default.send_redirects": "0",
     "net.ipv6.conf.all.accept_dad": "0",
     "net.ipv6.conf.default.accept_dad": "0",
 }
