@@ -1,0 +1,51 @@
+# NetLearn: `make run` to try it, `make test` to test it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+export DEBUG ?= 1
+
+.PHONY: run test test-fast lint format bench loadtest venv clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	@if $(PY) manage.py help loadlessons >/dev/null 2>&1; then $(PY) manage.py loadlessons; fi
+	$(PY) manage.py createinstructor demo --password demo-instructor-pw --noinput
+	@echo ""
+	@echo "  NetLearn is at http://127.0.0.1:$(PORT)/"
+	@echo "  Demo instructor: username 'demo', password 'demo-instructor-pw'"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite: checks, lint, then pytest. Kernel (network namespace) tests run on their own,
+# not in parallel, since they build real namespaces.
+test: $(STAMP)
+	./scripts/install-test-deps.sh
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -m "not kernel" -n 2
+	$(VENV)/bin/pytest -m kernel
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles

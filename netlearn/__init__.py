@@ -1,0 +1,1 @@
+"""NetLearn: learn Linux and Kubernetes networking in the browser."""

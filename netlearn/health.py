@@ -1,0 +1,38 @@
+"""Health endpoints for load balancers and Kubernetes probes.
+
+``/healthz`` says the process answers and touches nothing else (a liveness probe must not fail
+because the database is down, or every pod gets restarted at once). ``/readyz`` says this process
+can serve pages: the database answers a ``SELECT 1``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        logger.warning("readyz: database unavailable: %s", exc)
+        # Drop the broken connection so the next request reconnects when the database is back.
+        connection.close_if_unusable_or_obsolete()
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

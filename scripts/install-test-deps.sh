@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suites drive (a browser, nginx, the real networking tools
+# for the kernel differential tests). A no-op when they are present; never fails the build: a
+# suite whose tool is missing skips itself and says why.
+set -u
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have chromium || need+=(chromium)
+have nginx || need+=(nginx-light)
+have ip || need+=(iproute2)
+have ping || need+=(iputils-ping)
+have traceroute || need+=(traceroute)
+have route || need+=(net-tools)
+have dnsmasq || need+=(dnsmasq-base)
+have dig || need+=(dnsutils)
+have curl || need+=(curl)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! have apt-get; then
+  echo "install-test-deps: missing ${need[*]} (not root or no apt-get): those suites will skip" >&2
+  exit 0
+fi
+echo "install-test-deps: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null 2>&1 || true
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+  || echo "install-test-deps: apt-get install failed; the suites that need ${need[*]} will skip" >&2
+exit 0

@@ -1,0 +1,17 @@
+// Site-wide behaviour. No inline scripts anywhere: a strict Content-Security-Policy forbids them.
+document.addEventListener("htmx:responseError", function (event) {
+  // Tell the learner something went wrong instead of leaving the page silent.
+  var status = event.detail.xhr.status;
+  var box = document.getElementById("htmx-error");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "htmx-error";
+    box.setAttribute("role", "alert");
+    box.className = "alert alert-danger";
+    var main = document.getElementById("main");
+    if (main) main.prepend(box);
+  }
+  box.textContent = status === 429
+    ? "You're going a little fast: wait a moment and try again."
+    : "The server could not answer (" + status + "). Your work is saved; try again in a moment.";
+});

@@ -1,0 +1,55 @@
+"""Personas shared by the web, browser and deploy tests."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
+# unless told this is a test process.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-42"
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+def _make_user(django_user_model, username: str, *, instructor: bool = False):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username=username, password=PASSWORD)
+    if instructor:
+        group, _ = Group.objects.get_or_create(name="instructors")
+        user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def learner(db, django_user_model):
+    return _make_user(django_user_model, "ada")
+
+
+@pytest.fixture
+def other_learner(db, django_user_model):
+    return _make_user(django_user_model, "grace")
+
+
+@pytest.fixture
+def instructor(db, django_user_model):
+    return _make_user(django_user_model, "ines", instructor=True)
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+@pytest.fixture
+def instructor_client(client, instructor):
+    client.force_login(instructor)
+    return client
