@@ -35,6 +35,7 @@ SUDO_USAGE = (
     "usage: sudo -e [-ABkNnS] [-C num] [-D directory] [-g group] [-h host] [-p prompt] [-R\n"
     "            directory] [-T timeout] [-u user] file ..."
 )
+STDOUT, STDERR = "\0stdout", "\0stderr"  # the shell's own outputs, as redirect targets
 TRUNCATED = "\n[output truncated by the simulator]\n"
 OPERATORS = ("2>&1", "2>>", "&>>", "&&", "||", ">>", "2>", "&>", ";", "|", "&", ">", "<", "\n")
 REDIRECTS = {">", ">>", "<", "2>", "2>>", "&>", "&>>"}
@@ -358,13 +359,13 @@ class Shell:
         stdin = ""
         errors: list[str] = []
         result = Result()
-        for k, simple in enumerate(pipeline):
-            result = self.run_simple(simple, stdin, piped=k < len(pipeline) - 1)
+        for simple in pipeline:
+            result = self.run_simple(simple, stdin)
             errors.append(result.stderr)
             stdin = result.stdout
         return Result(result.stdout, "".join(errors), result.status, result.trace)
 
-    def run_simple(self, simple: Simple, stdin: str, *, piped: bool = False) -> Result:
+    def run_simple(self, simple: Simple, stdin: str) -> Result:
         argv = [field for w in simple.words for field in self.fields(w)]
         if len(argv) > MAX_ARGS:
             return Result.error(f"bash: too many arguments (the simulator allows {MAX_ARGS})", 2)
@@ -372,13 +373,12 @@ class Shell:
         while argv and _is_assignment(argv[0]):
             name, _, value = argv.pop(0).partition("=")
             assignments[name] = value
-        # Redirections are opened before the command runs, left to right.
-        out_target: tuple[str, bool] | None = None
-        err_target: tuple[str, bool] | None = None
-        merge = False
+        # Redirections are opened before the command runs, left to right; `2>&1` makes fd 2
+        # point where fd 1 points at that moment (so `>f 2>&1` and `2>&1 >f` differ).
+        fds = {1: STDOUT, 2: STDERR}  # a file path, or where the shell's own fds go
         for op, target in simple.redirects:
             if op == "2>&1":
-                merge = True
+                fds[2] = fds[1]
                 continue
             path = self.expand(target) if target is not None else None
             if path is None:
@@ -389,37 +389,33 @@ class Shell:
                 except files.FileError as exc:
                     return Result.error(f"bash: {path}: {exc.reason}", 1)
                 continue
-            append = op.endswith(">>")
-            error = self.open_for_writing(path, append)
+            error = self.open_for_writing(path, op.endswith(">>"))
             if error is not None:
                 return error
             if op in (">", ">>", "&>", "&>>"):
-                out_target = (path, append)
+                fds[1] = path
             if op in ("2>", "2>>", "&>", "&>>"):
-                err_target = (path, append)
+                fds[2] = path
+        side = "".join(self.side_errors)
+        self.side_errors = []
         if not argv:
             if assignments:
                 self.host.env.update(assignments)
-            return Result()
+            return Result("", side, 0)
         result = self.dispatch(argv, stdin, assignments)
-        stdout, stderr, status = result.stdout, result.stderr, result.status
-        if self.side_errors:
-            stderr = "".join(self.side_errors) + stderr
-            self.side_errors = []
-        if merge:
-            stdout, stderr = stdout + stderr, ""
-        if err_target is not None:
-            self.write(err_target[0], stderr, True)
-            stderr = ""
-        if out_target is not None:
-            path, _ = out_target
-            failure = self.write(path, stdout, True)
-            stdout = ""
-            if failure is not None:
+        streams: dict[str, list[str]] = {STDOUT: [], STDERR: []}
+        streams.setdefault(fds[1], []).append(result.stdout)
+        streams.setdefault(fds[2], []).append(side + result.stderr)
+        status = result.status
+        for path, chunks in streams.items():
+            if path in (STDOUT, STDERR):
+                continue
+            failure = self.write(path, "".join(chunks), True)
+            if failure is not None and path == fds[1]:
                 who = f"bash: {argv[0]}" if argv[0] in BUILTINS_WRITING else argv[0]
-                stderr += f"{who}: write error: {failure}\n"
+                streams[STDERR].append(f"{who}: write error: {failure}\n")
                 status = 1
-        return Result(stdout, stderr, status, result.trace)
+        return Result("".join(streams[STDOUT]), "".join(streams[STDERR]), status, result.trace)
 
     def open_for_writing(self, path: str, append: bool) -> Result | None:
         if path == "/dev/null":

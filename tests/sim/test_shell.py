@@ -176,3 +176,11 @@ def test_tilde_and_home_are_roots(sh):
 def test_an_unclosed_substitution_is_a_syntax_error(sh):
     res = sh('echo "$(')
     assert (res.stderr, res.status) == ("bash: unexpected EOF while looking for matching `)'\n", 2)
+
+
+def test_redirections_apply_left_to_right(sh):
+    assert sh("cat /nope >/dev/null 2>&1").output == ""
+    assert sh("cat /nope 2>&1 >/dev/null").stdout == "cat: /nope: No such file or directory\n"
+    assert sh("cat /nope 2>&1 | grep -c 'No such'").stdout == "1\n"
+    sh("cat /nope /etc/hostname > /tmp/both 2>&1")
+    assert sh("cat /tmp/both").stdout == "A\ncat: /nope: No such file or directory\n"
