@@ -1,12 +1,426 @@
-"""Learner pages."""
+"""The learner's pages: courses, a lesson with its exercise, and their progress.
+
+Every view works as a plain page with links and form posts; with htmx the same URLs answer with
+the page's named partials (``lessons/lesson.html#terminal-entry`` ...) and out-of-band updates
+of the diagram, the progress bar and the hints. Every lookup of learner data goes through
+``request.user``: no URL names a workspace or an attempt, so nobody can reach another learner's.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import shlex
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap
+
+from lessons import exercises as ex
+from lessons import selectors, services
+from lessons.diagram import natural_key, packet_path
+from lessons.diagram import render as render_diagram
+from lessons.exercises import SubmissionError
+from lessons.forms import QuizForm, row_formset
+from lessons.markdown import render_markdown
+from lessons.models import Attempt, Exercise, ExerciseKind, Lesson, Workspace
+from netlearn.sim import Network, ScenarioError, SimError
+from netlearn.sim.limits import MAX_LINE
+
+PAGE = "lessons/lesson.html"
+PACKET_COMMANDS = {"ping", "traceroute"}  # commands whose Result.trace is a packet path
+CLEAR_COMMANDS = {"clear", "reset"}  # terminal commands handled by the page, not the simulator
+
+
+# -- lookups (always through request.user) ------------------------------------------------------
+
+
+def _get_lesson(course_slug: str, lesson_slug: str) -> Lesson:
+    """A lesson a learner may open (published, in a published course), with its exercise."""
+    return get_object_or_404(
+        Lesson.objects.visible().select_related("course"),
+        course__slug=course_slug,
+        slug=lesson_slug,
+    )
+
+
+def _get_exercise(lesson: Lesson) -> Exercise | None:
+    return Exercise.objects.filter(lesson=lesson).first()
+
+
+def _exercise_or_404(lesson: Lesson, *kinds: str) -> Exercise:
+    exercise = _get_exercise(lesson)
+    if exercise is None or (kinds and exercise.kind not in kinds):
+        raise Http404("This lesson has no such exercise.")
+    return exercise
+
+
+def _lesson_urls(lesson: Lesson) -> dict[str, str]:
+    args = (lesson.course.slug, lesson.slug)
+    return {
+        "lesson": reverse("lesson", args=args),
+        **{
+            name: reverse(f"lesson_{name}", args=args)
+            for name in ("command", "check", "hint", "reset")
+        },
+    }
+
+
+# -- small adapters over the services (see the report: candidates for services.py) ------------
+
+
+def _remember_path(workspace: Workspace, path: dict | None) -> None:
+    """Keep the last ping/traceroute path beside the workspace's network (the next command
+    rewrites the state without it: the diagram shows the path of the last command only)."""
+    if path is None:
+        return
+    state = dict(workspace.state) if isinstance(workspace.state, dict) else {}
+    state["path"] = path
+    Workspace.objects.filter(pk=workspace.pk).update(state=state)
+
+
+def _path_of(outcome: services.CommandOutcome, host: str, line: str) -> dict | None:
+    """The packet path of a ping/traceroute just run. The service keeps no trace, so the
+    command runs again on a copy of the new network: they only read the network, and the
+    simulator is deterministic, so the copy sees what the learner's command saw."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return None
+    while words and words[0] == "sudo":
+        words = words[1:]
+    if not words or words[0] not in PACKET_COMMANDS:
+        return None
+    state = outcome.workspace.state if isinstance(outcome.workspace.state, dict) else {}
+    try:
+        net = Network.from_dict(state["network"])
+        return packet_path(words[0], net.run(host, line).trace)
+    except (KeyError, ScenarioError, SimError, TypeError, ValueError):
+        return None
+
+
+def _clear_log(*, learner, exercise: Exercise) -> None:
+    """`clear`: the terminal's screen is emptied for good (a reload shows it empty too); the
+    network is kept. The replay after an exercise update then starts from this network."""
+    with transaction.atomic():
+        workspace = (
+            Workspace.objects.select_for_update().filter(learner=learner, exercise=exercise).first()
+        )
+        if workspace is None or not isinstance(workspace.state, dict):
+            return
+        state = dict(workspace.state)
+        state["log"] = []
+        state.pop("path", None)
+        workspace.state = state
+        workspace.save(update_fields=["state", "updated_at"])
+
+
+def _hint_key(exercise: Exercise) -> str:
+    return f"lessons:hints:{exercise.pk}"
+
+
+# -- the lesson page's context --------------------------------------------------------------------
+
+
+@dataclass
+class _Page:
+    """Everything the lesson page and its partials show; views fill in what they changed."""
+
+    request: HttpRequest
+    lesson: Lesson
+    exercise: Exercise | None
+    extra: dict
+
+    def context(self) -> dict[str, Any]:
+        request, lesson, exercise = self.request, self.lesson, self.exercise
+        learner = request.user
+        course_progress = selectors.progress_for_course(learner=learner, course=lesson.course)
+        lessons = [item.lesson for item in course_progress.lessons]
+        position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
+        next_lesson = (
+            lessons[position + 1]
+            if position is not None and position + 1 < len(lessons)
+            else course_progress.next_lesson
+        )
+        if next_lesson is not None and next_lesson.pk == lesson.pk:
+            next_lesson = None
+        ctx: dict[str, Any] = {
+            "course": lesson.course,
+            "lesson": lesson,
+            "exercise": exercise,
+            "course_progress": course_progress,
+            "next_lesson": next_lesson,
+            "urls": _lesson_urls(lesson),
+            "max_line": MAX_LINE,
+            "body_html": render_markdown(lesson.body),
+        }
+        if exercise is not None:
+            ctx.update(self._exercise_context(exercise))
+        ctx.update(self.extra)
+        return ctx
+
+    def _exercise_context(self, exercise: Exercise) -> dict[str, Any]:
+        request, learner = self.request, self.request.user
+        spec = exercise.spec()
+        view = selectors.workspace_view(learner=learner, exercise=exercise)
+        attempt = self.extra.get("attempt", None)
+        if "attempt" not in self.extra:
+            attempt = selectors.latest_attempt(learner=learner, exercise=exercise)
+        ctx: dict[str, Any] = {
+            "prompt_html": render_markdown(exercise.prompt),
+            "outdated": view.outdated,
+            "attempt": attempt,
+        }
+        hints = [str(h) for h in (exercise.hints or [])]
+        shown = min(int(request.session.get(_hint_key(exercise), 0) or 0), len(hints))
+        failed = attempt is not None and not attempt.passed
+        ctx.update(
+            hints_available=bool(hints) and failed,
+            shown_hints=hints[:shown] if failed else [],
+            more_hints=failed and shown < len(hints),
+        )
+        if exercise.kind == ExerciseKind.TERMINAL:
+            hosts = sorted(view.hosts, key=natural_key)
+            host = request.GET.get("host") or (view.log[-1]["host"] if view.log else "")
+            host = host if host in hosts else (hosts[0] if hosts else "")
+            path = view.state.get("path") if not view.outdated else None
+            ctx.update(
+                hosts=hosts,
+                host=host,
+                host_index=hosts.index(host) + 1 if host in hosts else 1,
+                log=view.log,
+                diagram=_diagram(view.network, path),
+            )
+        elif exercise.kind in (ExerciseKind.ROUTES, ExerciseKind.DNS):
+            if "formset" not in self.extra:
+                key = "routes" if exercise.kind == ExerciseKind.ROUTES else "records"
+                ctx["formset"] = row_formset(
+                    exercise.kind, choices=_row_choices(exercise), saved=view.state.get(key)
+                )
+            try:
+                ctx["diagram"] = _diagram(ex.starting_network(spec), None)
+            except ScenarioError:
+                ctx["diagram"] = None
+        elif exercise.kind == ExerciseKind.QUIZ and "quiz_form" not in self.extra:
+            ctx["quiz_form"] = QuizForm(
+                initial=QuizForm.initial_from(view.state.get("answers")),
+                questions=exercise.questions,
+            )
+        return ctx
+
+
+def _diagram(network: Network | None, path: dict | None):
+    if network is None:
+        return None
+    diagram = render_diagram(network, path)
+    # diagram.py escapes every text it draws
+    return {
+        "svg": mark_safe(diagram.svg),  # noqa: S308
+        "description": diagram.description,
+        "path_summary": diagram.path_summary,
+    }
+
+
+def _row_choices(exercise: Exercise) -> list[str]:
+    """Routes: the hosts whose table the exercise is about (the solution's), else every host;
+    DNS: the zones served in the scenario."""
+    scenario = exercise.scenario if isinstance(exercise.scenario, dict) else {}
+    if exercise.kind == ExerciseKind.ROUTES:
+        solution = (exercise.solution or {}).get("routes") or {}
+        hosts = list(solution) or list(scenario.get("hosts") or {})
+        return sorted((str(h) for h in hosts), key=natural_key)
+    return sorted(ex.dns_servers(scenario), key=natural_key)
+
+
+def _render_page(request: HttpRequest, lesson: Lesson, exercise: Exercise | None, **extra):
+    return render(request, PAGE, _Page(request, lesson, exercise, extra).context())
+
+
+def _render_partials(
+    request: HttpRequest, lesson: Lesson, exercise: Exercise | None, names: list[str], **extra
+) -> HttpResponse:
+    """Several partials of the lesson page in one response (the first is the swap target,
+    the others carry hx-swap-oob)."""
+    ctx = _Page(request, lesson, exercise, extra).context()
+    html = "".join(
+        render_to_string(f"{PAGE}#{name}", {**ctx, "oob": index > 0}, request=request)
+        for index, name in enumerate(names)
+    )
+    return HttpResponse(html)
+
+
+# -- views ----------------------------------------------------------------------------------------
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """The courses and their lessons; a learner also sees their status and a way to continue."""
+    courses = selectors.course_list_with_progress(learner=request.user)
+    return render(request, "lessons/home.html", {"courses": courses})
+
+
+@login_required
+@require_GET
+def my_progress(request: HttpRequest) -> HttpResponse:
+    courses = selectors.course_list_with_progress(learner=request.user)
+    return render(request, "lessons/progress.html", {"courses": courses})
+
+
+@login_required
+@require_GET
+def lesson(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    lesson = _get_lesson(course_slug, lesson_slug)
+    exercise = _get_exercise(lesson)
+    return _render_page(request, lesson, exercise)
+
+
+@login_required
+@require_POST
+def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    """Run one terminal line; htmx appends its output to the log and redraws the diagram."""
+    lesson = _get_lesson(course_slug, lesson_slug)
+    exercise = _exercise_or_404(lesson, ExerciseKind.TERMINAL)
+    host = request.POST.get("host", "")
+    line = request.POST.get("line", "")
+    lesson_url = _lesson_urls(lesson)["lesson"] + f"?host={host}#terminal-heading"
+
+    if line.strip() in CLEAR_COMMANDS:
+        _clear_log(learner=request.user, exercise=exercise)
+        if request.htmx:
+            return reswap(HttpResponse(""), "innerHTML")
+        return redirect(lesson_url, permanent=False)
+
+    try:
+        outcome = services.run_command(
+            learner=request.user, exercise=exercise, host=host, line=line
+        )
+    except services.WorkspaceError as exc:
+        if request.htmx:
+            entry = {"host": host, "command": line, "output": f"{exc}\n", "status": 1}
+            return _render_partials(request, lesson, exercise, ["terminal-entry"], entry=entry)
+        return _render_page(request, lesson, exercise, command_error=str(exc))
+    _remember_path(outcome.workspace, _path_of(outcome, host, line))
+    if not request.htmx:
+        return redirect(lesson_url, permanent=False)
+    if outcome.replayed:  # the exercise changed and the whole log was run again: reload
+        return HttpResponseClientRefresh()
+    return _render_partials(
+        request, lesson, exercise, ["terminal-entry", "diagram"], entry=outcome.entry
+    )
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    """ "Check my work": grade the terminal or the posted form; "Add route"/"Add record" post
+    here too (a blank row is added and nothing is graded)."""
+    lesson = _get_lesson(course_slug, lesson_slug)
+    exercise = _exercise_or_404(lesson)
+    learner = request.user
+    extra: dict[str, Any] = {}
+    rows_partial = "route-rows" if exercise.kind == ExerciseKind.ROUTES else "dns-rows"
+
+    if exercise.kind == ExerciseKind.TERMINAL:
+        attempt = services.attempt_grade(learner=learner, exercise=exercise)
+    elif exercise.kind in (ExerciseKind.ROUTES, ExerciseKind.DNS):
+        add_row = "add_row" in request.POST
+        formset = row_formset(
+            exercise.kind, choices=_row_choices(exercise), data=request.POST, add_row=add_row
+        )
+        extra["formset"] = formset
+        if add_row:
+            if request.htmx:
+                return _render_partials(request, lesson, exercise, [rows_partial], **extra)
+            return _render_page(request, lesson, exercise, **extra)
+        if not formset.is_valid():
+            return _form_problem(request, lesson, exercise, rows_partial, extra)
+        try:
+            attempt = services.attempt_grade(
+                learner=learner, exercise=exercise, submission=formset.submission()
+            )
+        except SubmissionError as exc:
+            extra["loose_errors"] = formset.attach_errors(exc.errors)
+            return _form_problem(request, lesson, exercise, rows_partial, extra)
+    else:
+        quiz_form = QuizForm(request.POST, questions=exercise.questions)
+        extra["quiz_form"] = quiz_form
+        if not quiz_form.is_valid():
+            extra["submission_error"] = "Choose one of the answers for each question."
+            if request.htmx:
+                return _render_partials(request, lesson, exercise, ["check-results"], **extra)
+            return _render_page(request, lesson, exercise, **extra)
+        try:
+            attempt = services.attempt_grade(
+                learner=learner, exercise=exercise, submission=quiz_form.submission()
+            )
+        except SubmissionError as exc:
+            extra["submission_error"] = "; ".join(exc.errors.values())
+            return _render_page(request, lesson, exercise, **extra)
+
+    if attempt.passed:
+        request.session.pop(_hint_key(exercise), None)
+    if not request.htmx:
+        return redirect(_lesson_urls(lesson)["lesson"] + "#check-results", permanent=False)
+    extra["attempt"] = attempt
+    names = ["check-results", "progress", "hints"]
+    if exercise.kind in (ExerciseKind.ROUTES, ExerciseKind.DNS):
+        names.append(f"{rows_partial}-oob")
+    return _render_partials(request, lesson, exercise, names, **extra)
+
+
+def _form_problem(
+    request: HttpRequest, lesson: Lesson, exercise: Exercise, rows_partial: str, extra: dict
+) -> HttpResponse:
+    """Rows that cannot be applied: each error beside its row, nothing graded."""
+    extra["submission_error"] = (
+        "Some rows cannot be added, so nothing was checked: see the message beside each row."
+    )
+    extra["attempt"] = None
+    if request.htmx:
+        return _render_partials(
+            request, lesson, exercise, ["check-results", f"{rows_partial}-oob"], **extra
+        )
+    return _render_page(request, lesson, exercise, **extra)
+
+
+@login_required
+@require_POST
+def hint(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    """Reveal the next hint (hints open one at a time, after a failed check)."""
+    lesson = _get_lesson(course_slug, lesson_slug)
+    exercise = _exercise_or_404(lesson)
+    attempt = Attempt.objects.filter(learner=request.user, exercise=exercise).first()
+    if attempt is not None and not attempt.passed:
+        key = _hint_key(exercise)
+        request.session[key] = min(
+            int(request.session.get(key, 0) or 0) + 1, len(exercise.hints or [])
+        )
+    if request.htmx:
+        return _render_partials(request, lesson, exercise, ["hints"], attempt=attempt)
+    return redirect(_lesson_urls(lesson)["lesson"] + "#hints", permanent=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reset(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    """GET: "Start over?" (the confirmation step without JavaScript); POST: start over."""
+    lesson = _get_lesson(course_slug, lesson_slug)
+    exercise = _exercise_or_404(lesson)
+    urls = _lesson_urls(lesson)
+    if request.method == "GET":
+        return render(
+            request,
+            "lessons/reset_confirm.html",
+            {"course": lesson.course, "lesson": lesson, "urls": urls},
+        )
+    services.reset_workspace(learner=request.user, exercise=exercise)
+    request.session.pop(_hint_key(exercise), None)
+    if request.htmx:
+        return HttpResponseClientRedirect(urls["lesson"])
+    return redirect(urls["lesson"], permanent=False)

@@ -1,0 +1,140 @@
+"""Terminal commands: over htmx (output appended, diagram out of band) and as plain posts."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from learner_data import lesson, make_course
+
+from lessons.models import Workspace
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def course(db):
+    return make_course()
+
+
+@pytest.fixture
+def terminal(course):
+    return lesson(course, "routing-between-networks")
+
+
+def command_url(item) -> str:
+    return reverse("lesson_command", args=[item.course.slug, item.slug])
+
+
+def workspace(learner, item) -> Workspace:
+    return Workspace.objects.get(learner=learner, exercise=item.exercise)
+
+
+def test_a_command_over_htmx_appends_its_output_and_redraws_the_diagram(
+    learner_client, learner, terminal
+):
+    response = learner_client.post(
+        command_url(terminal), {"host": "A", "line": "ip addr add 10.1.1.1/24 dev eth0"}, **HX
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith(
+        '<div class="terminal-entry" data-command="ip addr add 10.1.1.1/24 dev eth0">'
+    )
+    assert "root@A:~#" in html
+    assert '<section id="diagram"' in html and 'hx-swap-oob="true"' in html
+    assert "10.1.1.1/24" in html.split('id="diagram"')[1]
+    assert workspace(learner, terminal).log[-1]["command"] == "ip addr add 10.1.1.1/24 dev eth0"
+
+
+def test_output_is_escaped(learner_client, terminal):
+    html = learner_client.post(
+        command_url(terminal), {"host": "A", "line": "echo '<b>hi</b>'"}, **HX
+    ).content.decode()
+    assert "<b>hi</b>" not in html
+    assert "&lt;b&gt;hi&lt;/b&gt;" in html
+
+
+def test_without_javascript_a_command_redirects_back_to_the_terminal(
+    learner_client, learner, terminal
+):
+    response = learner_client.post(command_url(terminal), {"host": "R", "line": "ip r"})
+    assert response.status_code == 302
+    assert response["Location"].endswith("?host=R#terminal-heading")
+    page = learner_client.get(response["Location"]).content.decode()
+    assert 'data-command="ip r"' in page and "root@R:~#" in page
+
+
+def test_a_ping_draws_its_path_and_where_it_was_dropped(learner_client, learner, terminal):
+    html = learner_client.post(
+        command_url(terminal), {"host": "A", "line": "ping -c 1 192.165.2.10"}, **HX
+    ).content.decode()
+    assert "connect: Network is unreachable" in html
+    assert 'class="drop"' in html
+    assert (
+        "Last ping to 192.165.2.10: Request A: dropped at A: A has no route to 192.165.2." in html
+    )
+    learner_client.post(
+        command_url(terminal),
+        {"host": "A", "line": "ip route add 192.165.2.0/24 via 192.165.1.1"},
+        **HX,
+    )
+    html = learner_client.post(
+        command_url(terminal), {"host": "A", "line": "ping -c 1 192.165.2.10"}, **HX
+    ).content.decode()
+    assert "Request A → R → C: delivered to C; Reply C → R → A: delivered to A" in html
+    page = learner_client.get(
+        reverse("lesson", args=[terminal.course.slug, terminal.slug])
+    ).content.decode()
+    assert 'class="path path-reply"' in page  # the path survives a reload
+
+
+def test_clear_empties_the_log_for_good_and_keeps_the_network(learner_client, learner, terminal):
+    learner_client.post(
+        command_url(terminal), {"host": "A", "line": "ip addr add 10.1.1.1/24 dev eth0"}, **HX
+    )
+    response = learner_client.post(command_url(terminal), {"host": "A", "line": "clear"}, **HX)
+    assert response.status_code == 200
+    assert response["HX-Reswap"] == "innerHTML"
+    assert response.content == b""
+    state = workspace(learner, terminal).state
+    assert state["log"] == []
+    assert any(
+        "10.1.1.1/24" in i["addresses"]
+        for i in state["network"]["hosts"]["A"]["interfaces"].values()
+    )
+
+
+def test_an_unknown_host_is_refused_with_a_message(learner_client, terminal):
+    html = learner_client.post(
+        command_url(terminal), {"host": "Z", "line": "ip a"}, **HX
+    ).content.decode()
+    assert "There is no host named &#x27;Z&#x27; in this exercise." in html
+    page = learner_client.post(command_url(terminal), {"host": "Z", "line": "ip a"})
+    assert page.status_code == 200 and 'id="command-error"' in page.content.decode()
+
+
+def test_commands_are_post_only_and_need_a_login(client, learner_client, terminal):
+    assert learner_client.get(command_url(terminal)).status_code == 405
+    learner_client.logout()
+    response = client.post(command_url(terminal), {"host": "A", "line": "ip a"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_form_lesson_has_no_terminal(learner_client, course):
+    item = lesson(course, "routing-table")
+    assert learner_client.post(command_url(item), {"host": "A", "line": "ip a"}).status_code == 404
+
+
+def test_each_learner_has_their_own_terminal(client, learner, other_learner, terminal):
+    client.force_login(learner)
+    client.post(
+        command_url(terminal), {"host": "A", "line": "ip addr add 10.1.1.1/24 dev eth0"}, **HX
+    )
+    client.force_login(other_learner)
+    client.post(command_url(terminal), {"host": "A", "line": "ip r"}, **HX)
+    assert [e["command"] for e in workspace(other_learner, terminal).log] == ["ip r"]
+    assert [e["command"] for e in workspace(learner, terminal).log] == [
+        "ip addr add 10.1.1.1/24 dev eth0"
+    ]
