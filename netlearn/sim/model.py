@@ -7,6 +7,7 @@ through the link, and a link without carrier keeps its routes (shown as ``linkdo
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -502,7 +503,7 @@ class Host:
             "interfaces": {n: i.to_dict() for n, i in self.interfaces.items()},
             "routes": [r.to_dict() for r in self.table],
             "files": dict(self.files),
-            "services": self.services,
+            "services": copy.deepcopy(self.services),
             "env": dict(self.env),
             "next_index": self.next_index,
         }
@@ -513,7 +514,7 @@ class Host:
             name=name,
             ip_forward=int(data.get("ip_forward", 0)),
             files=dict(data.get("files", {})),
-            services=data.get("services", {}),
+            services=copy.deepcopy(data.get("services", {})),
             env=dict(data.get("env", {})),
             next_index=int(data.get("next_index", 1)),
         )

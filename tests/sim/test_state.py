@@ -51,3 +51,14 @@ def test_a_restored_network_keeps_working(reference):
 def test_a_state_of_another_version_is_refused():
     with pytest.raises(ScenarioError):
         Network.from_dict({"version": 99})
+
+
+def test_saved_state_does_not_change_when_the_network_goes_on(reference):
+    reference.hosts["NS1"].services["dns"] = {"zones": {}}
+    state = reference.to_dict()
+    reference.hosts["NS1"].services["dns"]["zones"]["x"] = "y"
+    reference.run("A", "ip route del default")
+    assert state["hosts"]["NS1"]["services"]["dns"] == {"zones": {}}
+    restored = Network.from_dict(state)
+    restored.hosts["NS1"].services["dns"]["zones"]["z"] = "w"
+    assert state["hosts"]["NS1"]["services"]["dns"] == {"zones": {}}
