@@ -23,7 +23,7 @@ TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY", "C
 MAX_TRACE_STEPS = 16
 
 USAGE = """Usage:  dig [@global-server] [domain] [q-type] [q-class] {q-opt}
-            {global-d-opt} host[@local-server] {local-d-opt}
+            {global-d-opt} host [@local-server] {local-d-opt}
             [ host [@local-server] {local-d-opt} [...]]
 
 Use "dig -h" (or "dig -h | more") for complete list of options
@@ -47,6 +47,7 @@ class _Options:
         self.tries = 3
         self.timeout = 5
         self.show = set(digfmt.DISPLAY)
+        self.warnings: list[str] = []
 
 
 def _plus(opts: _Options, word: str) -> None:
@@ -95,11 +96,12 @@ def _parse(argv: list[str]) -> _Options:
         elif word in ("-t", "-x", "-c", "-p", "-b", "-q"):
             value = next(args, None)
             if value is None:
-                raise _Usage(f"dig: option requires an argument -- '{word[1:]}'")
+                raise _Usage(f"Invalid option: {word}")
             if word == "-t":
                 if value.upper() not in TYPES:
-                    raise _Usage(f";; Warning, ignoring invalid type {value}")
-                opts.qtype = dns.rdatatype.from_text(value.upper())
+                    opts.warnings.append(f";; Warning, ignoring invalid type {value}")
+                else:
+                    opts.qtype = dns.rdatatype.from_text(value.upper())
             elif word == "-x":
                 opts.name, opts.reverse = value, True
             elif word == "-q":
@@ -163,26 +165,31 @@ def dig(argv: list[str], host, net) -> Result:  # noqa: ANN001
         return Result("", f"dig: couldn't get address for '{opts.server}': not found\n", 10)
     if opts.trace:
         return _trace(net, host, argv, opts, servers, qname, qtype)
-    label = opts.name or "."
+    label = qname.to_text() if opts.reverse else (opts.name or ".")
+    warnings = "".join(line + "\n" for line in opts.warnings)
     query = tool_query(
         net, host, servers, qname, qtype, tries=opts.tries, label=label, rd=opts.recurse
     )
     out = list(query.lines)
     show_header = opts.cmd and not opts.short
     if query.answered is None:
-        if show_header and not query.only_unreachable:
+        if query.only_unreachable:
+            # bind9 gives up on an unreachable network once per try, saying so each time.
+            out = (query.lines + [";; no servers could be reached"]) * opts.tries
+            return Result("\n".join(out) + "\n", warnings, 9)
+        if show_header:
             out += _header(argv, found)
         out.append(";; no servers could be reached")
-        return Result("\n".join(out) + "\n", "", 9)
+        return Result("\n".join(out) + "\n", warnings, 9)
     response = query.answered.response
     if opts.short:
         out += digfmt.short_lines(response)
-        return Result("".join(line + "\n" for line in out), "", 0)
+        return Result("".join(line + "\n" for line in out), warnings, 0)
     if show_header:
         out += _header(argv, found)
     qid = digfmt.query_id(host.name, getattr(net, "commands_run", 0), qname, qtype)
     out += digfmt.dig_message(response, query.answered.server, net.clock, qid, frozenset(opts.show))
-    return Result("".join(line + "\n" for line in out), "", 0)
+    return Result("".join(line + "\n" for line in out), warnings, 0)
 
 
 def _servers(net, host, opts: _Options) -> tuple[list[str] | None, int | None]:  # noqa: ANN001

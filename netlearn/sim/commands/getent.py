@@ -11,6 +11,8 @@ from netlearn.sim.commands import command
 from netlearn.sim.names import resolver
 from netlearn.sim.result import Result
 
+# glibc's getent prints the hint on stdout and the error on stderr.
+TRY = "Try `getent --help' or `getent --usage' for more information.\n"
 DATABASES = ("ahosts", "ahostsv4", "ahostsv6", "hosts")
 SOCKTYPES = ("STREAM", "DGRAM ", "RAW   ")
 
@@ -64,20 +66,10 @@ def _enumerate(host) -> list[str]:  # noqa: ANN001
 @command("getent")
 def getent(argv: list[str], host, net) -> Result:  # noqa: ANN001
     if len(argv) < 2:
-        return Result(
-            "",
-            "getent: wrong number of arguments\n"
-            "Try `getent --help' or `getent --usage' for more information.\n",
-            1,
-        )
+        return Result(TRY, "getent: wrong number of arguments\n", 1)
     database, keys = argv[1], argv[2:]
     if database not in DATABASES:
-        return Result(
-            "",
-            f"Unknown database: {database}\n"
-            "Try `getent --help' or `getent --usage' for more information.\n",
-            1,
-        )
+        return Result(TRY, f"Unknown database: {database}\n", 1)
     if not keys:
         return Result("".join(line + "\n" for line in _enumerate(host)), "", 0)
     out: list[str] = []

@@ -18,6 +18,27 @@ from netlearn.sim.result import Result
 TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY")
 USAGE = """Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]
             [-R number] [-m flag] [-p port] hostname [server]
+       -a is equivalent to -v -t ANY
+       -A is like -a but omits RRSIG, NSEC, NSEC3
+       -c specifies query class for non-IN data
+       -C compares SOA records on authoritative nameservers
+       -d is equivalent to -v
+       -l lists all hosts in a domain, using AXFR
+       -m set memory debugging flag (trace|record|usage)
+       -N changes the number of dots allowed before root lookup is done
+       -p specifies the port on the server to query
+       -r disables recursive processing
+       -R specifies number of retries for UDP packets
+       -s a SERVFAIL response should stop query
+       -t specifies the query type
+       -T enables TCP/IP mode
+       -U enables UDP mode
+       -v enables verbose output
+       -V print version number and exit
+       -w specifies to wait forever for a reply
+       -W specifies how long to wait for a reply
+       -4 use IPv4 query transport only
+       -6 use IPv6 query transport only
 """
 
 
@@ -60,7 +81,7 @@ def host_command(argv: list[str], host, net) -> Result:  # noqa: ANN001
                 return Result("", f"host: option requires an argument -- '{word[1:]}'\n{USAGE}", 1)
             if word == "-t":
                 if value.upper() not in TYPES:
-                    return Result("", f"host: invalid type: {value}\n", 1)
+                    return Result("", f"host: invalid type: {value}\n\n", 2)
                 qtypes = [dns.rdatatype.from_text(value.upper())]
             elif word == "-R" and value.lstrip("-").isdigit():
                 tries = max(1, int(value) + 1)
@@ -107,7 +128,10 @@ def host_command(argv: list[str], host, net) -> Result:  # noqa: ANN001
         query = tool_query(net, host, servers, qname, qtype, tries=tries, label=shown)
         out += query.lines
         if query.answered is None:
-            out.append(";; no servers could be reached")
+            if query.only_unreachable:
+                out = header + (query.lines + [";; no servers could be reached"]) * tries
+            else:
+                out.append(";; no servers could be reached")
             return Result("\n".join(out) + "\n", "", 1)
         response = query.answered.response
         if response.rcode != NOERROR:

@@ -59,6 +59,7 @@ def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
     qtypes: list[int] | None = None
     tries = 3
     words = []
+    notes: list[str] = []
     for word in argv[1:]:
         if word.startswith("-") and "=" in word:
             option, _, value = word[1:].partition("=")
@@ -71,7 +72,7 @@ def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
             elif option in ("timeout", "time", "t") and value.isdigit():
                 pass
             else:
-                return Result("", f"*** Invalid option: {word[1:]}\n", 1)
+                notes.append(f"*** Invalid option: {word[1:]}")  # bind9 says so and goes on
         elif word.startswith("-"):
             continue  # -debug, -vc ...: accepted, no effect here
         else:
@@ -98,7 +99,7 @@ def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
         if qname is None:
             return Result(f"** server can't find {name}: NXDOMAIN\n\n", "", 1)
     qtypes = qtypes or [dns.rdatatype.A, dns.rdatatype.AAAA]
-    out: list[str] = []
+    out: list[str] = list(notes)
     status = 0
     header_done = False
     label = name.rstrip(".")

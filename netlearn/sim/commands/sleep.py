@@ -25,7 +25,7 @@ def sleep(argv: list[str], host, net) -> Result:  # noqa: ANN001
         if match is None:
             return Result(
                 "",
-                f"sleep: invalid time interval '{word}'\n"
+                f"sleep: invalid time interval \u2018{word}\u2019\n"
                 "Try 'sleep --help' for more information.\n",
                 1,
             )
