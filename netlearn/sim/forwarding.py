@@ -49,11 +49,12 @@ class Segments:
     model: ``Host.local_interface_for``), kept for one ping so that ARP and the local-address
     tests cost O(1) per hop whatever the network size."""
 
-    __slots__ = ("members", "_owned")
+    __slots__ = ("members", "_owned", "_texts")
 
     def __init__(self, net: Network) -> None:
         self.members: dict[str, list[tuple[Host, Interface]]] = {}
         self._owned: dict[tuple[str, int], bool] = {}
+        self._texts: dict[int, tuple[Route, str]] = {}
         for host in net.hosts.values():
             for iface in host.interfaces.values():
                 if iface.segment is not None and not iface.loopback:
@@ -65,6 +66,20 @@ class Segments:
         if owned is None:
             owned = self._owned[key] = host.local_interface_for(ip) is not None
         return owned
+
+    def next_hop(self, host: Host, route: Route, dst: IPv4Address) -> IPv4Address:
+        """``Host.next_hop``: the gateway, or ``dst`` for a device route or a gateway that is
+        one of the host's own addresses (sent on-link)."""
+        if route.gateway is None or self.owns(host, route.gateway):
+            return dst
+        return route.gateway
+
+    def text(self, route: Route) -> str:
+        """The route as `ip route` prints it (without the trailing space), computed once."""
+        cached = self._texts.get(id(route))
+        if cached is None or cached[0] is not route:
+            cached = self._texts[id(route)] = (route, str(route).strip())
+        return cached[1]
 
     def arp(self, segment: str | None, ip: IPv4Address, asking: Interface):
         """Who answers "who has ``ip``?" asked by ``asking`` (arp_ignore=0), or None."""
@@ -124,9 +139,10 @@ def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Tra
     """The hop-by-hop walk of ``send`` from the sender's chosen ``route`` on."""
     hops: list[Hop] = []
     in_iface: str | None = None
-    for _ in range(MAX_TTL + 1):
+    for _ in range(max(ttl, MAX_TTL) + 1):  # every hop decrements the TTL: bounded by it
         out = host.interfaces.get(route.dev)
-        hops.append(Hop(host.name, in_iface, route.dev, str(route).strip(), ttl))
+        arrived = ttl if in_iface is None else ttl + 1  # a router has decremented it already
+        hops.append(Hop(host.name, in_iface, route.dev, segments.text(route), arrived))
         if out is None or not out.oper_up or route.linkdown:
             drop = Drop(
                 t.LINK_DOWN,
@@ -137,7 +153,7 @@ def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Tra
                 ARP_TIMEOUT,
             )
             return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
-        next_hop = host.next_hop(route, dst)
+        next_hop = segments.next_hop(host, route, dst)
         answer = segments.arp(out.segment, next_hop, out)
         if answer is None:
             drop = _no_arp_reply(net, host, out, route, next_hop, dst)
@@ -193,13 +209,66 @@ def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Tra
             and next_route.dev == in_iface
             and sends_redirects(nxt, in_iface)
         ):
-            gateway = nxt.next_hop(next_route, dst)
+            gateway = segments.next_hop(nxt, next_route, dst)
             if _on_link(nxt_iface, src, gateway):
                 notes["redirect"] = (nxt.name, gateway)
         host, route = nxt, next_route
     # Unreachable: the TTL check above ends every walk within MAX_TTL hops.
     drop = Drop(t.TTL_EXCEEDED, host.name, _ttl_detail(hops, host.name))
     return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+
+
+# Drops decided before a router's TTL check (ip_route_input, then ip_forward's TTL test): a probe
+# whose TTL runs out at that router meets the same fate. Drops after it (ARP on the way out) do not.
+_BEFORE_TTL = frozenset({t.ROUTING_LOOP, t.FORWARDING_OFF, t.NO_ROUTE, t.NO_RETURN_ROUTE})
+
+
+def probes(
+    net: Network,
+    sender: Host | str,
+    dst: IPv4Address | str,
+    *,
+    first: int = 1,
+    last: int = 30,
+    segments: Segments | None = None,
+) -> list[Trace]:
+    """The traces of packets sent with TTL ``first``..``last`` (traceroute's probes).
+
+    The network is deterministic, so the packet with TTL k walks the first k hops of the packet
+    with TTL ``last``: one walk gives every probe (traceroute -m 255 across a loop stays fast).
+    """
+    host = _host(net, sender)
+    segments = segments or Segments(net)
+    long = send(net, host, dst, ttl=last, segments=segments)
+    routers = len(long.hops) - 1  # hosts after the sender that had the packet
+    out = []
+    for k in range(first, last + 1):
+        if (
+            not long.hops
+            or k > routers
+            or (k == routers and long.drop is not None and long.drop.cause in _BEFORE_TTL)
+        ):
+            fate = long if k == last else _with_ttl(long, k, len(long.hops))
+        else:
+            hops = _with_ttl(long, k, k + 1).hops
+            hops = (*hops[:-1], replace(hops[-1], out_iface=None, route=None))
+            where = hops[-1].host
+            drop = Drop(t.TTL_EXCEEDED, where, _ttl_detail(list(hops), where), t.TIME_EXCEEDED)
+            fate = Trace(long.sender, long.src, long.dst, hops, drop=drop)
+        out.append(fate)
+    return out
+
+
+def _with_ttl(trace: Trace, ttl: int, count: int) -> Trace:
+    """``trace`` as if sent with ``ttl``: its first ``count`` hops, TTLs recounted."""
+    hops = tuple(
+        Hop(hop.host, hop.in_iface, hop.out_iface, hop.route, ttl - max(0, i - 1))
+        for i, hop in enumerate(trace.hops[:count])
+    )
+    arrived = ttl - (len(trace.hops) - 1) if trace.delivered else trace.ttl
+    if trace.delivered and trace.receiver == trace.sender:
+        arrived = ttl
+    return replace(trace, hops=hops, ttl=arrived)
 
 
 def conf_path(conf: str, name: str) -> str:
@@ -224,14 +293,15 @@ def _on_link(iface: Interface, a: IPv4Address, b: IPv4Address) -> bool:
 
 
 def _ttl_detail(hops: list[Hop], where: str) -> str:
-    names = [hop.host for hop in hops]
-    looped = [n for i, n in enumerate(names) if n in names[:i]]
-    if looped:
-        ring = list(dict.fromkeys(names[names.index(looped[0]) :]))
-        return (
-            f"the packet went round in a loop ({' -> '.join(ring)} -> {ring[0]}) "
-            f"until its TTL ran out at {where}"
-        )
+    seen: dict[str, int] = {}
+    for index, hop in enumerate(hops):
+        if hop.host in seen:
+            ring = list(dict.fromkeys(h.host for h in hops[seen[hop.host] : index]))
+            return (
+                f"the packet went round in a loop ({' -> '.join(ring)} -> {ring[0]}) "
+                f"until its TTL ran out at {where}"
+            )
+        seen[hop.host] = index
     return f"the packet's TTL ran out at {where} (Time to live exceeded)"
 
 

@@ -55,7 +55,7 @@ class Hop:
     in_iface: str | None = None
     out_iface: str | None = None
     route: str | None = None  # the route used, as `ip route` prints it
-    ttl: int = 64  # the packet's TTL when this host had it
+    ttl: int = 64  # the packet's TTL as this host got it (the sender: the initial TTL)
 
     def describe(self) -> str:
         parts = [self.host]

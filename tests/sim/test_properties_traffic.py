@@ -112,3 +112,15 @@ def test_route_and_sysctl_commands_never_raise(net, data):
     for line in ["route", "route -n", "netstat -rn", "sysctl -a", "sysctl net.ipv4.ip_forward"]:
         result = net.run(host, line)
         assert result.status == 0, (line, result.output)
+
+
+@traffic_settings
+@given(net=networks(), data=st.data())
+def test_traceroute_probes_are_exactly_the_packets_sent_with_each_ttl(net, data):
+    from netlearn.sim.forwarding import probes, send
+
+    sender = data.draw(st.sampled_from(list(net.hosts)))
+    target = data.draw(addresses)
+    last = data.draw(st.integers(1, 12))
+    every = probes(net, sender, target, first=1, last=last)
+    assert every == [send(net, sender, target, ttl=k) for k in range(1, last + 1)]

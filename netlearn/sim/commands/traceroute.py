@@ -15,7 +15,7 @@ from netlearn.sim import trace as t
 from netlearn.sim.commands import command
 from netlearn.sim.commands.ping import inet_aton, is_broadcast, resolve_target, reverse_name
 from netlearn.sim.errors import CommandError
-from netlearn.sim.forwarding import Segments, send
+from netlearn.sim.forwarding import Segments, probes, send
 from netlearn.sim.result import Result
 
 DEFAULT_MAX_HOPS = 30
@@ -291,11 +291,19 @@ def traceroute(argv: list[str], host, net) -> Result:  # noqa: ANN001
 
     lines = [header]
     traces = []
-    for ttl in range(o.first, o.max_hops + 1):
-        probe = send(net, host, target.address, ttl=ttl, segments=segments)
+    answers: dict = {}  # (receiver or dropping host, kind): the answer, computed once
+    every = probes(net, host, target.address, first=o.first, last=o.max_hops, segments=segments)
+    for ttl, probe in zip(range(o.first, o.max_hops + 1), every, strict=True):
         if not probe.hops:
             return Result(header, "\nconnect: Network is unreachable\n", 1, probe)
-        answer, delay, note, final = _answer(net, host, probe, target.address, segments)
+        key = (
+            probe.receiver,
+            probe.drop.host if probe.drop else None,
+            probe.drop and probe.drop.icmp,
+        )
+        if key not in answers:
+            answers[key] = _answer(net, host, probe, target.address, segments)
+        answer, delay, note, final = answers[key]
         traces.append(probe)
         line = f"{ttl:2d} "
         if answer is None or delay >= o.wait:
