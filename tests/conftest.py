@@ -53,3 +53,18 @@ def learner_client(client, learner):
 def instructor_client(client, instructor):
     client.force_login(instructor)
     return client
+
+
+@pytest.fixture
+def other_learner_client(other_learner):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(other_learner)
+    return client
+
+
+# The same personas under the names the issue uses.
+client_learner = learner_client
+client_instructor = instructor_client
+client_other_learner = other_learner_client
