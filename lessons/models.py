@@ -8,10 +8,44 @@ pointing at the version they were graded against.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+
+class OrderedJSONField(models.TextField):
+    """JSON kept as text, so that mappings keep their key order on every database.
+
+    PostgreSQL's jsonb sorts keys, but a scenario's order means something: hosts are the
+    terminal's tabs and answer ARP in that order, interfaces get their ifindex from it.
+    """
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return None if value is None else json.loads(value)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError:
+                return value
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False)
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False)
+
+    def formfield(self, **kwargs: Any) -> forms.Field:
+        return super(models.TextField, self).formfield(**{"form_class": forms.JSONField, **kwargs})
 
 
 class Course(models.Model):
@@ -91,12 +125,12 @@ class ExerciseContent(models.Model):
 
     kind = models.CharField(max_length=16, choices=ExerciseKind.choices)
     prompt = models.TextField()
-    scenario = models.JSONField(default=dict, blank=True)
-    goals = models.JSONField(default=list, blank=True)
-    solution = models.JSONField(default=dict, blank=True)
-    hints = models.JSONField(default=list, blank=True)
+    scenario = OrderedJSONField(default=dict, blank=True)
+    goals = OrderedJSONField(default=list, blank=True)
+    solution = OrderedJSONField(default=dict, blank=True)
+    hints = OrderedJSONField(default=list, blank=True)
     # Kind-specific data: for a quiz {"questions": [{prompt, choices, answer, explain}]}.
-    extra = models.JSONField(default=dict, blank=True)
+    extra = OrderedJSONField(default=dict, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
@@ -168,7 +202,7 @@ class Workspace(models.Model):
     exercise_version = models.ForeignKey(
         ExerciseVersion, on_delete=models.RESTRICT, related_name="workspaces"
     )
-    state = models.JSONField(default=dict, blank=True)
+    state = OrderedJSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -198,7 +232,7 @@ class Attempt(models.Model):
     exercise_version = models.ForeignKey(
         ExerciseVersion, on_delete=models.RESTRICT, related_name="attempts"
     )
-    submitted = models.JSONField(default=dict, blank=True)
+    submitted = OrderedJSONField(default=dict, blank=True)
     # [{"index", "goal", "label", "passed", "message", "cause"}], in the order of the goals
     results = models.JSONField(default=list, blank=True)
     score = models.PositiveSmallIntegerField(default=0)  # 0-100
