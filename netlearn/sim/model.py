@@ -231,6 +231,8 @@ class Host:
         Primaries go after the last primary of the same or a wider scope (host, link, global),
         secondaries (same subnet and mask as an existing address) at the end."""
         iface = self.interfaces[name]
+        if int(address.ip) == 0:
+            return  # the kernel silently ignores a 0.0.0.0 local address (inet_insert_ifa)
         default_scope = "host" if address.ip in LOOPBACK else "global"
         scope = scope or default_scope
         rank = _SCOPE_RANK.get(scope, 0)
@@ -328,8 +330,8 @@ class Host:
 
     def _add_connected(self, iface: Interface, address: IPv4Interface) -> None:
         net = address.network
-        if iface.loopback or int(net.network_address) == 0:
-            return  # lo's 127/8 lives in the local table; zeronet gets no prefix route
+        if iface.loopback or int(net.network_address) == 0 or net.is_multicast:
+            return  # lo's 127/8 lives in the local table; zeronet and multicast get no route
         if net.prefixlen == 32:
             return
         route = Route(net, None, iface.name, 0, PROTO_KERNEL, "link", address.ip)
@@ -398,12 +400,32 @@ class Host:
                     return address.ip
         return None
 
+    def broadcast_owner(self, ip: IPv4Address) -> tuple[Interface, IPv4Address] | None:
+        """(interface, source) when ``ip`` is a broadcast address of the local table: the
+        all-ones address of a primary's subnet (prefix < 31) on an UP link, or a `brd` given."""
+        ip = _v4(ip)
+        for iface in self.interfaces.values():
+            if not iface.admin_up:
+                continue
+            for address in iface.addresses:
+                net = address.network
+                primary = next(p for p in iface.primaries() if p.network == net)
+                explicit = iface.broadcasts.get(str(address))
+                subnet = primary is address and net.prefixlen < 31 and ip == net.broadcast_address
+                if subnet or (explicit is not None and str(ip) == explicit):
+                    return iface, primary.ip
+        return None
+
     def gateway_route(
         self, gateway: IPv4Address, dev: str | None, *, local_only: bool = False
     ) -> Route | None:
         """How the kernel resolves a nexthop gateway (fib_check_nh_v4_gw): a link/host-scope
         route or a local address, on ``dev`` if given; a `scope link` route's gateway must be
         a local address."""
+        if gateway.is_multicast and gateway.packed == b"\xff\xff\xff\xff":
+            return None
+        if self.broadcast_owner(gateway) is not None:
+            return None  # a broadcast address is no gateway (RTN_BROADCAST)
         local = self.local_interface_for(gateway)
         if local is not None and (dev is None or local.name == dev):
             return Route(IPv4Network(f"{gateway}/32"), None, local.name, scope="host")

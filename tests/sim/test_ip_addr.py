@@ -156,3 +156,15 @@ def test_same_subnet_with_another_scope_is_an_invalid_scope(sh):
     sh("ip addr add 10.0.0.1/24 dev eth0 scope link")
     res = sh("ip addr add 10.0.0.5/24 dev eth0")
     assert (res.stderr, res.status) == ("Error: ipv4: Invalid scope value.\n", 2)
+
+
+def test_a_zero_address_is_silently_ignored_and_default_is_refused(sh):
+    assert sh("ip addr add 0.0.0.0/8 dev eth0").status == 0
+    assert "0.0.0.0" not in sh("ip a show eth0").stdout
+    res = sh("ip addr add default dev eth0")
+    assert (res.stderr, res.status) == ("RTNETLINK answers: Operation not supported\n", 2)
+
+
+def test_a_multicast_address_gets_no_connected_route(sh):
+    assert sh("ip addr add 224.0.0.9/24 dev eth0").status == 0
+    assert "224." not in sh("ip r").stdout

@@ -205,3 +205,29 @@ def test_delete_with_src_must_match_it(sh):
     sh("ip route add 10.0.0.0/8 via 192.165.1.1 src 192.165.1.10")
     assert sh("ip route del 10.0.0.0/8 src 192.165.1.99").status == 2
     assert sh("ip route del 10.0.0.0/8 metric 0 src 192.165.1.10").status == 0
+
+
+def test_route_get_names_broadcast_and_multicast_destinations(sh):
+    assert sh("ip route get 192.165.1.255").stdout == (
+        "broadcast 192.165.1.255 dev eth0 src 192.165.1.10 uid 0 \n    cache <local,brd> \n"
+    )
+    assert sh("ip route get 255.255.255.255").stdout == (
+        "broadcast 255.255.255.255 dev eth0 src 192.165.1.10 uid 0 \n    cache <local,brd> \n"
+    )
+    assert sh("ip route get 224.0.0.5").stdout == (
+        "multicast 224.0.0.5 dev eth0 src 192.165.1.10 rt_offload_failed uid 0 \n    cache <mc> \n"
+    )
+    assert sh("ip route get 0.0.0.0").stdout.startswith("local 0.0.0.0 dev lo src 127.0.0.1 ")
+
+
+def test_a_broadcast_address_is_no_gateway(sh):
+    res = sh("ip route add 10.0.0.0/8 via 192.165.1.255")
+    assert (res.stderr, res.status) == ("Error: Nexthop has invalid gateway.\n", 2)
+
+
+def test_via_0_0_0_0_is_a_device_route_without_scope_link(sh):
+    assert (
+        sh("ip route add 10.9.0.0/16 via 0.0.0.0").stderr == "RTNETLINK answers: No such device\n"
+    )
+    assert sh("ip route add 10.9.0.0/16 via 0.0.0.0 dev eth0").status == 0
+    assert "10.9.0.0/16 dev eth0 \n" in sh("ip r").stdout

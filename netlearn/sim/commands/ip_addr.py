@@ -133,6 +133,7 @@ def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
     brd: str | None = None
     scope: str | None = None
     label: str | None = None
+    unspecified = False
     what = "inet" if opts.family == "inet" else "any valid"
     while args:
         word = args.take()
@@ -165,6 +166,8 @@ def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
                 raise CommandError(
                     f'Error: either "local" is duplicate, or "{word}" is a garbage.', 255
                 )
+            if word in ("default", "any", "all"):
+                unspecified = True  # iproute2 sends no IPv4 family: the kernel refuses
             local = parse_prefix(word, what=what)
     if dev is None:
         raise CommandError('Not enough information: "dev" argument is required.', 1)
@@ -173,6 +176,8 @@ def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
         warning = WILDCARD_WARNING.format(local[0])
     if dev not in host.interfaces:
         raise CommandError(warning + f'Cannot find device "{dev}"', 1)
+    if unspecified:
+        raise CommandError("RTNETLINK answers: Operation not supported", 2)
     if local is None:
         if opts.family != "inet":
             raise CommandError("RTNETLINK answers: Operation not supported", 2)

@@ -131,14 +131,16 @@ class RouteRequest:
     scope: str | None = None
     src: IPv4Address | None = None
     onlink: bool = False
+    gateway_given: bool = False  # `via` was on the line (even `via 0.0.0.0`)
     route_type: str = "unicast"
     table: str = "main"
 
     def route(self) -> Route:
-        scope = self.scope or ("global" if self.gateway is not None else "link")
+        scope = self.scope or ("global" if self.gateway_given else "link")
+        gateway = self.gateway if self.gateway is not None and int(self.gateway) else None
         return Route(
             dst=self.dst or IPv4Network("0.0.0.0/0"),
-            gateway=self.gateway,
+            gateway=gateway,
             dev=self.dev or "",
             metric=self.metric or 0,
             proto=self.proto or PROTO_BOOT,
@@ -163,6 +165,7 @@ def route_request(args: Args, host: Host, *, delete: bool = False) -> RouteReque
             if value in ("inet", "inet6", "mpls", "bridge", "link"):
                 value = args.next_arg()
             req.gateway = parse_address(value)
+            req.gateway_given = True
         elif word in ("from", "tos", "expires", "realms", "nhid", "as", "weight", "encap"):
             args.next_arg()
             raise CommandError(f'netlearn: "ip route ... {word}" is not simulated', 2)
@@ -427,10 +430,10 @@ def local_table(host: Host) -> list[str]:
             if iface.loopback and net.prefixlen < 32:
                 add(net.network_address, net.prefixlen,
                     f"local {net} dev {dev} proto kernel scope host src {src} ")  # fmt: skip
-            if not iface.admin_up or iface.is_secondary(address):
+            if not iface.admin_up:
                 continue
             brds = set()
-            if net.prefixlen < 31:
+            if net.prefixlen < 31 and not iface.is_secondary(address):
                 brds.add(net.broadcast_address)
             explicit = iface.broadcasts.get(str(address))
             if explicit and explicit != "255.255.255.255":
@@ -524,6 +527,14 @@ def _get(args: Args, host: Host) -> Result:
 
 
 def _get_route(host: Host, target: IPv4Address, fibmatch: bool) -> Result:
+    if int(target) == 0:
+        return Result("local 0.0.0.0 dev lo src 127.0.0.1 uid 0 \n    cache <local> \n")
+    owner = host.broadcast_owner(target)
+    if owner is not None:
+        iface, src = owner
+        return Result(
+            f"broadcast {target} dev {iface.name} src {src} uid 0 \n    cache <local,brd> \n"
+        )
     local = host.local_interface_for(target)
     if local is not None:
         src = target if target not in LOOPBACK else IPv4Address("127.0.0.1")
@@ -535,6 +546,14 @@ def _get_route(host: Host, target: IPv4Address, fibmatch: bool) -> Result:
         raise CommandError("RTNETLINK answers: Network is unreachable", 2)
     if fibmatch:
         return Result(str(route) + "\n")
+    if target.is_multicast or int(target) == 0xFFFFFFFF:
+        src = host.source_address_for(route, target)
+        kind, cache = ("multicast", "<mc>") if target.is_multicast else ("broadcast", "<local,brd>")
+        offload = " rt_offload_failed" if target.is_multicast else ""
+        src_text = f" src {src}" if src is not None else ""
+        return Result(
+            f"{kind} {target} dev {route.dev}{src_text}{offload} uid 0 \n    cache {cache} \n"
+        )
     parts = [str(target)]
     if host.next_hop(route, target) != target:
         parts += ["via", str(route.gateway)]
