@@ -200,6 +200,10 @@ KERNEL_CASES = [
     ("A", "ping -c 2 -i 0.2 -W 1 10.0.0.2"),
     ("A", "traceroute -n -q 1 -m 2 10.0.0.255"),
     ("B", "ping -c 1 -W 1 10.9.9.9"),  # A does not forward: silent
+    ("A", "ping -w 2 10.0.0.2"),
+    ("A", "ping -c 5 -w 1 10.0.0.2"),  # the deadline stops it short of 5 replies: status 1
+    ("A", "ping -c 2 -W 1 10.0.0.9"),
+    ("A", "ping -c 1 -s 8 10.0.0.2"),  # too small for a timestamp: no time=, no rtt line
 ]
 
 

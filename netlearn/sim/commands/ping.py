@@ -365,7 +365,10 @@ def _packets(o: Options) -> int:
 
 
 def _status(o: Options, outcome: t.PingOutcome) -> int:
+    """1 when nothing came back, or when a deadline (-w) stopped ping short of -c replies."""
     if not outcome.ok:
+        return 1
+    if o.deadline is not None and o.count is not None and _packets(o) < o.count:
         return 1
     return 0
 
