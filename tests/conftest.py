@@ -49,19 +49,24 @@ def learner_client(client, learner):
     return client
 
 
-@pytest.fixture
-def instructor_client(client, instructor):
-    client.force_login(instructor)
+def _client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
     return client
+
+
+# learner_client is pytest-django's `client`; the other personas get their own browser session,
+# so a test can hold several at once.
+@pytest.fixture
+def instructor_client(instructor):
+    return _client_for(instructor)
 
 
 @pytest.fixture
 def other_learner_client(other_learner):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(other_learner)
-    return client
+    return _client_for(other_learner)
 
 
 # The same personas under the names the issue uses.
