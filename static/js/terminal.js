@@ -148,14 +148,14 @@
 
   /* -- form exercises: focus the row htmx just added ---------------------------------------- */
 
-  function focusNewRow(event) {
-    var target = event.detail && event.detail.target;
-    if (!target || !target.hasAttribute || !target.hasAttribute("data-rows")) return;
-    var rows = $all(target, "[data-row]");
-    var last = rows[rows.length - 1];
-    var field = last && $(last, "input, select");
-    if (field && target.getAttribute("data-focus-new") === "true") field.focus();
-    target.removeAttribute("data-focus-new");
+  function focusNewRow() {
+    $all(document, "[data-rows][data-focus-new]").forEach(function (target) {
+      target.removeAttribute("data-focus-new");
+      var rows = $all(target, "[data-row]");
+      var last = rows[rows.length - 1];
+      var field = last && $(last, "input:not([type=hidden]), select");
+      if (field) field.focus();
+    });
   }
 
   /* -- start ------------------------------------------------------------------------------ */
@@ -172,7 +172,7 @@
   document.addEventListener("htmx:load", function (event) {
     init(event.target);
   });
-  document.addEventListener("htmx:afterSwap", focusNewRow);
+  document.addEventListener("htmx:afterSettle", focusNewRow);
   // A button that asked for a new row marks the container so that only that swap moves focus.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail && event.detail.elt;
