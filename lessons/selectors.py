@@ -149,8 +149,9 @@ def get_workspace(*, learner, exercise: Exercise) -> Workspace | None:
 
 @dataclass(frozen=True, slots=True)
 class WorkspaceView:
-    """What the lesson page shows of a learner's work: the terminal log and network, or the
-    form rows (``state``), and whether it belongs to an older version of the exercise."""
+    """What the lesson page shows of a learner's work: the terminal log (what is on screen since
+    the last `clear`; ``history`` has every command) and network, or the form rows (``state``),
+    and whether it belongs to an older version of the exercise."""
 
     exercise: Exercise
     workspace: Workspace | None
@@ -158,6 +159,7 @@ class WorkspaceView:
     network: Network | None
     state: dict
     outdated: bool
+    history: list[dict] = field(default_factory=list)
 
     @property
     def hosts(self) -> list[str]:
@@ -181,7 +183,10 @@ def workspace_view(*, learner, exercise: Exercise) -> WorkspaceView:
             network = None
     if network is None:  # no workspace yet, or an older version's: run the log again
         network = ex.replay(exercise.spec(), state.get("log", []))
-    return WorkspaceView(exercise, workspace, list(state.get("log", [])), network, state, outdated)
+    history = [e for e in state.get("log", []) if isinstance(e, dict)]
+    start = state.get("log_start", 0)
+    start = start if isinstance(start, int) and 0 <= start <= len(history) else 0
+    return WorkspaceView(exercise, workspace, history[start:], network, state, outdated, history)
 
 
 def lesson_file_text(*, lesson: Lesson) -> str:

@@ -111,6 +111,9 @@ class CommandOutcome:
     # The exercise changed since the learner's last command: their commands were run again on
     # the new version's scenario (the log shows the new outputs).
     replayed: bool = False
+    # The simulator's structured detail of the command (ping/traceroute: the packets' path),
+    # for the diagram; not stored.
+    trace: Any = None
 
     @property
     def entry(self) -> dict:
@@ -173,6 +176,10 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
         )
         net, log, replayed = _terminal(workspace, exercise, version)
         replayed = replayed and not created
+        if replayed:  # keep the new outputs of the replay even if this line is refused
+            workspace.state = _terminal_state(net, log, workspace.state)
+            workspace.exercise_version = version
+            workspace.save()
         if host not in net.hosts:
             raise WorkspaceError(f"There is no host named {host!r} in this exercise.")
         if not line.strip():
@@ -188,13 +195,43 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
             raise WorkspaceError(str(exc)) from None
         entry = _log_entry(host, line, result)
         log.append(entry)
-        workspace.state = {"network": net.to_dict(), "log": log}
+        workspace.state = _terminal_state(net, log, workspace.state)
         workspace.exercise_version = version
         workspace.save()
         _touch_progress(learner=learner, lesson=exercise.lesson, now=timezone.now())
     return CommandOutcome(
-        host, line, entry["output"], entry["status"], workspace=workspace, replayed=replayed
+        host,
+        line,
+        entry["output"],
+        entry["status"],
+        workspace=workspace,
+        replayed=replayed,
+        trace=result.trace,
     )
+
+
+def _terminal_state(net: Network, log: list[dict], previous: Any) -> dict:
+    """A terminal workspace's new state; the screen stays cleared where it was cleared."""
+    state = {"network": net.to_dict(), "log": log}
+    start = previous.get("log_start") if isinstance(previous, dict) else None
+    if isinstance(start, int) and start > 0:
+        state["log_start"] = min(start, len(log))
+    return state
+
+
+def clear_terminal(*, learner, exercise: Exercise) -> None:
+    """`clear`: empty the learner's screen for good (a reload shows it empty too). The network
+    and the command history stay, so a new version of the exercise can still replay them."""
+    with _write_transaction():
+        workspace = (
+            Workspace.objects.select_for_update().filter(learner=learner, exercise=exercise).first()
+        )
+        if workspace is None or not isinstance(workspace.state, dict):
+            return
+        state = {k: v for k, v in workspace.state.items() if k != "path"}
+        state["log_start"] = len(state.get("log", []))
+        workspace.state = state
+        workspace.save(update_fields=["state", "updated_at"])
 
 
 def reset_workspace(*, learner, exercise: Exercise) -> Workspace:

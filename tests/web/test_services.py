@@ -302,3 +302,24 @@ def test_archiving_and_restoring_a_lesson(learner):
     assert Attempt.objects.count() == 1
     services.restore_lesson(lesson=lesson)
     assert lesson.archived_at is None
+
+
+def test_clear_empties_the_screen_but_keeps_the_network_and_history(learner):
+    exercise = make_lesson("terminal").exercise
+    services.run_command(learner=learner, exercise=exercise, host="A", line=SOLVE_A)
+    services.clear_terminal(learner=learner, exercise=exercise)
+    assert workspace_view(learner=learner, exercise=exercise).log == []
+    services.run_command(learner=learner, exercise=exercise, host="C", line=SOLVE_C)
+    view = workspace_view(learner=learner, exercise=exercise)
+    assert [e["command"] for e in view.log] == [SOLVE_C]
+    assert [e["command"] for e in view.history] == [SOLVE_A, SOLVE_C]
+    assert services.attempt_grade(learner=learner, exercise=exercise).passed
+
+
+def test_a_ping_outcome_carries_the_packets_trace(learner):
+    exercise = make_lesson("terminal").exercise
+    outcome = services.run_command(
+        learner=learner, exercise=exercise, host="A", line="ping -c 1 192.165.1.1"
+    )
+    assert outcome.status == 0
+    assert outcome.trace is not None
