@@ -105,6 +105,12 @@ COMMANDS = [
     "getent hosts myname",
     "getent hosts 10.99.53.99",
     "getent hosts nosuch.example.com",
+    "getent ahostsv6 example.com",
+    "getent ahostsv6 www.example.com",
+    "getent ahosts myname",
+    "getent hosts localhost",
+    "getent ahosts localhost",
+    "getent hosts www.example.com example.com nosuch.example.com",
 ]
 # Failures: a server address nobody answers on (refused), and one that is silent (timeout).
 FAILURES = [
