@@ -426,9 +426,15 @@ class Host:
             return None
         if self.broadcast_owner(gateway) is not None:
             return None  # a broadcast address is no gateway (RTN_BROADCAST)
-        local = self.local_interface_for(gateway)
-        if local is not None and (dev is None or local.name == dev):
-            return Route(IPv4Network(f"{gateway}/32"), None, local.name, scope="host")
+        owners = [
+            iface
+            for iface in self.interfaces.values()
+            if any(a.ip == gateway for a in iface.addresses)
+            or (iface.loopback and gateway in LOOPBACK and iface.addresses)
+        ]
+        for owner in owners:
+            if dev is None or owner.name == dev:
+                return Route(IPv4Network(f"{gateway}/32"), None, owner.name, scope="host")
         if local_only:
             return None
         return self.table.lookup(gateway, dev=dev, min_scope="link")
