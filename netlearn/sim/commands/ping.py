@@ -2,8 +2,8 @@
 
 Each echo request is followed hop by hop by ``forwarding.ping_once``; the network does not change
 during one command, so every packet of a run has the same fate. Times are deterministic and
-plausible (0.040 ms plus 0.020 ms per router crossed, a few microseconds of jitter). Without
-``-c`` or ``-w`` a real ping runs until Ctrl-C; the simulator sends 4 packets.
+plausible (0.040 ms plus 0.020 ms per router crossed both ways, a few microseconds of jitter).
+Without ``-c`` or ``-w`` a real ping runs until Ctrl-C; the simulator sends 4 packets.
 
 >>> from netlearn.sim import Network
 >>> net = Network.from_scenario({"segments": ["lan"], "hosts": {
@@ -11,11 +11,11 @@ plausible (0.040 ms plus 0.020 ms per router crossed, a few microseconds of jitt
 ...     "B": {"interfaces": {"eth0": {"segment": "lan", "address": "10.0.0.2/24"}}}}})
 >>> print(net.run("A", "ping -c 1 10.0.0.2").output)
 PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.
-64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=0.040 ms
+64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=0.044 ms
 <BLANKLINE>
 --- 10.0.0.2 ping statistics ---
 1 packets transmitted, 1 received, 0% packet loss, time 0ms
-rtt min/avg/max/mdev = 0.040/0.040/0.040/0.000 ms
+rtt min/avg/max/mdev = 0.044/0.044/0.044/0.000 ms
 <BLANKLINE>
 """
 
