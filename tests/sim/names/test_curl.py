@@ -187,3 +187,16 @@ def test_a_reverse_proxy_without_upstreams_answers_502(web_net):
 def test_usage_errors_are_curls(web_net, line, status, stderr):
     result = run(web_net, line)
     assert (result.stderr, result.status) == (stderr, status)
+
+
+def test_proxy_state_survives_a_json_round_trip(web_net):
+    import json
+
+    from netlearn.sim import Network
+
+    run(web_net, "curl http://www.example.com/")
+    restored = Network.from_dict(json.loads(json.dumps(web_net.to_dict())))
+    out = restored.run("A", "curl -sI http://www.example.com/").stdout
+    assert "X-Cache: HIT" in out
+    # the round robin goes on where it was: web1 served first, web2 is next
+    assert restored.run("A", "curl -s http://www.example.com/?b").stdout == "Hello from web2\n"

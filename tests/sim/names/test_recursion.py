@@ -194,3 +194,15 @@ def test_delegation_chains_of_any_depth_end(depth, glue):
     assert out.status == 0
     if depth + 1 < MAX_REFERRALS and glue:
         assert out.stdout == "192.0.2.1\n"
+
+
+def test_dns_and_http_state_survives_a_json_round_trip(forwarder_net):
+    import json
+
+    net = forwarder_net
+    net.run("A", "echo nameserver 192.165.1.1 > /etc/resolv.conf")
+    net.run("A", "dig www.example.com")
+    net.run("A", "sleep 10")
+    restored = Network.from_dict(json.loads(json.dumps(net.to_dict())))
+    out = restored.run("A", "dig www.example.com").stdout
+    assert "www.example.com.\t290\tIN\tA\t192.165.2.10" in out
