@@ -3,7 +3,9 @@ learner's workspace. Each runs a fixed number of queries, whatever the number of
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch
 
@@ -201,3 +203,96 @@ def lesson_file_text(*, lesson: Lesson) -> str:
             exercise=exercise.spec() if exercise is not None else None,
         )
     )
+
+
+# -- instructors ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GradebookRow:
+    learner: Any
+    cells: list[LessonProgress]  # one per lesson of the gradebook, in order
+
+    @property
+    def last_activity_at(self):
+        times = [c.progress.last_activity_at for c in self.cells if c.progress is not None]
+        times = [t for t in times if t is not None]
+        return max(times) if times else None
+
+    @property
+    def completed(self) -> int:
+        return sum(cell.completed for cell in self.cells)
+
+
+@dataclass(frozen=True, slots=True)
+class Gradebook:
+    course: Course
+    lessons: list[Lesson]
+    rows: list[GradebookRow]
+
+
+def gradebook(*, course: Course) -> Gradebook:
+    """Learners x the course's live lessons (drafts included): status, best score, attempts,
+    last activity. A row per learner who did anything in the course (two queries)."""
+    lessons = list(Lesson.objects.live().filter(course=course).order_by("order", "slug"))
+    progress = (
+        Progress.objects.filter(lesson__in=lessons)
+        .select_related("learner")
+        .order_by("learner__username", "learner_id")
+    )
+    by_learner: dict[int, tuple[Any, dict[int, Progress]]] = {}
+    for item in progress:
+        by_learner.setdefault(item.learner_id, (item.learner, {}))[1][item.lesson_id] = item
+    rows = [
+        GradebookRow(learner, _course_progress(course, lessons, cells).lessons)
+        for learner, cells in by_learner.values()
+    ]
+    return Gradebook(course, lessons, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class GoalStats:
+    index: int
+    label: str
+    attempts: int
+    failures: int
+    causes: dict[str, int]  # cause code -> failures, most frequent first
+
+
+def goal_failure_counts(*, exercise: Exercise) -> list[GoalStats]:
+    """Per goal of the exercise's current version: how many attempts failed it, and why."""
+    results = Attempt.objects.filter(
+        exercise=exercise, exercise_version__version=exercise.version
+    ).values_list("results", flat=True)
+    attempts: Counter = Counter()
+    failures: Counter = Counter()
+    causes: dict[int, Counter] = {}
+    labels: dict[int, str] = {}
+    for attempt_results in results.iterator():
+        for result in attempt_results or []:
+            index = result.get("index")
+            if not isinstance(index, int):
+                continue
+            labels.setdefault(index, str(result.get("label") or ""))
+            attempts[index] += 1
+            if not result.get("passed"):
+                failures[index] += 1
+                causes.setdefault(index, Counter())[result.get("cause") or "unknown"] += 1
+    goals = exercise.questions if exercise.kind == ExerciseKind.QUIZ else exercise.goals
+    stats = []
+    for index in range(len(goals)):
+        label = labels.get(index) or (
+            f"Question {index + 1}"
+            if exercise.kind == ExerciseKind.QUIZ
+            else ex.describe_goal(goals[index])
+        )
+        stats.append(
+            GoalStats(
+                index,
+                label,
+                attempts[index],
+                failures[index],
+                dict(causes.get(index, Counter()).most_common()),
+            )
+        )
+    return stats

@@ -92,3 +92,42 @@ def test_lesson_file_text_exports_what_import_reads(learner):
     assert parsed.exercise == lesson.exercise.spec()
     assert (parsed.title, parsed.slug) == (lesson.title, lesson.slug)
     assert parsed.body == lesson.body + "\n"  # a file ends with a newline
+
+
+def test_the_gradebook_has_a_row_per_active_learner_and_a_cell_per_lesson(
+    learner, other_learner, django_assert_num_queries
+):
+    course = make_course()
+    first = make_lesson("quiz", slug="first", course=course)
+    second = make_lesson("quiz", slug="second", course=course)
+    complete(learner, first)
+    services.attempt_grade(
+        learner=other_learner, exercise=second.exercise, submission={"answers": [1]}
+    )
+    with django_assert_num_queries(2):
+        book = selectors.gradebook(course=course)
+        cells = {
+            row.learner.username: [(c.status, c.best_score, c.attempts) for c in row.cells]
+            for row in book.rows
+        }
+    assert [lesson.slug for lesson in book.lessons] == ["first", "second"]
+    assert cells == {
+        "ada": [("completed", 100, 1), ("not_started", 0, 0)],
+        "grace": [("not_started", 0, 0), ("in_progress", 50, 1)],
+    }
+    assert book.rows[0].last_activity_at is not None
+
+
+def test_goal_failure_counts_say_which_goals_fail_and_why(learner, other_learner):
+    exercise = make_lesson("routes").exercise
+    half = {"routes": {"A": ["192.165.2.0/24 via 192.165.1.1"]}}
+    for who in (learner, other_learner):
+        services.attempt_grade(learner=who, exercise=exercise, submission=half)
+    services.attempt_grade(learner=learner, exercise=exercise, submission={"routes": {}})
+    first, second = selectors.goal_failure_counts(exercise=exercise)
+    assert (first.label, first.attempts, first.failures) == (
+        "A routes 192.165.2.10 via 192.165.1.1",
+        3,
+        1,
+    )
+    assert (second.failures, second.causes) == (3, {"no-return-route": 2, "no-route": 1})

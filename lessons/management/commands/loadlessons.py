@@ -41,8 +41,10 @@ class Command(BaseCommand):
                 roots=[Path(r) for r in roots], skip_invalid=skip_invalid
             )
         except services.ContentInvalid as exc:
+            count = len(exc.problems)
             raise CommandError(
-                f"invalid lesson content, nothing was loaded ({len(exc.problems)} problems):\n"
+                f"invalid lesson content, nothing was loaded ({count} "
+                f"problem{'' if count == 1 else 's'}):\n"
                 + "\n".join(f"  {problem}" for problem in exc.problems)
             ) from None
         for warning in report.warnings:
