@@ -1,0 +1,15 @@
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY netlearn ./netlearn
+COPY lessons ./lessons
+COPY accounts ./accounts
+RUN pip install --no-cache-dir .
+COPY . .
+# collectstatic needs settings; a throwaway key is fine here, the real one comes at run time.
+RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+RUN useradd --system --uid 1000 netlearn
+USER netlearn
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py loadlessons && exec gunicorn netlearn.wsgi:application --config deploy/gunicorn.conf.py"]
