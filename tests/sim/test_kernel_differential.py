@@ -272,6 +272,8 @@ def run_case(case: Case) -> list[Mismatch]:
                 )
                 res = net.run(host, command)
                 sim = Output(mask_timings(res.stdout), mask_timings(res.stderr), res.status)
+                if case.strip_redirects:
+                    kernel, sim = _without_redirects(kernel), _without_redirects(sim)
                 if kernel != sim:
                     mismatches.append(Mismatch((host, command), kernel, sim, tuple(before)))
                 if not _is_read_only(command):
