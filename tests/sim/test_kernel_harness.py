@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 try:  # tests/sim is a rootdir-inserted directory today; a package tomorrow, perhaps
+    from . import kernel as harness
     from .kernel import (
         NETNS_ETC,
         REFERENCE,
@@ -23,6 +24,7 @@ try:  # tests/sim is a rootdir-inserted directory today; a package tomorrow, per
         unavailable_reason,
     )
 except ImportError:
+    import kernel as harness
     from kernel import (
         NETNS_ETC,
         REFERENCE,
@@ -112,6 +114,12 @@ def test_no_capture_artifact_survives_normalisation_of_the_transcripts():
         for line in clean.splitlines():
             if "qdisc noqueue" in line:
                 assert line.startswith(("1: lo:", "lo ")) or "master br0" in line, line
+
+
+def test_it_says_why_it_cannot_run(monkeypatch):
+    monkeypatch.setattr(harness, "TOOLS", ("ip", "no-such-tool-nlt"))
+    reason = unavailable_reason()
+    assert reason in ("not running as root", "missing tools: no-such-tool-nlt")
 
 
 # --- the lab (root and namespaces) ----------------------------------------------------------
