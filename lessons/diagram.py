@@ -218,6 +218,10 @@ def _layout(net: Any) -> _Layout:
     layout.top = MARGIN + LINE_ZONE - MARGIN if bands[0] else MARGIN + band_h - MARGIN
     last = max((b for b, band in enumerate(bands) if band), default=0)
     bottom = MARGIN + last * (band_h + BAR_H) + band_h
+    if last > 0 and not any(
+        p.segment is None or p.segment not in index for box in bands[last] for p in box.ports
+    ):
+        bottom -= LINE_ZONE - MARGIN  # nothing hangs below the last boxes
     if segments:
         bottom = max(bottom, layout.bar_y[segments[-1]] + BAR_H + MARGIN)
     if last < len(segments):  # nothing below the last bar
@@ -312,19 +316,15 @@ def _find_port(box: _Box | None, name: str | None) -> _Port | None:
     return next((p for p in box.ports if p.name == name), None)
 
 
-def _leg_points(layout: _Layout, leg: dict) -> tuple[list[tuple[float, float]], bool]:
-    """Polyline points of one leg, and whether the leg ends in a drop on a bar (ARP failed)."""
+def _leg_points(layout: _Layout, leg: dict) -> list[tuple[float, float]]:
+    """Polyline points of one leg: from the sender's interface down (or up) to the switch, along
+    it, into the next host's interface, and so on. Inside a host the line runs under its box
+    (boxes are drawn on top), so a leg starts and ends on the edge of a box."""
     boxes = layout.boxes
     hops = [h for h in leg.get("hops", []) if h and h[0] in boxes]
-    sender = boxes.get(leg.get("sender") or (hops[0][0] if hops else ""))
     points: list[tuple[float, float]] = []
-    if sender is not None:
-        points.append((sender.cx, sender.cy))
-    ends_on_bar = False
     for k, (host, _in, out_name) in enumerate(hops):
         box = boxes[host]
-        if k > 0:
-            points.append((box.cx, box.cy))
         port = _find_port(box, out_name)
         geom = _port_geometry(layout, box, port) if port else None
         if geom is None:
@@ -339,30 +339,26 @@ def _leg_points(layout: _Layout, leg: dict) -> tuple[list[tuple[float, float]], 
             in_port = None
             if nxt is not None:
                 in_port = next((p for p in nxt.ports if p.segment == port.segment), None)
-            elif leg.get("drop"):
-                ends_on_bar = True
         if nxt is not None and in_port is not None:
             in_geom = _port_geometry(layout, nxt, in_port)
             if in_geom is not None:
                 points += [(in_port.x, bar_mid), (in_port.x, in_geom[0])]
-    receiver = boxes.get(leg.get("receiver") or "")
-    if receiver is not None and hops and receiver.name != hops[-1][0]:
-        points.append((receiver.cx, receiver.cy))
     deduped: list[tuple[float, float]] = []
     for p in points:
         if not deduped or deduped[-1] != p:
             deduped.append(p)
-    return deduped, ends_on_bar
+    return deduped
 
 
-def _draw_path(out: list[str], layout: _Layout, path: dict) -> None:
+def _draw_path(out: list[str], layout: _Layout, path: dict) -> list[str]:
+    """Draw the legs' polylines into ``out``; return the drop markers, drawn over the boxes."""
+    markers: list[str] = []
     for leg in path.get("legs", []):
         role = leg.get("role", "probe")
         if role not in LEG_OFFSET:
             role = "probe"
-        points, _ = _leg_points(layout, leg)
         off = LEG_OFFSET[role]
-        shifted = [(x + off, y + off) for x, y in points]
+        shifted = [(x + off, y) for x, y in _leg_points(layout, leg)]
         if len(shifted) > 1:
             pts = " ".join(f"{_num(x)},{_num(y)}" for x, y in shifted)
             out.append(
@@ -371,18 +367,22 @@ def _draw_path(out: list[str], layout: _Layout, path: dict) -> None:
                 f"</polyline>"
             )
         drop = leg.get("drop")
-        if drop and shifted:
+        if not drop:
+            continue
+        if len(shifted) > 1:
             x, y = shifted[-1]
-            if len(shifted) == 1:  # nothing was sent: mark the sender itself
-                box = layout.boxes.get(drop.get("host", ""))
-                if box is not None:
-                    x, y = box.x + box.w - 4, box.y + 4
-            where = f"Dropped at {drop.get('host', '')}: {drop.get('detail', '')}"
-            out.append(
-                f'<g class="drop" transform="translate({_num(x)} {_num(y)})">'
-                f"<title>{_e(where)}</title>"
-                '<circle r="9"></circle><path d="M-4,-4 L4,4 M4,-4 L-4,4"></path></g>'
-            )
+        else:  # nothing left the host: mark the host itself
+            box = layout.boxes.get(str(drop.get("host", "")))
+            if box is None:
+                continue
+            x, y = box.x + box.w - 4, box.y + 4
+        where = f"Dropped at {drop.get('host', '')}: {drop.get('detail', '')}"
+        markers.append(
+            f'<g class="drop" transform="translate({_num(x)} {_num(y)})">'
+            f"<title>{_e(where)}</title>"
+            '<circle r="9"></circle><path d="M-4,-4 L4,4 M4,-4 L-4,4"></path></g>'
+        )
+    return markers
 
 
 _DEFS = (
@@ -426,10 +426,10 @@ def render(net: Any, path: dict | None = None) -> Diagram:
     for box in layout.boxes.values():
         for port in box.ports:
             _draw_port(out, layout, box, port)
+    markers = _draw_path(out, layout, path) if path else []
     for box in layout.boxes.values():
         _draw_box(out, box)
-    if path:
-        _draw_path(out, layout, path)
+    out += markers
     out.append("</svg>")
     return Diagram(svg="".join(out), description=description, path_summary=summary)
 

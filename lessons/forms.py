@@ -71,9 +71,9 @@ class RouteRowForm(_RowForm):
     row_fields = ("host", "destination", "gateway", "device", "metric")
 
     host = forms.ChoiceField(label="Host", required=False)
-    destination = _text("Destination", placeholder="192.165.2.0/24 or default")
-    gateway = _text("Gateway", placeholder="192.165.1.1")
-    device = _text("Device", placeholder="eth0")
+    destination = _text("Destination", placeholder="e.g. 10.0.0.0/8 or default")
+    gateway = _text("Gateway", placeholder="e.g. 10.0.0.1")
+    device = _text("Device", placeholder="e.g. eth1")
     metric = _text("Metric", numeric=True)
 
     def __init__(self, *args: Any, choices: list[str] | None = None, **kwargs: Any) -> None:
@@ -109,9 +109,9 @@ class RecordRowForm(_RowForm):
     row_fields = ("zone", "name", "type", "value", "ttl")
 
     zone = forms.ChoiceField(label="Zone", required=False)
-    name = _text("Name", placeholder="www")
+    name = _text("Name", placeholder="e.g. mail or @")
     type = forms.ChoiceField(label="Type", choices=[(t, t) for t in RECORD_TYPES], initial="A")
-    value = _text("Value", placeholder="192.165.2.10")
+    value = _text("Value", placeholder="e.g. 192.0.2.10")
     ttl = _text("TTL", placeholder="300", numeric=True)
 
     def __init__(self, *args: Any, choices: list[str] | None = None, **kwargs: Any) -> None:
