@@ -168,3 +168,21 @@ def test_a_zero_address_is_silently_ignored_and_default_is_refused(sh):
 def test_a_multicast_address_gets_no_connected_route(sh):
     assert sh("ip addr add 224.0.0.9/24 dev eth0").status == 0
     assert "224." not in sh("ip r").stdout
+
+
+def test_show_filters_by_scope_prefix_and_secondary(sh):
+    sh("ip addr add 192.165.1.20/24 dev eth0")
+    assert "inet6" not in sh("ip a show scope global").stdout
+    assert "inet " not in sh("ip a show scope link").stdout
+    to = sh("ip a show to 192.165.1.20").stdout
+    assert "link/ether" not in to and "192.165.1.10" not in to and "192.165.1.20/24" in to
+    assert [line.split()[1] for line in sh("ip a show secondary").stdout.splitlines()
+            if line.startswith("    inet ")] == ["192.165.1.20/24"]  # fmt: skip
+
+
+def test_a_label_filter_prints_bare_address_lines(sh):
+    sh("ip addr add 10.0.9.1/24 dev eth0 label eth0:web")
+    assert sh("ip a show label 'eth0:*'").stdout == (
+        "    inet 10.0.9.1/24 scope global eth0:web\n"
+        "       valid_lft forever preferred_lft forever\n"
+    )

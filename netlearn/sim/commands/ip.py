@@ -84,6 +84,7 @@ class Args:
         self.argv = argv
         self.i = 0
         self.named = False  # a device was named (`show dev eth0`)
+        self.filters: dict = {}  # `ip addr show` address filters (scope, to, label, ...)
 
     def __bool__(self) -> bool:
         return self.i < len(self.argv)

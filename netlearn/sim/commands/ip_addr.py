@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from ipaddress import IPv4Address, IPv4Interface
 
 from ..errors import CommandError
@@ -64,10 +65,12 @@ LIFETIME = "       valid_lft forever preferred_lft forever"
 SCOPE_NAMES = {"global", "link", "host", "site", "nowhere", "universe"}
 
 
-def inet_lines(iface: Interface) -> list[str]:
+def inet_lines(iface: Interface, keep=None) -> list[str]:
     """One `inet ...` line and its lifetime line per IPv4 address, joined by a newline."""
     lines = []
     for address in iface.addresses:
+        if keep is not None and not keep(iface, address):
+            continue
         brd = iface.broadcasts.get(str(address))
         brd_text = f"brd {brd} " if brd else ""
         secondary = "secondary " if iface.is_secondary(address) else ""
@@ -78,8 +81,12 @@ def inet_lines(iface: Interface) -> list[str]:
     return lines
 
 
-def inet6_lines(iface: Interface) -> list[str]:
-    return [f"    inet6 {address} {flags} \n{LIFETIME}" for address, flags in iface.ipv6_lines()]
+def inet6_lines(iface: Interface, keep=None) -> list[str]:
+    return [
+        f"    inet6 {address} {flags} \n{LIFETIME}"
+        for address, flags in iface.ipv6_lines()
+        if keep is None or keep(iface, flags)
+    ]
 
 
 def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
@@ -98,19 +105,61 @@ def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
     return Result.error(f'Command "{sub}" is unknown, try "ip address help".', 255)
 
 
+def _address_filter(filters: dict):
+    """iproute2's address filters as (keep IPv4 address?, keep IPv6 lines?)."""
+    scope = filters.get("scope")
+    if scope is not None and scope not in SCOPE_NAMES and not scope.isdigit():
+        raise invarg('invalid "scope"\n', scope)
+    scope = {"universe": "global"}.get(scope, scope)
+    prefix = None
+    if "to" in filters:
+        address, plen = parse_prefix(filters["to"])
+        prefix = IPv4Interface(f"{address}/{32 if plen is None else plen}").network
+    label = filters.get("label")
+
+    def keep(iface: Interface, address: IPv4Interface) -> bool:
+        if scope is not None and iface.scope_of(address) != scope:
+            return False
+        if prefix is not None and address.ip not in prefix:
+            return False
+        if label is not None and not fnmatch.fnmatchcase(iface.label_of(address), label):
+            return False
+        if filters.get("secondary") and not iface.is_secondary(address):
+            return False
+        return not (filters.get("primary") and iface.is_secondary(address))
+
+    def keep6(iface: Interface, flags: str) -> bool:
+        if prefix is not None or filters.get("secondary"):
+            return False
+        if label is not None and not fnmatch.fnmatchcase(iface.name, label):
+            return False
+        return scope is None or flags.split()[1] == scope
+
+    return keep, keep6
+
+
 def _show(args: Args, host: Host, opts: IpOptions) -> Result:
     lines = []
-    for iface in show(args, host, opts, what="address"):
-        v4 = inet_lines(iface) if opts.family in (None, "inet") else []
-        v6 = inet6_lines(iface) if opts.family in (None, "inet6") else []
-        if opts.family == "inet" and not v4 or opts.family == "inet6" and not v6:
+    chosen = show(args, host, opts, what="address")
+    keep, keep6 = _address_filter(args.filters)
+    family = opts.family
+    if "to" in args.filters and family is None:
+        family = "inet"  # an IPv4 prefix selects the family, as -4 does
+    for iface in chosen:
+        v4 = inet_lines(iface, keep) if family in (None, "inet") else []
+        v6 = inet6_lines(iface, keep6) if family in (None, "inet6") else []
+        if family == "inet" and not v4 or family == "inet6" and not v6:
             continue  # a family filter hides interfaces without such addresses
-        if opts.family == "other":
+        if args.filters and not v4 and not v6:
+            continue  # so does an address filter
+        if family == "other":
             continue
         if opts.brief:
-            addrs = [a.with_prefixlen for a in iface.addresses] if opts.family != "inet6" else []
-            if opts.family != "inet":
-                addrs += [a for a, _ in iface.ipv6_lines()]
+            addrs = []
+            if family != "inet6":
+                addrs += [a.with_prefixlen for a in iface.addresses if keep(iface, a)]
+            if family != "inet":
+                addrs += [a for a, flags in iface.ipv6_lines() if keep6(iface, flags)]
             lines.append(brief_name(iface) + "".join(a + " " for a in addrs))
             continue
         if opts.oneline:
@@ -118,10 +167,10 @@ def _show(args: Args, host: Host, opts: IpOptions) -> Result:
             lines += [prefix + line.strip(" ").replace("\n", "\\") for line in v4 + v6]
             continue
         # a dump with -6 comes from the kernel's IPv6 link dump (no qdisc, no group)
-        family = None if args.named else opts.family
-        lines.append(header(iface, mode=False, family=family))
-        if opts.family is None:
-            lines.append(link_line(iface))
+        if "label" not in args.filters:  # iproute2 prints a label filter's lines bare
+            lines.append(header(iface, mode=False, family=None if args.named else family))
+            if family is None:
+                lines.append(link_line(iface))
         lines += v4 + v6
     return Result("".join(line + "\n" for line in lines))
 

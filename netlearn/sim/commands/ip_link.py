@@ -155,6 +155,12 @@ def show(args: Args, host: Host, opts: IpOptions, *, what: str = "link") -> list
         elif word == "up":
             only_up = True
             continue
+        elif word in ("label", "scope", "to") and what == "address":
+            args.filters[word] = args.next_arg()
+            continue
+        elif word in ("primary", "secondary") and what == "address":
+            args.filters[word] = True
+            continue
         elif word in ("group", "master", "vrf", "type", "label", "scope", "to"):
             args.next_arg()
             continue
