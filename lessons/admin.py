@@ -70,6 +70,15 @@ class LessonAdmin(admin.ModelAdmin):
     actions = [archive_lessons, restore_lessons]
     inlines = [ExerciseInline]
 
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        # Nothing is deleted, so learners' attempts and progress do not block "deleting".
+        return (
+            [f"{obj} (archived: learners' attempts and progress are kept)" for obj in objs],
+            {},
+            set(),
+            [],
+        )
+
     def delete_model(self, request: HttpRequest, obj: Lesson) -> None:
         # Deleting archives: attempts and progress keep their lesson.
         services.archive_lesson(lesson=obj)

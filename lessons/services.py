@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, DateTimeField, F, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -580,10 +580,21 @@ def load_content(*, roots: list[Path], skip_invalid: bool = False) -> LoadReport
     courses = read_content(roots=roots, report=report)
     if report.problems and not skip_invalid:
         raise ContentInvalid(report.problems)
+    try:
+        _write_content(courses, report)
+    except IntegrityError:
+        # Another loadlessons (a second container starting) created the same rows first; what
+        # it committed is what we were about to write, so a second pass finds it.
+        for counts in (report.courses, report.lessons, report.exercises):
+            counts.clear()
+        _write_content(courses, report)
+    return report
+
+
+def _write_content(courses: list[_CourseContent], report: LoadReport) -> None:
     with transaction.atomic():
         for position, content in enumerate(courses, start=1):
             _load_course(content, position, report)
-    return report
 
 
 def _load_course(content: _CourseContent, position: int, report: LoadReport) -> None:
