@@ -186,3 +186,19 @@ def test_a_label_filter_prints_bare_address_lines(sh):
         "    inet 10.0.9.1/24 scope global eth0:web\n"
         "       valid_lft forever preferred_lft forever\n"
     )
+
+
+def test_json_addresses_carry_addr_info(sh):
+    import json
+
+    data = json.loads(sh("ip -j a show eth0").stdout)
+    assert data[0]["ifname"] == "eth0" and data[0]["qdisc"] == "fq_codel"
+    assert data[0]["addr_info"][0] == {
+        "family": "inet",
+        "local": "192.165.1.10",
+        "prefixlen": 24,
+        "scope": "global",
+        "label": "eth0",
+        "valid_life_time": 4294967295,
+        "preferred_life_time": 4294967295,
+    }

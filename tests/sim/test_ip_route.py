@@ -231,3 +231,18 @@ def test_via_0_0_0_0_is_a_device_route_without_scope_link(sh):
     )
     assert sh("ip route add 10.9.0.0/16 via 0.0.0.0 dev eth0").status == 0
     assert "10.9.0.0/16 dev eth0 \n" in sh("ip r").stdout
+
+
+def test_json_output_matches_iproute2(sh):
+    assert sh("ip -j r").stdout == (
+        '[{"dst":"default","gateway":"192.165.1.1","dev":"eth0","flags":[]},'
+        '{"dst":"192.165.1.0/24","dev":"eth0","protocol":"kernel","scope":"link",'
+        '"prefsrc":"192.165.1.10","flags":[]}]\n'
+    )
+    assert sh("ip -j route get 192.165.1.10").stdout == (
+        '[{"type":"local","dst":"192.165.1.10","dev":"lo","prefsrc":"192.165.1.10",'
+        '"flags":[],"uid":0,"cache":["local"]}]\n'
+    )
+    assert sh("ip -j -p r show dev eth0 default").stdout.startswith(
+        '[ {\n        "dst": "default",'
+    )

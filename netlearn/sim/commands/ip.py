@@ -5,6 +5,7 @@ The object families live in ip_link.py, ip_addr.py and ip_route.py.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface
 
@@ -50,6 +51,64 @@ class IpOptions:
     details: bool = False
     stats: int = 0
     oneline: bool = False
+    json: bool = False
+    pretty: bool = False
+
+
+def dump_json(items: list, pretty: bool = False) -> Result:
+    """`ip -j` output: compact, or with -p iproute2's json_writer layout (4-space indents,
+    `[ ]`, `},{`), reproduced by replaying its state machine."""
+    if not pretty:
+        return Result(json.dumps(items, separators=(",", ":")) + "\n")
+    out: list[str] = []
+    state = {"depth": 0, "sep": ""}
+
+    def eor() -> None:
+        if state["sep"]:
+            out.append(state["sep"])
+        state["sep"] = ","
+
+    def eol() -> None:
+        out.append("\n" + "    " * state["depth"])
+
+    def begin(char: str) -> None:
+        eor()
+        out.append(char)
+        state["depth"] += 1
+        state["sep"] = ""
+
+    def end(char: str) -> None:
+        state["depth"] -= 1
+        if state["sep"]:
+            eol()
+        out.append(char)
+        state["sep"] = ","
+
+    def write(value) -> None:
+        if isinstance(value, dict):
+            begin("{")
+            for key, item in value.items():
+                eor()
+                eol()
+                state["sep"] = ""
+                out.append(json.dumps(key) + ": ")
+                write(item)
+            end("}")
+        elif isinstance(value, list):
+            begin("[")
+            out.append(" ")
+            for item in value:
+                write(item)
+            if state["sep"]:
+                out.append(" ")
+            state["sep"] = ""
+            end("]")
+        else:
+            eor()
+            out.append(json.dumps(value))
+
+    write(items)
+    return Result("".join(out) + "\n")
 
 
 def matches(word: str, full: str) -> bool:
@@ -216,7 +275,9 @@ def ip(argv: list[str], host, net) -> Result:
                 raise invarg("invalid protocol family\n", fam)
         elif opt == "-h" or matches(opt, "-help"):
             return Result.error(USAGE, 255)
-        elif matches(opt, "-human") or matches(opt, "-iec") or matches(opt, "-pretty"):
+        elif matches(opt, "-pretty"):
+            opts.pretty = True
+        elif matches(opt, "-human") or matches(opt, "-iec"):
             pass
         elif matches(opt, "-stats") or matches(opt, "-statistics"):
             opts.stats += 1
@@ -235,7 +296,7 @@ def ip(argv: list[str], host, net) -> Result:
         elif matches(opt, "-brief"):
             opts.brief = True
         elif matches(opt, "-json"):
-            return Result.error("netlearn: ip -json is not simulated; try ip without -j", 1)
+            opts.json = True
         elif opt.split("=")[0] in ("-c", "-co", "-col", "-colo", "-color", "-colou", "-colour"):
             pass
         elif matches(opt, "-help"):

@@ -11,6 +11,7 @@ from ..result import Result
 from .ip import (
     Args,
     IpOptions,
+    dump_json,
     duplicate,
     interface_of,
     invarg,
@@ -18,7 +19,7 @@ from .ip import (
     parse_address,
     parse_prefix,
 )
-from .ip_link import brief_name, header, link_line, show
+from .ip_link import brief_name, header, link_json, link_line, show
 
 USAGE = """\
 Usage: ip address {add|change|replace} IFADDR dev IFNAME [ LIFETIME ]
@@ -154,6 +155,9 @@ def _show(args: Args, host: Host, opts: IpOptions) -> Result:
             continue  # so does an address filter
         if family == "other":
             continue
+        if opts.json:
+            lines.append(_addr_json(iface, opts, family, keep, keep6))
+            continue
         if opts.brief:
             addrs = []
             if family != "inet6":
@@ -172,7 +176,56 @@ def _show(args: Args, host: Host, opts: IpOptions) -> Result:
             if family is None:
                 lines.append(link_line(iface))
         lines += v4 + v6
+    if opts.json:
+        return dump_json(lines, opts.pretty)
     return Result("".join(line + "\n" for line in lines))
+
+
+FOREVER = 4294967295
+
+
+def _addr_json(iface: Interface, opts: IpOptions, family, keep, keep6) -> dict:
+    """One interface of `ip -j addr`: its link fields and addr_info."""
+    item = link_json(iface, brief=opts.brief, family=family)
+    info: list[dict] = []
+    if family in (None, "inet"):
+        for address in iface.addresses:
+            if not keep(iface, address):
+                continue
+            entry: dict = {
+                "family": "inet",
+                "local": str(address.ip),
+                "prefixlen": address.network.prefixlen,
+            }
+            if iface.broadcasts.get(str(address)):
+                entry["broadcast"] = iface.broadcasts[str(address)]
+            entry["scope"] = iface.scope_of(address)
+            if iface.is_secondary(address):
+                entry["secondary"] = True
+            entry["label"] = iface.label_of(address)
+            info.append(entry)
+    if family in (None, "inet6"):
+        for text, flags in iface.ipv6_lines():
+            if not keep6(iface, flags):
+                continue
+            local, _, plen = text.partition("/")
+            entry = {
+                "family": "inet6",
+                "local": local,
+                "prefixlen": int(plen),
+                "scope": flags.split()[1],
+            }
+            if "tentative" in flags:
+                entry["tentative"] = True
+            info.append(entry)
+    if opts.brief:
+        info = [{"local": e["local"], "prefixlen": e["prefixlen"]} for e in info]
+    else:
+        for entry in info:
+            entry["valid_life_time"] = FOREVER
+            entry["preferred_life_time"] = FOREVER
+    item["addr_info"] = info
+    return item
 
 
 def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:

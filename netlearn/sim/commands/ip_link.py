@@ -7,7 +7,7 @@ import re
 from ..errors import CommandError
 from ..model import Host, Interface
 from ..result import Result
-from .ip import Args, IpOptions, garbage, invarg, matches
+from .ip import Args, IpOptions, dump_json, garbage, invarg, matches
 
 USAGE = """\
 Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME
@@ -213,8 +213,43 @@ def _not_simulated(what: str) -> Result:
     )
 
 
+def link_json(iface: Interface, *, brief: bool = False, family: str | None = None) -> dict:
+    """An interface as `ip -j link` / `ip -j addr` describe it (without addr_info)."""
+    if brief:
+        return {"ifname": iface.name, "operstate": operstate(iface)}
+    data = {
+        "ifindex": iface.index,
+        "ifname": iface.name,
+        "flags": flags(iface)[1:-1].split(","),
+        "mtu": iface.mtu,
+        "qdisc": qdisc(iface),
+        "operstate": operstate(iface),
+        "group": "default",
+        "txqlen": 1000,
+    }
+    if family is None:
+        data["link_type"] = "loopback" if iface.loopback else "ether"
+        data["address"] = iface.mac
+        data["broadcast"] = "00:00:00:00:00:00" if iface.loopback else "ff:ff:ff:ff:ff:ff"
+    return data
+
+
 def _show(args: Args, host: Host, opts: IpOptions) -> Result:
     lines = []
+    if opts.json:
+        items = []
+        for iface in show(args, host, opts):
+            item = link_json(iface, brief=opts.brief)
+            if opts.brief:
+                item.update({"address": iface.mac, "flags": flags(iface)[1:-1].split(",")})
+            else:
+                item = {**item, "linkmode": "DEFAULT"}
+                order = ["ifindex", "ifname", "flags", "mtu", "qdisc", "operstate", "linkmode"]
+                item = {k: item[k] for k in order} | {
+                    k: v for k, v in item.items() if k not in order
+                }
+            items.append(item)
+        return dump_json(items, opts.pretty)
     for iface in show(args, host, opts):
         if opts.brief:
             lines.append(f"{brief_name(iface)}{iface.mac} {flags(iface)} ")

@@ -17,6 +17,7 @@ from ..routing import _MASKS, PROTO_BOOT, Route
 from .ip import (
     Args,
     IpOptions,
+    dump_json,
     invarg,
     ipv6_unsupported,
     matches,
@@ -268,9 +269,10 @@ def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
     if matches(sub, "delete"):
         return _delete(args, host)
     if matches(sub, "list") or matches(sub, "show") or matches(sub, "lst"):
-        return _show(args, host)
+        return _show(args, host, opts)
     if matches(sub, "get"):
-        return _get(args, host)
+        result = _get(args, host)
+        return _get_json(result, opts.pretty) if opts.json else result
     if matches(sub, "flush"):
         return _flush(args, host)
     if matches(sub, "save") or matches(sub, "restore") or matches(sub, "showdump"):
@@ -381,7 +383,25 @@ def _selector(args: Args, host: Host) -> Selector:
     return sel
 
 
-def _show(args: Args, host: Host) -> Result:
+def route_json(route: Route) -> dict:
+    """A route as `ip -j route` prints it."""
+    data: dict = {"dst": route.destination_text()}
+    if route.gateway is not None:
+        data["gateway"] = str(route.gateway)
+    data["dev"] = route.dev
+    if route.proto != PROTO_BOOT:
+        data["protocol"] = route.proto
+    if route.scope != "global":
+        data["scope"] = route.scope
+    if route.src is not None:
+        data["prefsrc"] = str(route.src)
+    if route.metric:
+        data["metric"] = route.metric
+    data["flags"] = [f for f, on in (("onlink", route.onlink), ("linkdown", route.linkdown)) if on]
+    return data
+
+
+def _show(args: Args, host: Host, opts: IpOptions) -> Result:
     table = "main"
     words = args.argv[args.i :]
     if "table" in words[:-1]:
@@ -391,6 +411,7 @@ def _show(args: Args, host: Host) -> Result:
             args = Args(words[:at] + words[at + 2 :])
     sel = _selector(args, host)
     lines = []
+    json_routes: list[Route] = []
     if table not in ("local", "255"):
         size = 0
         no_carrier = {i.name for i in host.interfaces.values() if not i.carrier}
@@ -401,10 +422,14 @@ def _show(args: Args, host: Host) -> Result:
                 if route.dev in no_carrier:
                     route = replace(route, linkdown=True)
                 if sel.accepts_fields(route):
+                    json_routes.append(route)
                     lines.append(_format_filtered(route, sel))
                     size += len(lines[-1]) + 1
             if size > MAX_OUTPUT:
                 break  # the shell truncates beyond this anyway
+    if opts.json:
+        routes = json_routes if table not in ("local", "255") else []
+        return dump_json([route_json(r) for r in routes], opts.pretty)
     if table in ("local", "255", "all", "0"):
         shown = " table local" if table in ("all", "0") else ""
         for text in local_table(host):
@@ -524,6 +549,27 @@ def _get(args: Args, host: Host) -> Result:
     except CommandError as exc:
         raise CommandError(warning + exc.stderr, exc.status) from None
     return Result(result.stdout, warning, result.status)
+
+
+def _get_json(result: Result, pretty: bool = False) -> Result:
+    """`ip -j route get`: the text answer turned into iproute2's JSON object."""
+    if result.status != 0 or not result.stdout:
+        return result
+    first, cache = result.stdout.split("\n")[:2]
+    words = first.split()
+    data: dict = {}
+    if words[0] in ("local", "broadcast", "multicast"):
+        data["type"] = words.pop(0)
+    data["dst"] = words.pop(0)
+    pairs = dict(zip(words[::2], words[1::2], strict=False))
+    for key, name in (("via", "gateway"), ("dev", "dev"), ("src", "prefsrc")):
+        if key in pairs:
+            data[name] = pairs[key]
+    data["flags"] = []
+    data["uid"] = 0
+    marks = cache.strip()[len("cache") :].strip().strip("<>")
+    data["cache"] = marks.split(",") if marks else []
+    return dump_json([data], pretty)
 
 
 def _get_route(host: Host, target: IPv4Address, fibmatch: bool) -> Result:
