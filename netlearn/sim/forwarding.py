@@ -26,6 +26,7 @@ every walk is bounded by ``MAX_TTL`` hops.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
@@ -231,8 +232,8 @@ def probes(
     first: int = 1,
     last: int = 30,
     segments: Segments | None = None,
-) -> list[Trace]:
-    """The traces of packets sent with TTL ``first``..``last`` (traceroute's probes).
+) -> Iterator[Trace]:
+    """The traces of packets sent with TTL ``first``..``last`` (traceroute's probes), lazily.
 
     The network is deterministic, so the packet with TTL k walks the first k hops of the packet
     with TTL ``last``: one walk gives every probe (traceroute -m 255 across a loop stays fast).
@@ -241,7 +242,6 @@ def probes(
     segments = segments or Segments(net)
     long = send(net, host, dst, ttl=last, segments=segments)
     routers = len(long.hops) - 1  # hosts after the sender that had the packet
-    out = []
     for k in range(first, last + 1):
         if (
             not long.hops
@@ -255,8 +255,7 @@ def probes(
             where = hops[-1].host
             drop = Drop(t.TTL_EXCEEDED, where, _ttl_detail(list(hops), where), t.TIME_EXCEEDED)
             fate = Trace(long.sender, long.src, long.dst, hops, drop=drop)
-        out.append(fate)
-    return out
+        yield fate
 
 
 def _with_ttl(trace: Trace, ttl: int, count: int) -> Trace:

@@ -122,5 +122,5 @@ def test_traceroute_probes_are_exactly_the_packets_sent_with_each_ttl(net, data)
     sender = data.draw(st.sampled_from(list(net.hosts)))
     target = data.draw(addresses)
     last = data.draw(st.integers(1, 12))
-    every = probes(net, sender, target, first=1, last=last)
+    every = list(probes(net, sender, target, first=1, last=last))
     assert every == [send(net, sender, target, ttl=k) for k in range(1, last + 1)]

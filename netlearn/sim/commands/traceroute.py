@@ -293,7 +293,7 @@ def traceroute(argv: list[str], host, net) -> Result:  # noqa: ANN001
     traces = []
     answers: dict = {}  # (receiver or dropping host, kind): the answer, computed once
     every = probes(net, host, target.address, first=o.first, last=o.max_hops, segments=segments)
-    for ttl, probe in zip(range(o.first, o.max_hops + 1), every, strict=True):
+    for ttl, probe in zip(range(o.first, o.max_hops + 1), every, strict=False):
         if not probe.hops:
             return Result(header, "\nconnect: Network is unreachable\n", 1, probe)
         key = (
