@@ -544,6 +544,32 @@ def _forward_proxy(net, proxy, client_address, request, journey, depth) -> Respo
     return Response(response.status, tuple(headers), response.body, response.served_by)
 
 
+def connect_tunnel(net, proxy, client_address: str, host: str, port: int):  # noqa: ANN001, ANN201
+    """squid's answer to ``CONNECT host:port``: (the connection to the origin, None), or
+    (None, the error response: its headers without the cache ones, as squid 5.7 sends them)."""
+    request = Request("CONNECT", f"{host}:{port}", ())
+    lookup = resolver.getaddrinfo(net, proxy, host, families=(4,))
+    if not lookup.ok:
+        what = f"Unable to determine IP address from host name {host}"
+        error = _squid_error(net, proxy, 503, "ERR_DNS_FAIL", request, client_address, what, 0)
+    else:
+        address = str(lookup.v4()[0])
+        conn = connect(net, proxy, address, port)
+        if conn.kind == "connected":
+            _squid_log(
+                net, proxy, client_address, request, Response(200, (), ""), "TCP_TUNNEL", address
+            )
+            return conn, None
+        errno = _ERRNO.get(conn.kind, _ERRNO["timeout"])
+        what = f"Connection to {address} failed."
+        error = _squid_error(
+            net, proxy, 503, "ERR_CONNECT_FAIL", request, client_address, what, errno
+        )
+    cache_headers = ("X-Cache", "X-Cache-Lookup", "Via", "Connection")
+    headers = tuple(h for h in error.headers if h[0] not in cache_headers)
+    return None, Response(error.status, headers, error.body, proxy.name)
+
+
 def listening_port(proxy) -> int:  # noqa: ANN001
     forward = http_config(proxy)["forward_proxy"]
     return forward["port"] if forward else 3128

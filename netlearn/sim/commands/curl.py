@@ -387,7 +387,6 @@ def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):  # 
     """https through a forward proxy: CONNECT, then TLS with the origin through the tunnel."""
     authority = f"{target.host}:{target.port}"
     lines += [
-        "* CONNECT tunnel: HTTP/1.1 negotiated",
         "* allocate connect buffer",
         f"* Establish HTTP proxy tunnel to {authority}",
         f"> CONNECT {authority} HTTP/1.1",
@@ -400,12 +399,11 @@ def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):  # 
     if http.listening_ports(proxy).get(conn.port) != "forward":
         raise CurlError(56, "curl: (56) Proxy CONNECT aborted", ("* Closing connection 0",))
     journey.proxies.append(proxy.name)
-    found = resolver.resolve_for_connect(net, proxy, target.host)
-    inner = None
-    if found.ok:
-        inner = http.connect(net, proxy, str(found.v4()[0]), target.port)
-    if inner is None or inner.kind != "connected":
-        lines += ["< HTTP/1.1 503 Service Unavailable", "< "]
+    inner, refusal = http.connect_tunnel(net, proxy, conn.client_address, target.host, target.port)
+    if refusal is not None:
+        lines.append(f"< {refusal.status_line}")
+        lines += [f"< {k}: {v}" for k, v in refusal.headers]
+        lines.append("< ")
         raise CurlError(
             56,
             "curl: (56) CONNECT tunnel failed, response 503",

@@ -23,13 +23,22 @@ import time
 import pytest
 from kernel import KernelLab, unavailable_reason
 from names_scenarios import build, web
-from test_http_kernel_differential import EPOCH, _nginx, _origin_conf, _stop, mask
+from test_http_kernel_differential import (
+    EPOCH,
+    _certificates,
+    _nginx,
+    _origin_conf,
+    _proxy_conf,
+    _stop,
+    mask,
+)
 
 pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 
 HOSTS = (
     "127.0.0.1\tlocalhost\n"
     "192.165.1.3\tgw.example.com\n"
+    "192.165.2.20\twww.example.com\n"
     "192.165.2.10\tweb1.example.com\n"
     "192.165.2.11\tweb2.example.com\n"
 )
@@ -43,13 +52,14 @@ COMMANDS = [
     # style sheet (docs/scenarios.md), so compare the headers
     f"curl -sI -x {PROXY} http://192.165.2.10:81/",
     f"curl -s -o /dev/null -x {PROXY} http://192.165.2.10/",
+    f"curl -v --cacert CA -x {PROXY} https://www.example.com/",
+    f"curl -v -x {PROXY} https://web1.example.com/",
 ]
 
 
 def scenario() -> dict:
     data = copy.deepcopy(web())
-    for name in ("NS1", "proxy"):
-        del data["hosts"][name]
+    del data["hosts"]["NS1"]
     for name in ("A", "gw"):
         data["hosts"][name]["hosts_file"] = HOSTS
         data["hosts"][name]["resolv_conf"] = "# no DNS\n"
@@ -105,6 +115,11 @@ def lab():
                     fh.write(_origin_conf(root, tmp, name))
                 _nginx(lab, name, f"{tmp}/{name}.conf", tmp)
                 started.append(name)
+            _certificates(tmp)
+            with open(f"{tmp}/proxy.conf", "w") as fh:
+                fh.write(_proxy_conf(tmp))
+            _nginx(lab, "proxy", f"{tmp}/proxy.conf", tmp)
+            started.append("proxy")
             with open(f"{tmp}/squid.conf", "w") as fh:
                 fh.write(_squid_conf(tmp))
             squid = subprocess.Popen(
@@ -149,6 +164,7 @@ def sim():
 
 
 def _real(lab, command: str) -> tuple[str, int]:
+    command = command.replace("CA", f"{lab.tmp}/ca.crt")
     done = subprocess.run(
         ["ip", "netns", "exec", lab.host_ns["A"], "script", "-qec", command, "/dev/null"],
         capture_output=True,
@@ -161,7 +177,7 @@ def _real(lab, command: str) -> tuple[str, int]:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_curl_through_the_forward_proxy_prints_what_squid_gives(lab, sim, command):
-    result = sim.run("A", command)
+    result = sim.run("A", command.replace("CA", f"{lab.tmp}/ca.crt"))
     simulated = (mask(result.stdout + result.stderr), result.status)
     real = _real(lab, command)
     if "X-Squid-Error" in real[0]:
