@@ -389,6 +389,9 @@ def _reverse_proxy(net, proxy, client_address, request, journey, tls, depth) -> 
         if entry is not None and net.clock < entry["expires"]:
             journey.cache = "HIT"
             journey.origin = entry["served_by"]
+            # the page was fetched earlier, by this proxy: that is what the origin saw
+            journey.origin_saw = entry.get("origin_saw")
+            journey.forwarded_for = entry.get("forwarded_for")
             response = Response(
                 entry["status"],
                 tuple((k, v) for k, v in entry["headers"]) + (("X-Cache", "HIT"),),
@@ -448,6 +451,8 @@ def _reverse_proxy(net, proxy, client_address, request, journey, tls, depth) -> 
                 "headers": [list(h) for h in headers],
                 "body": response.body,
                 "served_by": response.served_by,
+                "origin_saw": journey.origin_saw,
+                "forwarded_for": journey.forwarded_for,
             }
         if _adds_headers(response.status):
             headers = _with_x_cache(headers, "MISS")

@@ -221,3 +221,17 @@ def test_a_server_whose_configuration_does_not_load_refuses_instead_of_crashing(
     names_net.hosts["C"].services["http"] = {"origin": "yes"}
     assert "status: REFUSED" in names_net.run("A", "dig www.example.com").stdout
     assert names_net.run("A", "curl http://192.165.2.10/").status == 7
+
+
+def test_http_from_the_proxy_cache_still_knows_what_the_origin_saw(web_net):
+    web_net.run("A", "curl -s http://www.example.com/")  # fills the proxy's cache
+    outcome = check(
+        web_net,
+        check="http",
+        **{"from": "A"},
+        url="http://www.example.com/",
+        served_by="web1",
+        via="proxy",
+        origin_sees="proxy",
+    )
+    assert outcome.passed, outcome.message
