@@ -45,6 +45,7 @@ from netlearn.sim.limits import MAX_LINE
 
 MAX_WORKSPACE_COMMANDS = 500  # commands kept in one workspace before "Reset" is needed
 MAX_STORED_OUTPUT = 16 * 1024  # characters of one command's output kept in the log
+MAX_LOG_OUTPUT = 256 * 1024  # characters of output kept in a whole log (the oldest go first)
 MAX_FORM_STATE = 256 * 1024  # characters of JSON in a form workspace
 TRUNCATED = "\n[output truncated]\n"
 
@@ -212,6 +213,11 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
 
 def _terminal_state(net: Network, log: list[dict], previous: Any) -> dict:
     """A terminal workspace's new state; the screen stays cleared where it was cleared."""
+    budget = MAX_LOG_OUTPUT
+    for entry in reversed(log):  # the scrollback forgets the oldest outputs, never a command
+        budget -= len(entry.get("output") or "")
+        if budget < 0 and entry.get("output"):
+            entry["output"] = ""
     state = {"network": net.to_dict(), "log": log}
     start = previous.get("log_start") if isinstance(previous, dict) else None
     if isinstance(start, int) and start > 0:

@@ -323,3 +323,13 @@ def test_a_ping_outcome_carries_the_packets_trace(learner):
     )
     assert outcome.status == 0
     assert outcome.trace is not None
+
+
+def test_the_scrollback_forgets_the_oldest_outputs_but_no_command(learner, monkeypatch):
+    monkeypatch.setattr(services, "MAX_LOG_OUTPUT", 100)
+    exercise = make_lesson("terminal").exercise
+    for _ in range(3):
+        services.run_command(learner=learner, exercise=exercise, host="A", line="ip route")
+    log = workspace_view(learner=learner, exercise=exercise).log
+    assert [e["command"] for e in log] == ["ip route"] * 3
+    assert [bool(e["output"]) for e in log] == [False, False, True]
