@@ -289,3 +289,21 @@ def test_the_origins_access_log_matches_nginx(lab, sim):
             real = mask(fh.read())
         simulated = mask(sim.run(name, "cat /var/log/nginx/access.log").stdout)
         assert simulated == real
+
+
+def test_with_every_origin_down_the_proxy_answers_502_like_nginx(lab, sim):
+    for name in ("web1", "web2"):
+        _stop(lab.tmp, name)
+        sim.hosts[name].services.pop("http")
+    time.sleep(0.3)
+    command = "curl -v http://www.example.com/new"
+    simulated, real = _simulated(sim, lab, command), _real(lab, command)
+    diff = "".join(
+        difflib.unified_diff(
+            real[0].splitlines(keepends=True),
+            simulated[0].splitlines(keepends=True),
+            "real",
+            "simulated",
+        )
+    )
+    assert simulated == real, diff
