@@ -28,7 +28,8 @@ from typing import Any
 # -- geometry (px in the SVG's user space) ----------------------------------------------------
 MARGIN = 16
 SLOT_W = 176  # horizontal room per interface of a host
-MIN_BOX_W = 120
+MIN_BOX_W = SLOT_W
+PORT_INSET = 28  # from the left edge of an interface's slot to its line
 BOX_H = 46
 GAP = 24  # between two hosts of a band
 LINE_ZONE = 66  # vertical room between a box and a bar, for the interface labels
@@ -210,7 +211,8 @@ def _layout(net: Any) -> _Layout:
         for box in band:
             box.x, box.y = x, top + LINE_ZONE
             for k, port in enumerate(box.ports):
-                port.x = box.x + SLOT_W * k + SLOT_W / 2 if len(box.ports) > 1 else box.cx
+                # the line on the left of its slot, its label to the right within the slot
+                port.x = box.x + SLOT_W * k + PORT_INSET
             x += box.w + GAP
     for i, seg in enumerate(segments):
         layout.bar_y[seg] = MARGIN + (i + 1) * (band_h + BAR_H) - BAR_H

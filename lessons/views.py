@@ -85,23 +85,30 @@ def _remember_path(workspace: Workspace, path: dict | None) -> None:
     Workspace.objects.filter(pk=workspace.pk).update(state=state)
 
 
-def _path_of(outcome: services.CommandOutcome, host: str, line: str) -> dict | None:
+def _network_of(workspace: Workspace) -> Network | None:
+    state = workspace.state if isinstance(workspace.state, dict) else {}
+    try:
+        return Network.from_dict(state["network"])
+    except (KeyError, ScenarioError, SimError, TypeError, ValueError):
+        return None
+
+
+def _path_of(network: Network | None, host: str, line: str) -> dict | None:
     """The packet path of a ping/traceroute just run. The service keeps no trace, so the
-    command runs again on a copy of the new network: they only read the network, and the
-    simulator is deterministic, so the copy sees what the learner's command saw."""
+    command runs again on a copy of the new network: these commands only read the network and
+    the simulator is deterministic, so the copy sees what the learner's command saw."""
     try:
         words = shlex.split(line)
     except ValueError:
         return None
     while words and words[0] == "sudo":
         words = words[1:]
-    if not words or words[0] not in PACKET_COMMANDS:
+    if network is None or not words or words[0] not in PACKET_COMMANDS:
         return None
-    state = outcome.workspace.state if isinstance(outcome.workspace.state, dict) else {}
+    copy = Network.from_dict(network.to_dict())
     try:
-        net = Network.from_dict(state["network"])
-        return packet_path(words[0], net.run(host, line).trace)
-    except (KeyError, ScenarioError, SimError, TypeError, ValueError):
+        return packet_path(words[0], copy.run(host, line).trace)
+    except (SimError, TypeError, ValueError):
         return None
 
 
@@ -303,16 +310,19 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
     except services.WorkspaceError as exc:
         if request.htmx:
             entry = {"host": host, "command": line, "output": f"{exc}\n", "status": 1}
-            return _render_partials(request, lesson, exercise, ["terminal-entry"], entry=entry)
+            return HttpResponse(render_to_string(f"{PAGE}#terminal-entry", {"entry": entry}))
         return _render_page(request, lesson, exercise, command_error=str(exc))
-    _remember_path(outcome.workspace, _path_of(outcome, host, line))
+    network = _network_of(outcome.workspace)
+    path = _path_of(network, host, line)
+    _remember_path(outcome.workspace, path)
     if not request.htmx:
         return redirect(lesson_url, permanent=False)
     if outcome.replayed:  # the exercise changed and the whole log was run again: reload
         return HttpResponseClientRefresh()
-    return _render_partials(
-        request, lesson, exercise, ["terminal-entry", "diagram"], entry=outcome.entry
-    )
+    # Only the new entry and the redrawn diagram: no need for the rest of the page's data.
+    entry = render_to_string(f"{PAGE}#terminal-entry", {"entry": outcome.entry})
+    diagram = render_to_string(f"{PAGE}#diagram", {"diagram": _diagram(network, path), "oob": True})
+    return HttpResponse(entry + diagram)
 
 
 @login_required
@@ -361,6 +371,8 @@ def check(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRespo
             )
         except SubmissionError as exc:
             extra["submission_error"] = "; ".join(exc.errors.values())
+            if request.htmx:
+                return _render_partials(request, lesson, exercise, ["check-results"], **extra)
             return _render_page(request, lesson, exercise, **extra)
 
     if attempt.passed:

@@ -101,7 +101,7 @@ def test_the_lesson_page_runs_a_fixed_number_of_queries(
 ):
     item = lesson(course, "routing-between-networks")
     services.run_command(learner=learner, exercise=item.exercise, host="A", line="ip a")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         learner_client.get(url(course, item.slug))
     add_lessons(course, 6)
     for _ in range(5):
@@ -109,6 +109,6 @@ def test_the_lesson_page_runs_a_fixed_number_of_queries(
         services.attempt_grade(learner=learner, exercise=item.exercise)
     for other in course.lessons.all()[4:]:
         services.attempt_grade(learner=learner, exercise=other.exercise)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = learner_client.get(url(course, item.slug))
     assert response.status_code == 200

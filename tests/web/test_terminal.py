@@ -138,3 +138,17 @@ def test_each_learner_has_their_own_terminal(client, learner, other_learner, ter
     assert [e["command"] for e in workspace(learner, terminal).log] == [
         "ip addr add 10.1.1.1/24 dev eth0"
     ]
+
+
+def test_a_command_runs_a_fixed_number_of_queries(
+    learner_client, terminal, django_assert_max_num_queries
+):
+    post = {"host": "A", "line": "ping -c 1 192.165.1.1"}
+    learner_client.post(command_url(terminal), post, **HX)
+    with django_assert_max_num_queries(20):
+        learner_client.post(command_url(terminal), post, **HX)
+    for _ in range(20):
+        learner_client.post(command_url(terminal), {"host": "A", "line": "ip r"}, **HX)
+    with django_assert_max_num_queries(20):
+        response = learner_client.post(command_url(terminal), post, **HX)
+    assert "1 received" in response.content.decode()
