@@ -1,0 +1,138 @@
+"""Forms of the authoring pages: they parse and normalise; the simulator's verdict on an exercise
+comes from services/selectors (an invalid exercise may be saved as a draft, not published)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.text import slugify
+
+from lessons import lessonfile
+from lessons.models import Course
+
+MAX_UPLOAD = 5 * 1024 * 1024  # bytes of one uploaded lesson file or course zip
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = ["title", "slug", "description", "order", "published"]
+        help_texts = {"slug": "Lower-case letters, digits and dashes; used in the course's URLs."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["order"].required = False
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:100]
+        if not lessonfile.SLUG.match(slug or ""):
+            raise forms.ValidationError("Use lower-case letters, digits and dashes.")
+        clash = Course.objects.filter(slug=slug).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another course already uses this slug.")
+        return slug
+
+    def clean_order(self) -> int:
+        order = self.cleaned_data.get("order")
+        if order is None:
+            last = Course.objects.order_by("-order").values_list("order", flat=True).first()
+            return (last or 0) + 1
+        return order
+
+
+class LessonForm(forms.Form):
+    """The lesson editor: the fields of a lesson file. ``exercise`` is cleaned to the parsed
+    mapping (or None when blank); a YAML error names its line."""
+
+    title = forms.CharField(label="Title", max_length=lessonfile.MAX_TITLE)
+    course = forms.ModelChoiceField(label="Course", queryset=Course.objects.all(), empty_label=None)
+    slug = forms.CharField(
+        label="Slug",
+        max_length=100,
+        required=False,
+        help_text="Optional: made from the title. Part of the lesson's address.",
+    )
+    body = forms.CharField(
+        label="Content",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
+        help_text="Markdown. Preview shows it exactly as learners will see it.",
+    )
+    exercise = forms.CharField(
+        label="Exercise",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 20,
+                "spellcheck": "false",
+                "autocapitalize": "none",
+                "class": "font-monospace",
+            }
+        ),
+        help_text="YAML: the lesson file's exercise mapping (kind, prompt, scenario, goals, "
+        "solution, hints). Leave blank for a lesson without an exercise.",
+    )
+    published = forms.BooleanField(label="Published", required=False)
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:100]
+        if not lessonfile.SLUG.match(slug or ""):
+            raise forms.ValidationError("Use lower-case letters, digits and dashes.")
+        return slug
+
+    def clean_exercise(self) -> dict | None:
+        text = self.cleaned_data.get("exercise") or ""
+        if not text.strip():
+            return None
+        try:
+            data = lessonfile.load_yaml(text)
+        except lessonfile.LessonFileError as exc:
+            message = f"{exc.field}: {exc.message}" if exc.field else exc.message
+            raise forms.ValidationError(message) from None
+        if data is not None and not isinstance(data, dict):
+            raise forms.ValidationError("The exercise must be a mapping (kind, prompt, ...).")
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Lesson file or course zip",
+        help_text="A lesson file (.md, with its front matter) or a course as a .zip "
+        "(<course>/course.yaml and <course>/NN-slug.md files, as Export writes it).",
+    )
+    course = forms.ModelChoiceField(
+        label="Course",
+        queryset=Course.objects.all(),
+        required=False,
+        help_text="For a lesson file: the course it goes into.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(f"At most {MAX_UPLOAD // (1024 * 1024)} MB.")
+        if not upload.name.lower().endswith((".md", ".zip")):
+            raise forms.ValidationError("Upload a lesson file (.md) or a course (.zip).")
+        return upload
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None and upload.name.lower().endswith(".md") and not data.get("course"):
+            self.add_error("course", "Choose the course this lesson goes into.")
+        return data
+
+
+class ClassroomForm(forms.Form):
+    name = forms.CharField(label="Class name", max_length=200)
+    course = forms.ModelChoiceField(label="Course", queryset=Course.objects.all(), empty_label=None)
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(label="Join code", max_length=16)
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()

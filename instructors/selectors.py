@@ -1,0 +1,396 @@
+"""Reads of the instructor pages: the exercise validation report, gradebooks, a learner's
+attempts, misconception analytics, and a course as a zip of lesson files.
+
+The gradebook and the analytics run a fixed number of queries whatever the number of learners.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from instructors.models import Classroom, LessonDraft
+from lessons import exercises as ex
+from lessons import lessonfile
+from lessons.models import Attempt, Course, Exercise, Lesson, Progress, Workspace
+from lessons.selectors import (  # noqa: F401 (goal_failure_counts: for the views)
+    GradebookRow,
+    LessonProgress,
+    goal_failure_counts,
+    lesson_file_text,
+)
+
+SORTS = {"name": "Learner name", "progress": "Progress"}
+
+# -- validation report ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportProblem:
+    path: str  # exercise.goals[1].to
+    message: str
+    line: int | None  # line of the Exercise textbox, when the path can be found in the YAML
+
+    def __str__(self) -> str:
+        where = f"line {self.line}, " if self.line else ""
+        return f"{where}{self.path}: {self.message}" if self.path else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class GoalCheck:
+    index: int
+    label: str
+    start: ex.GoalResult | None  # the starting state (should fail at least one goal)
+    solution: ex.GoalResult | None  # the solution (must pass every goal)
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    problems: list[ReportProblem] = field(default_factory=list)
+    goals: list[GoalCheck] = field(default_factory=list)
+    empty: bool = False  # no exercise at all
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems and not self.empty
+
+
+_TOKEN = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def yaml_line(text: str, path: str) -> int | None:
+    """The 1-based line of ``path`` (``exercise.goals[1].to``) in the exercise YAML ``text``:
+    the deepest node of the path that exists. Keys may contain dots (``example.com``), so a
+    mapping key is matched against the rest of the path, longest first."""
+    try:
+        node = yaml.compose(text, Loader=lessonfile._Loader)  # noqa: SLF001 (YAML 1.2 booleans)
+    except yaml.YAMLError:
+        return None
+    if node is None:
+        return None
+    rest = path.removeprefix("exercise").lstrip(".")
+    line = node.start_mark.line + 1
+    while rest and node is not None:
+        if isinstance(node, yaml.SequenceNode):
+            match = re.match(r"\[(\d+)\]\.?", rest)
+            if not match or int(match[1]) >= len(node.value):
+                break
+            node, rest = node.value[int(match[1])], rest[match.end() :]
+            line = node.start_mark.line + 1
+        elif isinstance(node, yaml.MappingNode):
+            found = None
+            for key, value in node.value:
+                name = str(key.value)
+                matches = rest == name or rest.startswith((name + ".", name + "["))
+                if matches and (found is None or len(name) > len(str(found[0].value))):
+                    found = (key, value)
+            if found is None:
+                break
+            key, node = found
+            rest = rest[len(str(key.value)) :].removeprefix(".")
+            line = key.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def validation_report(*, exercise_yaml: str) -> ValidationReport:
+    """Run the simulator on an exercise as the editor holds it: every problem (with its line),
+    and per goal the result for the starting state and for the solution."""
+    if not exercise_yaml.strip():
+        return ValidationReport(empty=True)
+    try:
+        spec = lessonfile.load_yaml(exercise_yaml)
+    except lessonfile.LessonFileError as exc:
+        line = int(exc.field.split()[-1]) if exc.field.startswith("line ") else None
+        return ValidationReport([ReportProblem("", exc.message, line)])
+
+    def problem(p: ex.Problem) -> ReportProblem:
+        return ReportProblem(p.path, p.message, yaml_line(exercise_yaml, p.path))
+
+    problems = [problem(p) for p in ex.validate_exercise(spec)]
+    if ex.check_shape(spec):
+        return ValidationReport(problems)
+    return ValidationReport(problems, _goal_checks(spec))
+
+
+def _goal_checks(spec: dict) -> list[GoalCheck]:
+    """Per goal, the starting state's and the solution's result (None where it cannot run)."""
+    if spec["kind"] == "quiz":
+        try:
+            solved = ex.grade_quiz(spec["questions"], ex.solution_submission(spec))
+        except ex.SubmissionError:
+            solved = []
+        start = ex.grade_quiz(spec["questions"], {"answers": []})
+        labels = [f"Question {i + 1}" for i in range(len(spec["questions"]))]
+    else:
+        try:
+            net = ex.starting_network(spec)
+            start = ex.check_goals(spec["goals"], net)
+        except Exception:  # the scenario does not load: the problems say why
+            return []
+        solved = []
+        try:
+            if spec["kind"] == "terminal":
+                solved_net = ex.starting_network(spec)
+                commands = (spec.get("solution") or {}).get("commands")
+                if not ex.run_commands(solved_net, commands, path="solution"):
+                    solved = ex.check_goals(spec["goals"], solved_net)
+            else:
+                solved_net = ex.network_for(spec, ex.solution_submission(spec))
+                solved = ex.check_goals(spec["goals"], solved_net)
+        except Exception:  # the solution does not apply: the problems say why
+            solved = []
+        labels = [ex.describe_goal(g) for g in spec["goals"]]
+    return [
+        GoalCheck(
+            i,
+            label,
+            start[i] if i < len(start) else None,
+            solved[i] if i < len(solved) else None,
+        )
+        for i, label in enumerate(labels)
+    ]
+
+
+# -- authoring lists ------------------------------------------------------------------------------
+
+
+def courses_for_authoring() -> QuerySet[Course]:
+    return Course.objects.order_by("order", "slug")
+
+
+def lessons_for_authoring(*, course: Course) -> list[Lesson]:
+    """The course's lessons (drafts and archived ones too) with their exercise, in order."""
+    return list(
+        Lesson.objects.filter(course=course)
+        .select_related("exercise")
+        .order_by("archived_at", "order", "slug")
+    )
+
+
+def drafts_of(*, author) -> QuerySet[LessonDraft]:
+    return LessonDraft.objects.filter(author=author).select_related("lesson", "course")
+
+
+def draft_for(*, author, lesson: Lesson) -> LessonDraft | None:
+    return LessonDraft.objects.filter(author=author, lesson=lesson).first()
+
+
+def exercise_yaml(*, lesson: Lesson) -> str:
+    exercise = Exercise.objects.filter(lesson=lesson).first()
+    return lessonfile.dump_yaml(exercise.spec()) if exercise is not None else ""
+
+
+# -- gradebook ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Gradebook:
+    course: Course | None
+    classroom: Classroom | None
+    lessons: list[Lesson]
+    rows: list[GradebookRow]
+    sort: str
+
+
+def _cells(lessons: list[Lesson], by_lesson: dict[int, Progress]) -> list[LessonProgress]:
+    cells = []
+    for lesson in lessons:
+        p = by_lesson.get(lesson.pk)
+        cells.append(
+            LessonProgress(lesson)
+            if p is None
+            else LessonProgress(lesson, p.status, p.best_score, p.attempts, p)
+        )
+    return cells
+
+
+def gradebook(
+    *, course: Course, classroom: Classroom | None = None, sort: str = "name"
+) -> Gradebook:
+    """A row per learner (every member of ``classroom``, or everyone who did something in the
+    course), a cell per live lesson. Three queries, whatever the number of learners."""
+    lessons = list(Lesson.objects.live().filter(course=course).order_by("order", "slug"))
+    progress = Progress.objects.filter(lesson__in=lessons)
+    learners: dict[int, Any] = {}
+    if classroom is not None:
+        members = get_user_model().objects.filter(class_memberships__classroom=classroom)
+        learners = {user.pk: user for user in members.order_by("username")}
+        progress = progress.filter(learner__class_memberships__classroom=classroom)
+    else:
+        progress = progress.select_related("learner")
+    by_learner: dict[int, dict[int, Progress]] = {pk: {} for pk in learners}
+    for item in progress:
+        if classroom is None:
+            learners.setdefault(item.learner_id, item.learner)
+        by_learner.setdefault(item.learner_id, {})[item.lesson_id] = item
+    rows = [GradebookRow(user, _cells(lessons, by_learner[pk])) for pk, user in learners.items()]
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key == "progress":
+        rows.sort(
+            key=lambda r: (
+                -r.completed if not descending else r.completed,
+                -sum(c.best_score for c in r.cells),
+                r.learner.username.lower(),
+            )
+        )
+    else:
+        rows.sort(key=lambda r: r.learner.username.lower(), reverse=descending)
+        sort = "-name" if descending else "name"
+    return Gradebook(course, classroom, lessons, rows, sort)
+
+
+def gradebook_csv(book: Gradebook) -> str:
+    """The gradebook as CSV: a row per learner, four columns per lesson."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["learner", "completed"]
+    for lesson in book.lessons:
+        header += [f"{lesson.slug} {name}" for name in ("status", "score", "attempts", "last")]
+    writer.writerow(header)
+    for row in book.rows:
+        line = [row.learner.get_username(), row.completed]
+        for cell in row.cells:
+            last = cell.progress.last_activity_at if cell.progress is not None else None
+            line += [
+                cell.status,
+                cell.best_score,
+                cell.attempts,
+                last.isoformat(timespec="seconds") if last else "",
+            ]
+        writer.writerow([_safe_cell(value) for value in line])
+    return out.getvalue()
+
+
+def _safe_cell(value: Any) -> Any:
+    """A spreadsheet runs a cell that starts with = + - @ as a formula: usernames are typed
+    by learners, so such a cell is quoted."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def classrooms_for(*, course: Course | None = None) -> QuerySet[Classroom]:
+    classes = Classroom.objects.select_related("course", "instructor")
+    return classes.filter(course=course) if course is not None else classes
+
+
+# -- a learner's work -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LessonWork:
+    lesson: Lesson
+    progress: Progress | None
+    attempts: list[Attempt]
+    commands: list[dict]  # the terminal log as typed: host, command, output, status
+
+
+def learner_work(*, learner, course: Course) -> list[LessonWork]:
+    """Every lesson of the course the learner touched: progress, every attempt with its
+    per-goal results (newest first), and the commands they typed (four queries)."""
+    lessons = list(Lesson.objects.filter(course=course).order_by("archived_at", "order", "slug"))
+    progress = {
+        p.lesson_id: p for p in Progress.objects.filter(learner=learner, lesson__in=lessons)
+    }
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in (
+        Attempt.objects.filter(learner=learner, exercise__lesson__in=lessons)
+        .select_related("exercise", "exercise_version")
+        .order_by("-created_at", "-id")
+    ):
+        attempts.setdefault(attempt.exercise.lesson_id, []).append(attempt)
+    logs: dict[int, list[dict]] = {}
+    for workspace in Workspace.objects.filter(
+        learner=learner, exercise__lesson__in=lessons
+    ).select_related("exercise"):
+        logs[workspace.exercise.lesson_id] = [e for e in workspace.log if isinstance(e, dict)]
+    return [
+        LessonWork(
+            lesson, progress.get(lesson.pk), attempts.get(lesson.pk, []), logs.get(lesson.pk, [])
+        )
+        for lesson in lessons
+        if lesson.pk in progress or lesson.pk in attempts or lesson.pk in logs
+    ]
+
+
+def courses_of_learner(*, learner) -> QuerySet[Course]:
+    touched = Progress.objects.filter(learner=learner).values("lesson__course_id")
+    joined = Classroom.objects.filter(memberships__learner=learner).values("course_id")
+    return Course.objects.filter(pk__in=touched).union(Course.objects.filter(pk__in=joined))
+
+
+# -- misconceptions -------------------------------------------------------------------------------
+
+
+@dataclass
+class Misconception:
+    cause: str
+    count: int = 0
+    learners: list[str] = field(default_factory=list)  # up to MAX_EXAMPLES usernames
+    learner_count: int = 0
+    goals: Counter = field(default_factory=Counter)  # goal label -> failures
+    example: str = ""  # one failure message, as learners read it
+
+
+MAX_EXAMPLES = 5
+
+
+def misconceptions(*, exercise: Exercise) -> list[Misconception]:
+    """Failed goal results of every attempt on the exercise (all versions), grouped by the
+    cause the simulator diagnosed, most frequent first (one query)."""
+    by_cause: dict[str, Misconception] = {}
+    seen: dict[str, set] = {}
+    rows = Attempt.objects.filter(exercise=exercise).values_list("learner__username", "results")
+    for username, results in rows.iterator():
+        for result in results or []:
+            if not isinstance(result, dict) or result.get("passed"):
+                continue
+            cause = str(result.get("cause") or "unknown")
+            item = by_cause.setdefault(cause, Misconception(cause))
+            item.count += 1
+            item.goals[str(result.get("label") or "")] += 1
+            item.example = item.example or str(result.get("message") or "")
+            learners = seen.setdefault(cause, set())
+            if username not in learners:
+                learners.add(username)
+                if len(item.learners) < MAX_EXAMPLES:
+                    item.learners.append(username)
+    for cause, item in by_cause.items():
+        item.learner_count = len(seen[cause])
+    return sorted(by_cause.values(), key=lambda m: (-m.count, m.cause))
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+def course_zip(*, course: Course) -> bytes:
+    """The course as ``<slug>/course.yaml`` and ``<slug>/NN-slug.md`` lesson files (live
+    lessons, drafts included as ``published: false``), which ``loadlessons`` reads back."""
+    lessons = Lesson.objects.live().filter(course=course).order_by("order", "slug")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        course_file = lessonfile.CourseFile(
+            slug=course.slug,
+            title=course.title,
+            description=course.description,
+            order=course.order,
+            published=course.published,
+        )
+        archive.writestr(f"{course.slug}/course.yaml", lessonfile.serialise_course(course_file))
+        width = max(2, len(str(lessons.count())))
+        for number, lesson in enumerate(lessons, start=1):
+            name = f"{course.slug}/{number:0{width}d}-{lesson.slug}.md"
+            archive.writestr(name, lesson_file_text(lesson=lesson))
+    return out.getvalue()

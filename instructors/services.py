@@ -1,0 +1,240 @@
+"""Every write of the instructor flow: lessons from the editor, their order, drafts, imports,
+classes and memberships, resetting a learner's exercise.
+
+Exercises go through the lessons app's ``save_exercise`` (validation by the simulator, a new
+``ExerciseVersion`` when a published exercise changes; earlier attempts keep theirs and progress
+never goes backwards). Deleting a lesson archives it (``archive_lesson``).
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from instructors.models import Classroom, LessonDraft, Membership
+from lessons import exercises as ex
+from lessons import lessonfile
+from lessons import services as lesson_services
+from lessons.models import Course, Exercise, Lesson
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
+JOIN_CODE_LENGTH = 8
+MAX_ZIP_FILES = 500
+MAX_ZIP_BYTES = 20 * 1024 * 1024  # uncompressed
+
+
+class AuthoringError(Exception):
+    """Something the editor cannot save; ``problems`` are sentences (with their field)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass
+class SavedLesson:
+    lesson: Lesson
+    exercise_status: str  # created / updated / unchanged / removed / draft
+    problems: list[str] = field(default_factory=list)  # why the exercise stayed a draft
+
+    @property
+    def new_version(self) -> bool:
+        return self.exercise_status == "updated"
+
+
+def _next_order(course: Course) -> int:
+    last = course.lessons.order_by("-order").values_list("order", flat=True).first()
+    return (last or 0) + 1
+
+
+def save_lesson(
+    *,
+    author,
+    lesson: Lesson | None,
+    course: Course,
+    title: str,
+    slug: str,
+    body: str,
+    exercise: dict | None,
+    exercise_yaml: str,
+    published: bool,
+    yaml_error: str = "",
+) -> SavedLesson:
+    """Create or update a lesson from the editor.
+
+    A valid exercise is stored (a changed one gets a new version). An invalid one (or YAML that
+    does not parse: ``yaml_error``) cannot be published: with ``published`` it raises
+    ``AuthoringError``; otherwise the lesson is saved unpublished and the exercise text is kept
+    in the author's draft, to be fixed later.
+    """
+    problems = [yaml_error] if yaml_error else []
+    if not problems and exercise is not None:
+        problems = [str(p) for p in ex.validate_exercise(exercise)]
+    if problems and published:
+        raise AuthoringError(["An invalid exercise cannot be published.", *problems])
+    clash = Lesson.objects.filter(course=course, slug=slug)
+    if lesson is not None:
+        clash = clash.exclude(pk=lesson.pk)
+    if clash.exists():
+        raise AuthoringError([f"slug: the course already has a lesson {slug!r}"])
+    with transaction.atomic():
+        if lesson is None:
+            lesson = Lesson(course=course, slug=slug, order=_next_order(course))
+        elif lesson.course_id != course.pk:
+            lesson.course, lesson.order = course, _next_order(course)
+        lesson.slug, lesson.title, lesson.body = slug, title, body
+        lesson.published = published
+        lesson.save()
+        if problems:
+            LessonDraft.objects.update_or_create(
+                author=author,
+                lesson=lesson,
+                defaults={
+                    "course": course,
+                    "title": title,
+                    "body": body,
+                    "exercise_yaml": exercise_yaml,
+                    "published": False,
+                },
+            )
+            return SavedLesson(lesson, "draft", problems)
+        try:
+            status = lesson_services.save_exercise(lesson=lesson, spec=exercise)
+        except lesson_services.ContentInvalid as exc:
+            raise AuthoringError(exc.problems) from None
+        LessonDraft.objects.filter(author=author, lesson=lesson).delete()
+    return SavedLesson(lesson, status)
+
+
+def autosave_draft(
+    *,
+    author,
+    draft: LessonDraft | None,
+    lesson: Lesson | None,
+    course: Course | None,
+    title: str,
+    body: str,
+    exercise_yaml: str,
+    published: bool,
+) -> LessonDraft:
+    """Keep what the instructor typed so far (nothing is validated or published)."""
+    if draft is None and lesson is not None:
+        draft = LessonDraft.objects.filter(author=author, lesson=lesson).first()
+    if draft is None:
+        draft = LessonDraft(author=author, lesson=lesson)
+    draft.course, draft.title, draft.body = course, title[:200], body
+    draft.exercise_yaml, draft.published = exercise_yaml, published
+    draft.save()
+    return draft
+
+
+def discard_draft(*, draft: LessonDraft) -> None:
+    draft.delete()
+
+
+def move_lesson(*, lesson: Lesson, direction: str) -> None:
+    """Swap a lesson with its neighbour among the course's live lessons ("up" or "down");
+    orders are renumbered 1..n on the way."""
+    with transaction.atomic():
+        lessons = list(
+            Lesson.objects.live()
+            .select_for_update()
+            .filter(course_id=lesson.course_id)
+            .order_by("order", "slug")
+        )
+        index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(lessons):
+            lessons[index], lessons[other] = lessons[other], lessons[index]
+        for position, item in enumerate(lessons, start=1):
+            if item.order != position:
+                Lesson.objects.filter(pk=item.pk).update(order=position)
+
+
+def archive_lesson(*, lesson: Lesson) -> Lesson:
+    return lesson_services.archive_lesson(lesson=lesson)
+
+
+def restore_lesson(*, lesson: Lesson) -> Lesson:
+    return lesson_services.restore_lesson(lesson=lesson)
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+
+def import_lesson_file(*, course: Course, name: str, text: str) -> tuple[Lesson, str]:
+    """Create or update a lesson of ``course`` from an uploaded lesson file."""
+    default = lessonfile.slug_from_file_name(name) or slugify(PurePosixPath(name).stem)[:100]
+    try:
+        parsed = lessonfile.parse_lesson(text, path=name, default_slug=default)
+        return lesson_services.import_lesson(course=course, parsed=parsed)
+    except lessonfile.LessonFileError as exc:
+        raise AuthoringError([str(exc)]) from None
+    except ex.ExerciseInvalid as exc:
+        raise AuthoringError([f"{name}: {p}" for p in exc.problems]) from None
+
+
+def import_course_zip(*, name: str, data: bytes) -> lesson_services.LoadReport:
+    """Load the course folders of a zip (as ``course_zip`` writes them) like ``loadlessons``.
+    A zip whose ``course.yaml`` sits at its root is one course named after the zip file."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise AuthoringError([f"{name}: not a zip file"]) from None
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if len(members) > MAX_ZIP_FILES:
+        raise AuthoringError([f"{name}: at most {MAX_ZIP_FILES} files"])
+    if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+        raise AuthoringError([f"{name}: too large once unpacked"])
+    flat = any(PurePosixPath(m.filename).parts == ("course.yaml",) for m in members)
+    prefix = (slugify(PurePosixPath(name).stem)[:100] or "course",) if flat else ()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for member in members:
+            parts = PurePosixPath(member.filename).parts
+            # Never write outside the folder: no absolute paths, no "..", no hidden files.
+            if not parts or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+                continue
+            if member.filename.startswith("/") or "\\" in member.filename:
+                continue
+            target = root.joinpath(*prefix, *parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(member))
+        try:
+            return lesson_services.load_content(roots=[root])
+        except lesson_services.ContentInvalid as exc:
+            problems = [p.replace(str(root) + "/", "") for p in exc.problems]
+            raise AuthoringError(problems) from None
+
+
+# -- classes ---------------------------------------------------------------------------------------
+
+
+def _join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def create_classroom(*, instructor, course: Course, name: str) -> Classroom:
+    while True:
+        code = _join_code()
+        if not Classroom.objects.filter(code=code).exists():
+            return Classroom.objects.create(
+                instructor=instructor, course=course, name=name, code=code
+            )
+
+
+def join_classroom(*, learner, classroom: Classroom) -> tuple[Membership, bool]:
+    return Membership.objects.get_or_create(classroom=classroom, learner=learner)
+
+
+def reset_learner_exercise(*, learner, exercise: Exercise) -> None:
+    """Start a learner's exercise over for them (their terminal and form rows); attempts and
+    progress are kept, as when they press "Reset exercise" themselves."""
+    lesson_services.reset_workspace(learner=learner, exercise=exercise)

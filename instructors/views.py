@@ -1,0 +1,490 @@
+"""The instructor's pages: authoring (courses, lessons, import/export), classes, the gradebook
+and its analytics; and the learner's side of classes (joining one with its code).
+
+Every authoring and gradebook view is ``instructor_required`` (403 for learners, log-in for
+anonymous visitors) and checked before the method, so a learner gets 403 whatever they send.
+Each works as a plain page with form posts; htmx swaps the named partials of the same template.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from instructors import selectors, services
+from instructors.forms import ClassroomForm, CourseForm, ImportForm, JoinForm, LessonForm
+from instructors.models import Classroom, LessonDraft
+from instructors.permissions import instructor_required
+from lessons.markdown import render_markdown
+from lessons.models import Course, Exercise, Lesson
+
+EDITOR = "instructors/lesson_form.html"
+
+
+# -- lookups ---------------------------------------------------------------------------------------
+
+
+def _get_draft(request: HttpRequest, value: str | None) -> LessonDraft | None:
+    """The instructor's own draft named by a form or query value (never someone else's)."""
+    if not value or not str(value).isdigit():
+        return None
+    return LessonDraft.objects.filter(author=request.user, pk=int(value)).first()
+
+
+def _get_learner(learner_pk: int):
+    return get_object_or_404(get_user_model(), pk=learner_pk)
+
+
+def _course_from_query(request: HttpRequest, courses: list[Course]) -> Course | None:
+    wanted = request.GET.get("course", "")
+    chosen = next((c for c in courses if str(c.pk) == wanted), None)
+    return chosen or (courses[0] if courses else None)
+
+
+# -- authoring: courses ----------------------------------------------------------------------------
+
+
+@instructor_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The courses to author, the instructor's unsaved drafts, import and classes."""
+    return render(
+        request,
+        "instructors/dashboard.html",
+        {
+            "courses": selectors.courses_for_authoring(),
+            "drafts": selectors.drafts_of(author=request.user),
+        },
+    )
+
+
+@instructor_required
+@require_http_methods(["GET", "POST"])
+def course_create(request: HttpRequest) -> HttpResponse:
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        course = form.save()
+        messages.success(request, f"Course “{course.title}” created.")
+        return redirect("instructors:course", course_pk=course.pk)
+    return render(request, "instructors/course_form.html", {"form": form, "course": None})
+
+
+@instructor_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=course_pk)
+    form = CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Course saved.")
+        return redirect("instructors:course", course_pk=course.pk)
+    return render(request, "instructors/course_form.html", {"form": form, "course": course})
+
+
+@instructor_required
+@require_GET
+def course_detail(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=course_pk)
+    context = {"course": course, "lessons": selectors.lessons_for_authoring(course=course)}
+    template = "instructors/course.html"
+    if request.htmx:
+        template += "#lesson-list"
+    return render(request, template, context)
+
+
+@instructor_required
+@require_GET
+def course_export(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=course_pk)
+    response = HttpResponse(selectors.course_zip(course=course), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{course.slug}.zip"'
+    return response
+
+
+# -- authoring: lessons ----------------------------------------------------------------------------
+
+
+def _editor(request: HttpRequest, form: LessonForm, **extra) -> HttpResponse:
+    context = {"form": form, "lesson": None, "draft": None, "preview": None, "report": None}
+    context.update(extra)
+    return render(request, EDITOR, context)
+
+
+def _initial_from_draft(draft: LessonDraft) -> dict:
+    return {
+        "title": draft.title,
+        "course": draft.course_id,
+        "body": draft.body,
+        "exercise": draft.exercise_yaml,
+        "published": draft.published,
+        "slug": draft.lesson.slug if draft.lesson_id else "",
+    }
+
+
+def _save_from_form(
+    request: HttpRequest, form: LessonForm, lesson: Lesson | None, draft: LessonDraft | None
+) -> HttpResponse:
+    """Save (or show why not); the Preview and Validate buttons re-render the page without JS."""
+    action = request.POST.get("action", "save")
+    text = request.POST.get("exercise", "")
+    if action == "preview":
+        return _editor(
+            request,
+            form,
+            lesson=lesson,
+            draft=draft,
+            preview=render_markdown(request.POST.get("body", "")),
+        )
+    if action == "validate":
+        report = selectors.validation_report(exercise_yaml=text)
+        return _editor(request, form, lesson=lesson, draft=draft, report=report)
+    form.is_valid()
+    yaml_error = "; ".join(form.errors.get("exercise", []))
+    fatal = {name for name in form.errors if name != "exercise"}
+    if fatal:
+        return _editor(request, form, lesson=lesson, draft=draft)
+    data = form.cleaned_data
+    try:
+        saved = services.save_lesson(
+            author=request.user,
+            lesson=lesson,
+            course=data["course"],
+            title=data["title"],
+            slug=data["slug"],
+            body=data["body"],
+            exercise=data.get("exercise"),
+            exercise_yaml=text,
+            published=data["published"],
+            yaml_error=yaml_error,
+        )
+    except services.AuthoringError as exc:
+        report = selectors.validation_report(exercise_yaml=text)
+        return _editor(
+            request, form, lesson=lesson, draft=draft, report=report, errors=exc.problems
+        )
+    if draft is not None and draft.lesson_id is None:
+        services.discard_draft(draft=draft)
+    if saved.exercise_status == "draft":
+        messages.warning(
+            request,
+            "Saved as a draft (not published): the exercise is not valid yet. "
+            + "; ".join(saved.problems),
+        )
+    elif saved.new_version:
+        messages.success(
+            request,
+            f"Lesson saved. The exercise is now version {saved.lesson.exercise.version}; "
+            "earlier attempts keep the version they were graded against.",
+        )
+    else:
+        messages.success(request, "Lesson saved.")
+    return redirect("instructors:lesson_edit", lesson_pk=saved.lesson.pk)
+
+
+@instructor_required
+@require_http_methods(["GET", "POST"])
+def lesson_create(request: HttpRequest) -> HttpResponse:
+    draft = _get_draft(request, request.POST.get("draft") or request.GET.get("draft"))
+    if draft is not None and draft.lesson_id is not None:
+        return redirect("instructors:lesson_edit", lesson_pk=draft.lesson_id)
+    if request.method == "POST":
+        return _save_from_form(request, LessonForm(request.POST), None, draft)
+    initial = _initial_from_draft(draft) if draft else {"course": request.GET.get("course")}
+    return _editor(request, LessonForm(initial=initial), draft=draft)
+
+
+@instructor_required
+@require_http_methods(["GET", "POST"])
+def lesson_edit(request: HttpRequest, lesson_pk: int) -> HttpResponse:
+    lesson = get_object_or_404(Lesson.objects.select_related("course"), pk=lesson_pk)
+    draft = selectors.draft_for(author=request.user, lesson=lesson)
+    if request.method == "POST":
+        return _save_from_form(request, LessonForm(request.POST), lesson, draft)
+    if draft is not None:
+        initial = _initial_from_draft(draft)
+    else:
+        initial = {
+            "title": lesson.title,
+            "course": lesson.course_id,
+            "slug": lesson.slug,
+            "body": lesson.body,
+            "exercise": selectors.exercise_yaml(lesson=lesson),
+            "published": lesson.published,
+        }
+    return _editor(request, LessonForm(initial=initial), lesson=lesson, draft=draft)
+
+
+@instructor_required
+@require_POST
+def lesson_preview(request: HttpRequest) -> HttpResponse:
+    """The Markdown as learners will see it (the same renderer and sanitiser)."""
+    html = render_markdown(request.POST.get("body", ""))
+    return render(request, f"{EDITOR}#preview", {"preview": html})
+
+
+@instructor_required
+@require_POST
+def lesson_validate(request: HttpRequest) -> HttpResponse:
+    report = selectors.validation_report(exercise_yaml=request.POST.get("exercise", ""))
+    return render(request, f"{EDITOR}#validation", {"report": report})
+
+
+@instructor_required
+@require_POST
+def lesson_autosave(request: HttpRequest) -> HttpResponse:
+    """Keep the editor's content as the instructor's draft; answers with the draft's id."""
+    lesson = None
+    if request.POST.get("lesson", "").isdigit():
+        lesson = Lesson.objects.filter(pk=int(request.POST["lesson"])).first()
+    course = None
+    if request.POST.get("course", "").isdigit():
+        course = Course.objects.filter(pk=int(request.POST["course"])).first()
+    draft = services.autosave_draft(
+        author=request.user,
+        draft=_get_draft(request, request.POST.get("draft")),
+        lesson=lesson,
+        course=course,
+        title=request.POST.get("title", ""),
+        body=request.POST.get("body", ""),
+        exercise_yaml=request.POST.get("exercise", ""),
+        published=bool(request.POST.get("published")),
+    )
+    return render(
+        request, f"{EDITOR}#autosave", {"draft": draft, "saved_at": timezone.now(), "oob": True}
+    )
+
+
+@instructor_required
+@require_POST
+def draft_discard(request: HttpRequest, draft_pk: int) -> HttpResponse:
+    draft = get_object_or_404(LessonDraft, pk=draft_pk, author=request.user)
+    services.discard_draft(draft=draft)
+    messages.info(request, "Draft discarded.")
+    return redirect("instructors:dashboard")
+
+
+@instructor_required
+@require_POST
+def lesson_move(request: HttpRequest, lesson_pk: int) -> HttpResponse:
+    lesson = get_object_or_404(Lesson, pk=lesson_pk)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponse("direction must be up or down", status=400)
+    services.move_lesson(lesson=lesson, direction=direction)
+    course = lesson.course
+    if request.htmx:
+        context = {"course": course, "lessons": selectors.lessons_for_authoring(course=course)}
+        context["focus"] = f"move-{direction}-{lesson.pk}"
+        return render(request, "instructors/course.html#lesson-list", context)
+    return redirect(reverse("instructors:course", args=[course.pk]) + f"#lesson-{lesson.pk}")
+
+
+@instructor_required
+@require_POST
+def lesson_archive(request: HttpRequest, lesson_pk: int) -> HttpResponse:
+    lesson = get_object_or_404(Lesson, pk=lesson_pk)
+    if request.POST.get("restore"):
+        services.restore_lesson(lesson=lesson)
+        messages.success(request, f"“{lesson.title}” restored.")
+    else:
+        services.archive_lesson(lesson=lesson)
+        messages.success(
+            request,
+            f"“{lesson.title}” archived: learners no longer see it; their attempts are kept.",
+        )
+    return redirect("instructors:course", course_pk=lesson.course_id)
+
+
+@instructor_required
+@require_GET
+def lesson_export(request: HttpRequest, lesson_pk: int) -> HttpResponse:
+    lesson = get_object_or_404(Lesson, pk=lesson_pk)
+    response = HttpResponse(
+        selectors.lesson_file_text(lesson=lesson), content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{lesson.slug}.md"'
+    return response
+
+
+@instructor_required
+@require_GET
+def lesson_analytics(request: HttpRequest, lesson_pk: int) -> HttpResponse:
+    """What learners get wrong in the exercise: failed checks by diagnosed cause."""
+    lesson = get_object_or_404(Lesson.objects.select_related("course"), pk=lesson_pk)
+    exercise = Exercise.objects.filter(lesson=lesson).first()
+    if exercise is None:
+        raise Http404("This lesson has no exercise.")
+    return render(
+        request,
+        "instructors/analytics.html",
+        {
+            "lesson": lesson,
+            "exercise": exercise,
+            "misconceptions": selectors.misconceptions(exercise=exercise),
+            "goals": selectors.goal_failure_counts(exercise=exercise),
+        },
+    )
+
+
+@instructor_required
+@require_http_methods(["GET", "POST"])
+def import_content(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            if upload.name.lower().endswith(".zip"):
+                report = services.import_course_zip(name=upload.name, data=data)
+                messages.success(request, "Imported. " + report.summary().replace("\n", ". "))
+                return redirect("instructors:dashboard")
+            lesson, status = services.import_lesson_file(
+                course=form.cleaned_data["course"],
+                name=upload.name,
+                text=data.decode("utf-8-sig"),
+            )
+            messages.success(request, f"Lesson “{lesson.title}” {status}.")
+            return redirect("instructors:lesson_edit", lesson_pk=lesson.pk)
+        except UnicodeDecodeError:
+            problems = [f"{upload.name}: not UTF-8 text"]
+        except services.AuthoringError as exc:
+            problems = exc.problems
+    return render(request, "instructors/import.html", {"form": form, "problems": problems})
+
+
+# -- classes ---------------------------------------------------------------------------------------
+
+
+@instructor_required
+@require_http_methods(["GET", "POST"])
+def classes(request: HttpRequest) -> HttpResponse:
+    form = ClassroomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        classroom = services.create_classroom(
+            instructor=request.user,
+            course=form.cleaned_data["course"],
+            name=form.cleaned_data["name"],
+        )
+        messages.success(request, f"Class “{classroom.name}” created. Join code: {classroom.code}")
+        return redirect("instructors:class", class_pk=classroom.pk)
+    return render(
+        request,
+        "instructors/classes.html",
+        {"form": form, "classes": selectors.classrooms_for()},
+    )
+
+
+@instructor_required
+@require_GET
+def class_detail(request: HttpRequest, class_pk: int) -> HttpResponse:
+    classroom = get_object_or_404(Classroom.objects.select_related("course"), pk=class_pk)
+    link = request.build_absolute_uri(reverse("instructors:join_code", args=[classroom.code]))
+    members = classroom.memberships.select_related("learner").order_by("learner__username")
+    return render(
+        request,
+        "instructors/class.html",
+        {"classroom": classroom, "join_link": link, "members": members},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    """A learner types the join code their instructor gave them."""
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return join_code(request, form.cleaned_data["code"])
+    return render(request, "instructors/join.html", {"form": form, "classroom": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The join link: GET asks to confirm, POST joins (a link alone changes nothing)."""
+    classroom = Classroom.objects.select_related("course").filter(code=code.upper()).first()
+    if classroom is None:
+        form = JoinForm(initial={"code": code})
+        context = {"form": form, "classroom": None, "unknown": True}
+        return render(request, "instructors/join.html", context, status=404)
+    if request.method == "POST":
+        _, created = services.join_classroom(learner=request.user, classroom=classroom)
+        messages.success(
+            request,
+            f"You joined “{classroom.name}”." if created else f"You are in “{classroom.name}”.",
+        )
+        return redirect("home")
+    return render(request, "instructors/join.html", {"classroom": classroom, "form": None})
+
+
+# -- gradebook -------------------------------------------------------------------------------------
+
+
+def _gradebook(request: HttpRequest) -> selectors.Gradebook | None:
+    courses = list(selectors.courses_for_authoring())
+    course = _course_from_query(request, courses)
+    if course is None:
+        return None
+    classroom = None
+    if request.GET.get("class", "").isdigit():
+        classroom = Classroom.objects.filter(pk=int(request.GET["class"]), course=course).first()
+    sort = request.GET.get("sort", "name")
+    book = selectors.gradebook(course=course, classroom=classroom, sort=sort)
+    request.courses = courses  # for the filter form
+    return book
+
+
+@instructor_required
+@require_GET
+def gradebook(request: HttpRequest) -> HttpResponse:
+    book = _gradebook(request)
+    classes = list(selectors.classrooms_for(course=book.course)) if book else []
+    context = {"book": book, "courses": getattr(request, "courses", []), "classes": classes}
+    template = "instructors/gradebook.html"
+    if request.htmx:
+        template += "#gradebook-table"
+    return render(request, template, context)
+
+
+@instructor_required
+@require_GET
+def gradebook_csv(request: HttpRequest) -> HttpResponse:
+    book = _gradebook(request)
+    text = selectors.gradebook_csv(book) if book else ""
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = f"gradebook-{book.course.slug}.csv" if book else "gradebook.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@instructor_required
+@require_GET
+def learner_detail(request: HttpRequest, learner_pk: int) -> HttpResponse:
+    """Every attempt of one learner in a course, per-goal results, and the commands typed."""
+    learner = _get_learner(learner_pk)
+    courses = list(selectors.courses_for_authoring())
+    course = _course_from_query(request, courses)
+    work = selectors.learner_work(learner=learner, course=course) if course else []
+    return render(
+        request,
+        "instructors/learner.html",
+        {"learner": learner, "course": course, "courses": courses, "work": work},
+    )
+
+
+@instructor_required
+@require_POST
+def learner_reset(request: HttpRequest, learner_pk: int, lesson_pk: int) -> HttpResponse:
+    learner = _get_learner(learner_pk)
+    lesson = get_object_or_404(Lesson, pk=lesson_pk)
+    exercise = get_object_or_404(Exercise, lesson=lesson)
+    services.reset_learner_exercise(learner=learner, exercise=exercise)
+    messages.success(request, f"{learner.get_username()}'s exercise in “{lesson.title}” was reset.")
+    url = reverse("instructors:learner", args=[learner.pk]) + f"?course={lesson.course_id}"
+    return redirect(url)
