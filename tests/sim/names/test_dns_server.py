@@ -117,3 +117,37 @@ def test_cname_chains_of_any_length_stay_bounded(length, loop):
     zone = parse_zone("example.com", "\n".join(lines))
     reply = ask("c0.example.com", zones=(zone,))
     assert len(reply.answer) <= MAX_CNAME_CHAIN + 1
+
+
+NAMES = ["@", "www", "a", "b", "c.b", "*.w", "sub", "ns.sub", "x.sub"]
+RECORDS = st.one_of(
+    st.tuples(st.sampled_from(NAMES), st.just("A"), st.sampled_from(["192.0.2.1", "192.0.2.2"])),
+    st.tuples(st.sampled_from(NAMES), st.just("AAAA"), st.just("2001:db8::1")),
+    st.tuples(st.sampled_from(NAMES[1:]), st.just("CNAME"), st.sampled_from(NAMES + ["ext.org."])),
+    st.tuples(st.sampled_from(["sub", "b"]), st.just("NS"), st.sampled_from(["ns.sub", "ns.x."])),
+)
+
+
+QTYPES = [A, AAAA, dns.rdatatype.CNAME, dns.rdatatype.NS, dns.rdatatype.MX, dns.rdatatype.ANY]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(RECORDS, max_size=12),
+    st.sampled_from([*NAMES, "q.w", "z.x.sub", "nope"]),
+    st.sampled_from(QTYPES),
+    st.booleans(),
+)
+def test_any_zone_answers_any_question_within_bounds(records, name, rdtype, rd):
+    from netlearn.sim.names.zones import ZoneError
+
+    text = "$TTL 60\n" + "".join(f"{n} {t} {v}\n" for n, t, v in records)
+    try:
+        zone = parse_zone("example.com", text)
+    except ZoneError:
+        return
+    qname = dns.name.from_text("example.com" if name == "@" else f"{name}.example.com")
+    reply = authoritative_answer((zone,), qname, rdtype, rd=rd)
+    assert reply is not None
+    assert len(reply.answer) <= MAX_CNAME_CHAIN + 1
+    assert reply.wire_size() > 0
