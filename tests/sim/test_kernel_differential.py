@@ -57,6 +57,7 @@ except ImportError:
 
 SEED0 = int(os.environ.get("NETLEARN_KERNEL_SEED0", "0"))
 SEEDS = int(os.environ.get("NETLEARN_KERNEL_SEEDS", "25"))
+SYNTAX_SEEDS = int(os.environ.get("NETLEARN_KERNEL_SYNTAX_SEEDS", "0"))  # opt-in, see below
 MAX_REPORTED = 6  # mismatches printed per case; the first one matters most
 
 Step = tuple[str, str]  # (host, command line)
@@ -993,3 +994,42 @@ def test_random_cases_are_deterministic():
     first = random_case(SEED0)
     assert random_case(SEED0) == first
     assert first.groups
+
+
+# --- opt-in: iproute2 syntax fuzz ---------------------------------------------------------
+# Word salad from iproute2's own vocabulary on the reference topology: it finds error-text and
+# parsing differences (usage errors, "either X is duplicate, or Y is a garbage"). Off by default
+# because most of its lines are nothing a learner types; run it with
+# NETLEARN_KERNEL_SYNTAX_SEEDS=20. The vocabulary is a whitelist: no `netns`, no `-n`, no `-b`,
+# so nothing can leave the lab's namespaces.
+
+_OBJECTS = ("link", "addr", "address", "a", "route", "r", "ro", "rout")
+_VERBS = (
+    "add", "del", "delete", "show", "list", "get", "set", "flush", "ls", "lst", "append",
+    "replace", "change", "",
+)  # fmt: skip
+_ARGS = (
+    "192.165.1.10/24", "192.165.1.20/24", "192.165.1.30", "192.165.3/24", "10/8", "10.0.0.0/8",
+    "0/0", "default", "192.165.2.0/24", "192.165.2.5/24", "192.165.1.300", "/24", "via",
+    "via 192.165.1.1", "via 192.165.1.11", "via 192.165.3.1", "dev eth0", "dev eth9", "dev lo",
+    "eth0", "metric 5", "metric x", "src 192.165.1.10", "src 192.165.1.99", "scope link",
+    "scope host", "proto static", "onlink", "up", "down", "table main", "brd +", "label eth0:1",
+    "mtu 1400", "to 192.165.2.0/24", "dev",
+)  # fmt: skip
+
+
+def syntax_case(seed: int) -> Case:
+    rng = random.Random(seed)
+    case = Case(f"syntax {seed}", copy.deepcopy(REFERENCE))
+    for _ in range(25):
+        words = [rng.choice(("ip", "ip", "ip -4", "ip -br", "ip -o")), rng.choice(_OBJECTS)]
+        words += [rng.choice(_VERBS), *rng.sample(_ARGS, rng.randint(0, 4))]
+        case.seq((rng.choice(("A", "R")), " ".join(w for w in words if w)))
+    return case
+
+
+@pytest.mark.kernel
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(SYNTAX_SEEDS), ids=lambda s: f"syntax{s}")
+def test_simulator_agrees_with_kernel_on_ip_syntax(kernel, seed):
+    check(syntax_case(seed))
