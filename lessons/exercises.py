@@ -745,8 +745,10 @@ def grade_quiz(questions: list[dict], submission: Any) -> list[GoalResult]:
         elif answer == question["answer"]:
             message = f"Right: {explain}" if explain else "Right."
             results.append(GoalResult(i, goal, label, True, message, None))
+        elif not 0 <= answer < len(question["choices"]):
+            raise SubmissionError({f"answers[{i}]": "choose one of the answers"})
         else:
-            chosen = question["choices"][answer] if 0 <= answer < len(question["choices"]) else "?"
+            chosen = question["choices"][answer]
             message = f"Not quite: “{chosen}” is not the answer to “{question['prompt']}”."
             results.append(GoalResult(i, goal, label, False, message, "wrong-answer"))
     return results

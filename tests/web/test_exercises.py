@@ -271,6 +271,8 @@ def test_an_unanswered_question_fails_as_unanswered():
 def test_malformed_quiz_answers_are_a_submission_error():
     with pytest.raises(ex.SubmissionError):
         ex.grade(spec("quiz"), submission={"answers": ["four"]})
+    with pytest.raises(ex.SubmissionError):
+        ex.grade(spec("quiz"), submission={"answers": [7]})
 
 
 def test_a_goal_the_simulator_cannot_check_fails_instead_of_crashing():
