@@ -110,7 +110,9 @@ class RecordRowForm(_RowForm):
 
     zone = forms.ChoiceField(label="Zone", required=False)
     name = _text("Name", placeholder="e.g. mail or @")
-    type = forms.ChoiceField(label="Type", choices=[(t, t) for t in RECORD_TYPES], initial="A")
+    type = forms.ChoiceField(
+        label="Type", choices=[(t, t) for t in RECORD_TYPES], initial="A", required=False
+    )
     value = _text("Value", placeholder="e.g. 192.0.2.10")
     ttl = _text("TTL", placeholder="300", numeric=True)
 
@@ -130,6 +132,9 @@ class RecordRowForm(_RowForm):
         zone = self.cleaned_data.get("zone") or ""
         choices = [value for value, _ in self.fields["zone"].choices]
         return zone if zone in choices else (choices[0] if choices else "")
+
+    def clean_type(self) -> str:
+        return self.cleaned_data.get("type") or "A"
 
     def clean_ttl(self) -> str:
         ttl = self.cleaned_data.get("ttl", "").strip()

@@ -189,7 +189,7 @@ class _Page:
         failed = attempt is not None and not attempt.passed
         ctx.update(
             hints_available=bool(hints) and failed,
-            shown_hints=hints[:shown] if failed else [],
+            shown_hints=[render_markdown(h) for h in hints[:shown]] if failed else [],
             more_hints=failed and shown < len(hints),
         )
         if exercise.kind == ExerciseKind.TERMINAL:

@@ -163,3 +163,10 @@ def test_a_second_learner_never_sees_the_first_ones_work(browser, live_server, s
     expect(log).not_to_contain_text("10.42.0.1")
     expect(second.locator("#diagram")).not_to_contain_text("10.42.0.1")
     context.close()
+
+    # the first learner starts over: "Reset exercise" asks first (hx-confirm)
+    first.once("dialog", lambda dialog: dialog.accept())
+    first.get_by_role("button", name="Reset exercise").click()
+    first.wait_for_load_state()
+    expect(first.get_by_role("log", name="Terminal output")).not_to_contain_text("10.42.0.1")
+    expect(first.locator("#diagram")).not_to_contain_text("10.42.0.1")
