@@ -343,6 +343,11 @@ class Misconception:
     goals: Counter = field(default_factory=Counter)  # goal label -> failures
     example: str = ""  # one failure message, as learners read it
 
+    @property
+    def goal_counts(self) -> list[tuple[str, int]]:
+        # A Counter answers 0 to the template's `goals.items` lookup: give it a list.
+        return self.goals.most_common()
+
 
 MAX_EXAMPLES = 5
 
