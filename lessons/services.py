@@ -169,11 +169,15 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
     if len(line) > MAX_LINE:
         raise WorkspaceError(f"A command line can be at most {MAX_LINE} characters long.")
     version = exercise.current_version()
+    error = ""
+    entry: dict = {"host": host, "command": line, "output": "", "status": 0}
+    trace = None
     with _write_transaction():
         workspace, created = Workspace.objects.select_for_update().get_or_create(
             learner=learner,
             exercise=exercise,
-            defaults={"exercise_version": version, "state": fresh_state(exercise)},
+            # a callable: the starting network is built only when the workspace is created
+            defaults={"exercise_version": version, "state": lambda: fresh_state(exercise)},
         )
         net, log, replayed = _terminal(workspace, exercise, version)
         replayed = replayed and not created
@@ -182,24 +186,28 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
             workspace.exercise_version = version
             workspace.save()
         if host not in net.hosts:
-            raise WorkspaceError(f"There is no host named {host!r} in this exercise.")
-        if not line.strip():
-            return CommandOutcome(host, line, "", 0, workspace, replayed)
-        if len(log) >= MAX_WORKSPACE_COMMANDS:
-            raise WorkspaceError(
+            error = f"There is no host named {host!r} in this exercise."
+        elif not line.strip():
+            pass  # a blank line: a new prompt, nothing to run or keep
+        elif len(log) >= MAX_WORKSPACE_COMMANDS:
+            error = (
                 f"This terminal has reached its limit of {MAX_WORKSPACE_COMMANDS} commands. "
                 "Reset the exercise to start over."
             )
-        try:
-            result = net.run(host, line)
-        except SimError as exc:  # a simulator limit (too many commands, ...)
-            raise WorkspaceError(str(exc)) from None
-        entry = _log_entry(host, line, result)
-        log.append(entry)
-        workspace.state = _terminal_state(net, log, workspace.state)
-        workspace.exercise_version = version
-        workspace.save()
-        _touch_progress(learner=learner, lesson=exercise.lesson, now=timezone.now())
+        else:
+            try:
+                result = net.run(host, line)
+            except SimError as exc:  # a simulator limit (too many commands, ...)
+                error = str(exc)
+            else:
+                entry, trace = _log_entry(host, line, result), result.trace
+                log.append(entry)
+                workspace.state = _terminal_state(net, log, workspace.state)
+                workspace.exercise_version = version
+                workspace.save()
+                _touch_progress(learner=learner, lesson=exercise.lesson, now=timezone.now())
+    if error:
+        raise WorkspaceError(error)
     return CommandOutcome(
         host,
         line,
@@ -207,7 +215,7 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
         entry["status"],
         workspace=workspace,
         replayed=replayed,
-        trace=result.trace,
+        trace=trace,
     )
 
 
