@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .routing import Route
 
 DEFAULT_TTL = 64  # net.ipv4.ip_default_ttl
+LIMITED_BROADCAST = IPv4Address("255.255.255.255")
 ARP_TIMEOUT = 3.0  # seconds until an unanswered neighbour goes FAILED (3 probes, 1 s apart)
 
 
@@ -166,6 +167,18 @@ def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Tra
                 nxt.name,
                 f"{hops[0].host} has no IPv4 address to send from, so {nxt.name} drops its "
                 "packet (source 0.0.0.0)",
+            )
+            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+        if dst == LIMITED_BROADCAST or nxt.broadcast_owner(dst) is not None:
+            # A broadcast where it arrives (ip_route_input: RTN_BROADCAST): delivered locally,
+            # never forwarded (bc_forwarding=0); echo requests to it are ignored
+            # (icmp_echo_ignore_broadcasts=1) and UDP probes get no port unreachable.
+            hops.append(Hop(nxt.name, nxt_iface.name, None, None, ttl))
+            drop = Drop(
+                t.BROADCAST,
+                nxt.name,
+                f"{dst} is a broadcast address on {nxt.name}, so {nxt.name} does not forward "
+                "the packet, and a broadcast ping gets no answer",
             )
             return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
         if segments.owns(nxt, src):

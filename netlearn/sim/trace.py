@@ -25,6 +25,7 @@ TTL_EXCEEDED = "ttl-exceeded"  # the TTL ran out (a routing loop, or ping -t)
 UNREACHABLE_DEST = "unreachable-dest"  # no host in the network has the destination address
 WRONG_HOST = "wrong-host"  # the reply reached a host other than the one that asked
 ROUTING_LOOP = "routing-loop"  # the packet came back to its sender (dropped as a martian)
+BROADCAST = "broadcast"  # the destination is a broadcast address where it arrived: not forwarded
 
 CAUSES = (
     NO_ADDRESS,
@@ -38,6 +39,7 @@ CAUSES = (
     UNREACHABLE_DEST,
     WRONG_HOST,
     ROUTING_LOOP,
+    BROADCAST,
 )
 
 # -- ICMP errors a dropping host sends back (None: the drop is silent) ------------------------

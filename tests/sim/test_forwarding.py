@@ -201,6 +201,12 @@ def test_a_host_without_an_address_is_no_address():
     assert ping_once(net, "A", "10.0.0.1").cause == "no-address"
 
 
+def test_a_remote_broadcast_is_not_forwarded_by_the_router_on_that_network(reference):
+    outcome = ping_once(reference, "A", "192.165.2.255")
+    assert (outcome.kind, outcome.cause) == ("timeout", "broadcast")
+    assert outcome.request.path() == ["A", "R"]
+
+
 def test_pinging_yourself_goes_through_lo(reference):
     trace = send(reference, "A", "192.165.1.10")
     assert trace.receiver == "A"

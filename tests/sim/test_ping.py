@@ -226,3 +226,11 @@ def test_special_destinations_agree_with_the_kernel():
                 real.stderr,
                 real.status,
             ), (host, line)
+
+
+def test_ping_b_to_a_broadcast_warns_and_gets_no_answer(lan):
+    result = lan.run("A", "ping -b -c 1 -W 1 10.0.0.255")
+    assert result.stderr == "WARNING: pinging broadcast address\n"
+    assert "1 packets transmitted, 0 received, 100% packet loss" in result.stdout
+    assert result.status == 1
+    assert result.trace.cause == "broadcast"

@@ -21,6 +21,7 @@ def test_cause_codes_are_stable_strings():
         "unreachable-dest",
         "wrong-host",
         "routing-loop",
+        "broadcast",
     )
 
 

@@ -227,6 +227,7 @@ class Options:
     ttl: int = DEFAULT_TTL
     size: int = 56
     quiet: bool = False
+    broadcast: bool = False  # -b
     numeric: bool = False
     warnings: str = ""
 
@@ -288,6 +289,8 @@ def parse_options(argv: list[str]) -> tuple[Options, list[str]]:
             if size > MAX_SIZE:
                 raise CommandError(f"ping: packet size {size} is too large. Maximum is 65507", 1)
             o.size = size
+        elif letter == "b":
+            o.broadcast = True
         elif letter == "q":
             o.quiet = True
         elif letter == "n":
@@ -318,17 +321,11 @@ def _ms(us: int) -> str:
 
 
 def is_broadcast(host, address: IPv4Address) -> bool:  # noqa: ANN001
-    """A broadcast address for ``host``'s kernel: a subnet broadcast of one of its addresses (the
-    local table's ``broadcast`` routes), or 255.255.255.255 when some route covers it."""
+    """A broadcast address for ``host``'s kernel: a ``broadcast`` route of its local table, or
+    255.255.255.255 when some route covers it."""
     if address == IPv4Address("255.255.255.255"):
         return host.lookup(address) is not None
-    for iface in host.interfaces.values():
-        if not iface.admin_up or iface.loopback:
-            continue
-        for a in iface.addresses:
-            if a.network.prefixlen < 31 and address == a.network.broadcast_address:
-                return True
-    return False
+    return host.broadcast_owner(address) is not None
 
 
 @command("ping")
@@ -342,14 +339,36 @@ def ping(argv: list[str], host, net) -> Result:  # noqa: ANN001
         raise CommandError("ping: usage error: Destination address required", 1)
     target = resolve_target(net, host, operands[-1], "ping: ")
     if is_broadcast(host, target.address):
-        raise CommandError(
-            "ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules",
-            2,
-        )
+        if not o.broadcast:
+            raise CommandError(
+                "ping: Do you want to ping broadcast? Then -b. "
+                "If not, check your local firewall rules",
+                2,
+            )
+        # Every host on the link gets it and ignores it (icmp_echo_ignore_broadcasts=1).
+        o.warnings += "WARNING: pinging broadcast address\n"
+        outcome = _broadcast_outcome(host, target.address)
+        return Result(_report(net, host, target, o, outcome), o.warnings, 1, outcome)
     outcome = ping_once(net, host, target.address, ttl=o.ttl, segments=Segments(net))
     if outcome.kind == t.CONNECT_FAILED:
         return Result("", o.warnings + "ping: connect: Network is unreachable\n", 2, outcome)
     return Result(_report(net, host, target, o, outcome), o.warnings, _status(o, outcome), outcome)
+
+
+def _broadcast_outcome(host, address: IPv4Address) -> t.PingOutcome:  # noqa: ANN001
+    route = host.lookup(address)
+    owner = host.broadcast_owner(address)
+    dev = route.dev if route is not None else owner[0].name if owner else None
+    src = owner[1] if owner else (host.source_address_for(route) if route else None)
+    detail = f"{address} is a broadcast address: hosts ignore broadcast pings"
+    request = t.Trace(
+        host.name,
+        src,
+        address,
+        (t.Hop(host.name, None, dev, None, DEFAULT_TTL),),
+        drop=t.Drop(t.BROADCAST, host.name, detail),
+    )
+    return t.PingOutcome(request, None, t.TIMEOUT, t.BROADCAST, detail)
 
 
 def _packets(o: Options) -> int:
