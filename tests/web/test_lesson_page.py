@@ -112,3 +112,37 @@ def test_the_lesson_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = learner_client.get(url(course, item.slug))
     assert response.status_code == 200
+
+
+def test_a_lesson_without_an_exercise_is_just_its_text(learner_client, course):
+    from lessons import services as s
+    from lessons.lessonfile import LessonFile
+
+    s.import_lesson(course=course, parsed=LessonFile(title="Reading", slug="reading", body="Hi"))
+    response = learner_client.get(url(course, "reading"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<p>Hi</p>" in html and "Check my work" not in html
+    check = reverse("lesson_check", args=[course.slug, "reading"])
+    assert learner_client.post(check).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected", "absent"),
+    [
+        ("# Title", "<h2>Title</h2>", "<h1>"),
+        ("[x](javascript:alert(1))", "<a rel=", "javascript:"),
+        ("<img src=x onerror=alert(1)>", "", "onerror"),
+        ("<script>alert(1)</script>", "", "<script"),
+        ("[ok](https://example.com)", 'href="https://example.com"', "target="),
+        ("```\nip a\n```", "<pre><code>ip a", ""),
+        ("| a |\n|---|\n| 1 |", "<td>1</td>", ""),
+    ],
+)
+def test_lesson_markdown_is_sanitised(markdown, expected, absent):
+    from lessons.markdown import render_markdown
+
+    html = str(render_markdown(markdown))
+    assert expected in html
+    if absent:
+        assert absent not in html
