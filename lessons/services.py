@@ -657,3 +657,17 @@ def _load_course(content: _CourseContent, position: int, report: LoadReport) -> 
         for lesson in gone.exclude(source_path__in=loaded):
             archive_lesson(lesson=lesson)
             report.lessons["archived"] += 1
+
+
+def reorder_lessons(*, course: Course, lessons: list[Lesson]) -> None:
+    """Put ``lessons`` (all of the course's, or some of them) first, in this order; the others
+    keep their relative order after them."""
+    if any(lesson.course_id != course.pk for lesson in lessons):
+        raise ValueError("every lesson must belong to the course")
+    chosen = [lesson.pk for lesson in lessons]
+    rest = (
+        course.lessons.exclude(pk__in=chosen).order_by("order", "slug").values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        for order, pk in enumerate([*chosen, *rest], start=1):
+            Lesson.objects.filter(pk=pk).update(order=order)

@@ -333,3 +333,18 @@ def test_the_scrollback_forgets_the_oldest_outputs_but_no_command(learner, monke
     log = workspace_view(learner=learner, exercise=exercise).log
     assert [e["command"] for e in log] == ["ip route"] * 3
     assert [bool(e["output"]) for e in log] == [False, False, True]
+
+
+def test_start_lesson_marks_it_in_progress_once(learner):
+    lesson = make_lesson("quiz")
+    first = services.start_lesson(learner=learner, lesson=lesson)
+    again = services.start_lesson(learner=learner, lesson=lesson)
+    assert first.status == again.status == ProgressStatus.IN_PROGRESS
+    assert again.first_activity_at == first.first_activity_at
+
+
+def test_reorder_lessons(learner):
+    a, b, c = (make_lesson("quiz", slug=slug) for slug in ("a", "b", "c"))
+    services.reorder_lessons(course=a.course, lessons=[c, a])
+    orders = dict(a.course.lessons.values_list("slug", "order"))
+    assert orders == {"c": 1, "a": 2, "b": 3}
