@@ -84,6 +84,8 @@ def save_lesson(
         clash = clash.exclude(pk=lesson.pk)
     if clash.exists():
         raise AuthoringError([f"slug: the course already has a lesson {slug!r}"])
+    # As a lesson file writes it: ending with a newline (so an export loads back the same).
+    body = body.rstrip() + "\n" if body.strip() else ""
     with transaction.atomic():
         if lesson is None:
             lesson = Lesson(course=course, slug=slug, order=_next_order(course))

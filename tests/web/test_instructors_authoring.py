@@ -141,7 +141,7 @@ def test_it_saves_and_publishes_a_valid_lesson(instructor_client):
     response = _post(instructor_client, course, exercise=_yaml(spec("terminal")), published=True)
     lesson = Lesson.objects.get(course=course, slug="routing")
     assert response.status_code == 302
-    assert lesson.published and lesson.exercise.version == 1 and lesson.body == "Hi"
+    assert lesson.published and lesson.exercise.version == 1 and lesson.body == "Hi\n"
 
 
 def test_an_invalid_exercise_cannot_be_published(instructor_client):
