@@ -416,19 +416,23 @@ def render(net: Any, path: dict | None = None) -> Diagram:
         f'<desc id="topology-desc">{_e(" ".join(description))}</desc>',
         _DEFS,
     ]
+    names = []  # drawn over the path, which runs along the bars
     for seg in layout.segments:
         y = layout.bar_y[seg]
         out.append(
             f'<g class="segment" data-segment="{_e(seg)}">'
             f'<rect class="switch" x="{MARGIN}" y="{_num(y)}" '
-            f'width="{_num(layout.width - 2 * MARGIN)}" height="{BAR_H}" rx="3"></rect>'
+            f'width="{_num(layout.width - 2 * MARGIN)}" height="{BAR_H}" rx="3"></rect></g>'
+        )
+        names.append(
             f'<text class="switch-name" x="{MARGIN + 8}" y="{_num(y + BAR_H - 6)}">'
-            f"switch {_e(seg)}</text></g>"
+            f"switch {_e(seg)}</text>"
         )
     for box in layout.boxes.values():
         for port in box.ports:
             _draw_port(out, layout, box, port)
     markers = _draw_path(out, layout, path) if path else []
+    out += names
     for box in layout.boxes.values():
         _draw_box(out, box)
     out += markers
