@@ -22,8 +22,10 @@ def markdown(data: dict) -> str:
         [
             "# Simulator benchmarks",
             "",
-            f"Run {data['when']} with Python {data['python']} on {data['platform']}; "
-            "medians of repeated runs (`python -m benchmarks`).",
+            f"Run {data['when']} with Python {data['python']} on {data['platform']}, "
+            f"{data['cpus']} CPUs, load average {data['load_average'][0]}; medians of repeated "
+            "runs (`python -m benchmarks`). Wall times grow with the load of other processes; "
+            "the CPU time of grading does not.",
             "",
             "| benchmark | measured | target | |",
             "|---|---|---|---|",
@@ -37,6 +39,7 @@ def markdown(data: dict) -> str:
             f"| ping per-hop growth | {ping['per_hop_growth']}x | <= 2x | {mark(ping['ok'])} |",
             f"| grade a {grading['commands']}-command exercise ({grading['goals']} goals) | "
             f"{grading['grade_ms']} ms | < 5 ms | {mark(grading['ok'])} |",
+            f"| same, CPU time (process_time) | {grading['grade_cpu_ms']} ms | | |",
             "",
             "Across 64 routers the echo reply starts with TTL 64 and expires at the last router on "
             "its way back (as on Linux), so that ping times out; the hops counted are the ones "
