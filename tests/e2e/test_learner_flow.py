@@ -164,6 +164,17 @@ def test_a_second_learner_never_sees_the_first_ones_work(browser, live_server, s
     expect(second.locator("#diagram")).not_to_contain_text("10.42.0.1")
     context.close()
 
+    # `clear` empties the screen for good; the network stays as it was
+    box = first.get_by_role("textbox", name="Command", exact=True)
+    box.fill("clear")
+    box.press("Enter")
+    expect(first.get_by_role("log", name="Terminal output")).to_have_text("")
+    first.reload()
+    expect(first.get_by_role("log", name="Terminal output")).to_have_text("")
+    expect(first.locator("#diagram")).to_contain_text("10.42.0.1/24")
+    box.press("ArrowUp")  # the history is read from the log, which is empty now
+    expect(box).to_have_value("")
+
     # the first learner starts over: "Reset exercise" asks first (hx-confirm)
     first.once("dialog", lambda dialog: dialog.accept())
     first.get_by_role("button", name="Reset exercise").click()
