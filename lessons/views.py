@@ -113,8 +113,9 @@ def _path_of(network: Network | None, host: str, line: str) -> dict | None:
 
 
 def _clear_log(*, learner, exercise: Exercise) -> None:
-    """`clear`: the terminal's screen is emptied for good (a reload shows it empty too); the
-    network is kept. The replay after an exercise update then starts from this network."""
+    """`clear`: the terminal's screen is emptied for good (a reload shows it empty too) and the
+    network is kept. The log is what services replay when the exercise changes version, so work
+    typed before a `clear` is not carried over to a new version (the learner starts it over)."""
     with transaction.atomic():
         workspace = (
             Workspace.objects.select_for_update().filter(learner=learner, exercise=exercise).first()
