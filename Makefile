@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 export DEBUG ?= 1
 
-.PHONY: run test test-fast lint format bench loadtest venv clean
+.PHONY: run test test-db lint format bench loadtest venv clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -m "not kernel" -n 2
 	$(VENV)/bin/pytest -m kernel
+
+# The suites that touch the database (web and browser), for a second run on another database:
+# the simulator's tests never touch it, so running them twice would prove nothing.
+test-db: $(STAMP)
+	./scripts/install-test-deps.sh
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest tests/web tests/e2e -n 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

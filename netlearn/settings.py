@@ -91,6 +91,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take the lock when their transaction starts and wait for it, instead of failing
+    # with "database is locked" when two requests write at once (two tabs, one learner).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is gone, so /readyz and pages answer 503 quickly.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(

@@ -159,15 +159,12 @@ def test_traceroute_and_ping_agree_with_the_kernel_on_the_reference_topology():
             ), (host, line)
 
 
-def test_the_longest_traceroute_through_a_loop_stays_fast_and_bounded(reference):
-    import time
-
+def test_the_longest_traceroute_through_a_loop_stays_bounded(reference):
+    # Its speed is measured in `make bench`, not asserted here.
     reference.run("R", "ip route add 10.9.0.0/16 via 192.165.1.10")
     reference.run("A", "ip route add 10.9.0.0/16 via 192.165.1.1")
     reference.run("A", "sysctl -w net.ipv4.ip_forward=1")
-    start = time.perf_counter()
     result = reference.run("A", "traceroute -m 255 -q 10 -n 10.9.9.9")
-    assert time.perf_counter() - start < 2.0
     lines = result.stdout.splitlines()
     assert len(lines) == 256
     assert lines[1].startswith(" 1  192.165.1.1  ")
