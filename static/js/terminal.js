@@ -158,6 +158,20 @@
     });
   }
 
+  /* -- hints: the button that asked is replaced, so move focus to the hint it opened ------- */
+
+  var hintAsked = false;
+
+  function focusNewHint() {
+    if (!hintAsked) return;
+    hintAsked = false;
+    var hints = $all(document, "#hints li");
+    var last = hints[hints.length - 1];
+    if (!last) return;
+    last.setAttribute("tabindex", "-1");
+    last.focus();
+  }
+
   /* -- start ------------------------------------------------------------------------------ */
 
   function init(root) {
@@ -173,9 +187,11 @@
     init(event.target);
   });
   document.addEventListener("htmx:afterSettle", focusNewRow);
+  document.addEventListener("htmx:afterSettle", focusNewHint);
   // A button that asked for a new row marks the container so that only that swap moves focus.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail && event.detail.elt;
+    if (elt && elt.closest && elt.closest("#hints")) hintAsked = true;
     if (elt && elt.hasAttribute && elt.hasAttribute("data-add-row")) {
       var target = document.querySelector(elt.getAttribute("hx-target"));
       if (target) target.setAttribute("data-focus-new", "true");

@@ -61,6 +61,7 @@ def test_a_new_learner_works_every_kind_of_lesson(signed_up_page: Page):
     assert results[0].startswith("Failed")
     page.get_by_role("button", name="Show a hint").click()
     expect(page.get_by_text("Which host does not know the way")).to_be_visible()
+    expect(page.locator("#hints li").last).to_be_focused()  # the keyboard follows the hint
 
     run(page, FIX)
     run(page, "ping -c 1 192.165.2.10")
