@@ -59,6 +59,8 @@ def test_instructor_writes_validates_and_publishes_a_lesson(
     page.get_by_role("textbox", name="Content").fill("Replies need a **way back**.")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#preview strong")).to_have_text("way back")
+    # What was typed is autosaved as a draft while the instructor works.
+    expect(page.get_by_role("status").filter(has_text="Draft autosaved")).to_be_visible()
 
     exercise = page.get_by_role("textbox", name="Exercise")
     exercise.fill(WRONG)
@@ -79,6 +81,8 @@ def test_instructor_writes_validates_and_publishes_a_lesson(
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Lesson saved.")).to_be_visible()
     expect(page.get_by_role("checkbox", name="Published")).to_be_checked()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Author").click()
+    expect(page.get_by_text("None: everything you wrote is saved.")).to_be_visible()
 
     # A learner sees it in the course and opens it.
     context = browser.new_context(base_url=live_server.url)

@@ -267,3 +267,21 @@ def test_course_page_lists_lessons_with_move_buttons(instructor_client):
     lesson = make_lesson("terminal")
     html = instructor_client.get(reverse("instructors:course", args=[lesson.course_id])).content
     assert b"Move up" in html and b"Move down" in html and lesson.title.encode() in html
+
+
+def test_a_learner_mid_exercise_is_told_it_changed(instructor_client, learner_client, learner):
+    lesson = make_lesson("terminal", title="Routing")
+    services.run_command(learner=learner, exercise=lesson.exercise, host="A", line="ip route")
+    changed = spec("terminal")
+    changed["prompt"] = "Now with a new prompt."
+    url = reverse("instructors:lesson_edit", args=[lesson.pk])
+    _post(
+        instructor_client,
+        lesson.course,
+        exercise=_yaml(changed),
+        published=True,
+        url=url,
+        slug=lesson.slug,
+    )
+    page = learner_client.get(reverse("lesson", args=[lesson.course.slug, lesson.slug]))
+    assert "This exercise was updated" in page.content.decode()
