@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -93,40 +92,20 @@ def _network_of(workspace: Workspace) -> Network | None:
         return None
 
 
-def _path_of(network: Network | None, host: str, line: str) -> dict | None:
-    """The packet path of a ping/traceroute just run. The service keeps no trace, so the
-    command runs again on a copy of the new network: these commands only read the network and
-    the simulator is deterministic, so the copy sees what the learner's command saw."""
+def _path_of(line: str, trace) -> dict | None:
+    """The packet path of a ping/traceroute the learner just ran, from its Result.trace."""
     try:
         words = shlex.split(line)
     except ValueError:
         return None
     while words and words[0] == "sudo":
         words = words[1:]
-    if network is None or not words or words[0] not in PACKET_COMMANDS:
+    if trace is None or not words or words[0] not in PACKET_COMMANDS:
         return None
-    copy = Network.from_dict(network.to_dict())
     try:
-        return packet_path(words[0], copy.run(host, line).trace)
+        return packet_path(words[0], trace)
     except (SimError, TypeError, ValueError):
         return None
-
-
-def _clear_log(*, learner, exercise: Exercise) -> None:
-    """`clear`: the terminal's screen is emptied for good (a reload shows it empty too) and the
-    network is kept. The log is what services replay when the exercise changes version, so work
-    typed before a `clear` is not carried over to a new version (the learner starts it over)."""
-    with transaction.atomic():
-        workspace = (
-            Workspace.objects.select_for_update().filter(learner=learner, exercise=exercise).first()
-        )
-        if workspace is None or not isinstance(workspace.state, dict):
-            return
-        state = dict(workspace.state)
-        state["log"] = []
-        state.pop("path", None)
-        workspace.state = state
-        workspace.save(update_fields=["state", "updated_at"])
 
 
 def _hint_key(exercise: Exercise) -> str:
@@ -299,7 +278,7 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
     lesson_url = _lesson_urls(lesson)["lesson"] + f"?host={host}#terminal-heading"
 
     if line.strip() in CLEAR_COMMANDS:
-        _clear_log(learner=request.user, exercise=exercise)
+        services.clear_terminal(learner=request.user, exercise=exercise)
         if request.htmx:
             return reswap(HttpResponse(""), "innerHTML")
         return redirect(lesson_url, permanent=False)
@@ -314,7 +293,7 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
             return HttpResponse(render_to_string(f"{PAGE}#terminal-entry", {"entry": entry}))
         return _render_page(request, lesson, exercise, command_error=str(exc))
     network = _network_of(outcome.workspace)
-    path = _path_of(network, host, line)
+    path = _path_of(line, outcome.trace)
     _remember_path(outcome.workspace, path)
     if not request.htmx:
         return redirect(lesson_url, permanent=False)
