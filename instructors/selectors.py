@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from instructors.models import Classroom, LessonDraft
 from lessons import exercises as ex
@@ -174,7 +174,7 @@ def lessons_for_authoring(*, course: Course) -> list[Lesson]:
     return list(
         Lesson.objects.filter(course=course)
         .select_related("exercise")
-        .order_by("archived_at", "order", "slug")
+        .order_by(F("archived_at").asc(nulls_first=True), "order", "slug")
     )
 
 
@@ -300,7 +300,11 @@ class LessonWork:
 def learner_work(*, learner, course: Course) -> list[LessonWork]:
     """Every lesson of the course the learner touched: progress, every attempt with its
     per-goal results (newest first), and the commands they typed (four queries)."""
-    lessons = list(Lesson.objects.filter(course=course).order_by("archived_at", "order", "slug"))
+    lessons = list(
+        Lesson.objects.filter(course=course).order_by(
+            F("archived_at").asc(nulls_first=True), "order", "slug"
+        )
+    )
     progress = {
         p.lesson_id: p for p in Progress.objects.filter(learner=learner, lesson__in=lessons)
     }

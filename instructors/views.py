@@ -87,11 +87,17 @@ def course_edit(request: HttpRequest, course_pk: int) -> HttpResponse:
     return render(request, "instructors/course_form.html", {"form": form, "course": course})
 
 
+def _lesson_list(course: Course) -> dict:
+    lessons = selectors.lessons_for_authoring(course=course)
+    live = sum(1 for lesson in lessons if lesson.archived_at is None)
+    return {"course": course, "lessons": lessons, "live_count": live}
+
+
 @instructor_required
 @require_GET
 def course_detail(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = get_object_or_404(Course, pk=course_pk)
-    context = {"course": course, "lessons": selectors.lessons_for_authoring(course=course)}
+    context = _lesson_list(course)
     template = "instructors/course.html"
     if request.htmx:
         template += "#lesson-list"
@@ -279,7 +285,7 @@ def lesson_move(request: HttpRequest, lesson_pk: int) -> HttpResponse:
     services.move_lesson(lesson=lesson, direction=direction)
     course = lesson.course
     if request.htmx:
-        context = {"course": course, "lessons": selectors.lessons_for_authoring(course=course)}
+        context = _lesson_list(course)
         context["focus"] = f"move-{direction}-{lesson.pk}"
         return render(request, "instructors/course.html#lesson-list", context)
     return redirect(reverse("instructors:course", args=[course.pk]) + f"#lesson-{lesson.pk}")

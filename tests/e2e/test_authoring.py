@@ -3,6 +3,7 @@ solution, publish; a learner then finds it in the course."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -105,3 +106,49 @@ def test_leaving_the_editor_with_unsaved_changes_warns(page: Page, instructor, p
     page.get_by_role("link", name="Courses").first.click()
     page.wait_for_timeout(300)
     assert dialogs == ["beforeunload"]
+
+
+def test_lessons_reorder_with_the_keyboard(page: Page, instructor, password):
+    from exercise_specs import make_lesson
+
+    course = make_course()
+    make_lesson("quiz", course=course, slug="first", title="First")
+    make_lesson("quiz", course=course, slug="second", title="Second")
+    log_in(page, instructor.username, password)
+    page.goto(f"/author/courses/{course.pk}/")
+    lessons = page.get_by_role("list", name="Lessons")
+    titles = lessons.get_by_role("link", name=re.compile(r"^(First|Second)$"))
+    expect(titles).to_have_text(["First", "Second"])
+    page.get_by_role("button", name="Move down: First").focus()
+    page.keyboard.press("Enter")
+    expect(titles).to_have_text(["Second", "First"])
+    # Focus stays on the moved lesson's buttons, so pressing again keeps moving it.
+    expect(page.get_by_role("button", name="Move up: First")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(titles).to_have_text(["First", "Second"])
+
+
+def test_instructor_pages_pass_axe(browser, live_server, instructor, learner, password):
+    from exercise_specs import make_lesson
+    from test_learner_a11y import serious_violations
+
+    from lessons import services
+
+    lesson = make_lesson("terminal", title="Routing")
+    services.attempt_grade(learner=learner, exercise=lesson.exercise)
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    log_in(page, instructor.username, password)
+    for url in (
+        "/author/",
+        f"/author/courses/{lesson.course_id}/",
+        f"/author/lessons/{lesson.pk}/edit/",
+        f"/author/lessons/{lesson.pk}/analytics/",
+        "/author/classes/",
+        "/author/import/",
+        "/gradebook/",
+        f"/gradebook/learners/{learner.pk}/",
+    ):
+        page.goto(url)
+        assert serious_violations(page) == [], url
+    context.close()
