@@ -219,17 +219,18 @@ def import_course_zip(*, name: str, data: bytes) -> lesson_services.LoadReport:
 # -- classes ---------------------------------------------------------------------------------------
 
 
-def _join_code() -> str:
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+def new_join_code() -> str:
+    """A join code no class has yet (8 characters of 32: collisions are rare, but checked)."""
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if not Classroom.objects.filter(code=code).exists():
+            return code
 
 
 def create_classroom(*, instructor, course: Course, name: str) -> Classroom:
-    while True:
-        code = _join_code()
-        if not Classroom.objects.filter(code=code).exists():
-            return Classroom.objects.create(
-                instructor=instructor, course=course, name=name, code=code
-            )
+    return Classroom.objects.create(
+        instructor=instructor, course=course, name=name, code=new_join_code()
+    )
 
 
 def join_classroom(*, learner, classroom: Classroom) -> tuple[Membership, bool]:
