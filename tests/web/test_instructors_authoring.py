@@ -285,3 +285,12 @@ def test_a_learner_mid_exercise_is_told_it_changed(instructor_client, learner_cl
     )
     page = learner_client.get(reverse("lesson", args=[lesson.course.slug, lesson.slug]))
     assert "This exercise was updated" in page.content.decode()
+
+
+def test_validate_points_at_the_line_of_a_scenario_error():
+    text = _yaml(spec("terminal")).replace("192.165.2.1/24", "192.165.2.300/24")
+    report = validation_report(exercise_yaml=text)
+    [problem] = report.problems
+    assert problem.path == "exercise.scenario.hosts.R.interfaces.eth1.address"
+    assert "192.165.2.300/24" in text.splitlines()[problem.line - 1]
+    assert "not an IPv4 interface" in problem.message
