@@ -64,9 +64,8 @@ def _wait_for(url: str, seconds: float = 30) -> None:
             if _get(url)[0] == 200:
                 return
         except OSError:
-            pass
-        else:
-            time.sleep(0.3)
+            pass  # not listening yet
+        time.sleep(0.3)  # wait either way: a refused connection returns at once
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
@@ -163,6 +162,9 @@ http {{
 
 def test_pages_come_through_nginx_from_gunicorn_and_postgres(stack):
     base, _ = stack
+    status, body, _ = _get(f"{base}/")
+    assert status == 200
+    assert "NetLearn</title>" in body
     status, body, _ = _get(f"{base}/accounts/login/")
     assert status == 200
     assert "<title>Log in · NetLearn</title>" in body
