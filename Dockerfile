@@ -5,11 +5,10 @@ COPY pyproject.toml README.md ./
 COPY netlearn ./netlearn
 COPY lessons ./lessons
 COPY accounts ./accounts
+COPY instructors ./instructors
 RUN pip install --no-cache-dir .
 COPY . .
-# collectstatic needs settings; a throwaway key is fine here, the real one comes at run time.
-RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
-RUN useradd --system --uid 1000 netlearn
+RUN useradd --system --uid 1000 netlearn && mkdir -p /app/staticfiles && chown netlearn /app/staticfiles
 USER netlearn
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py loadlessons && exec gunicorn netlearn.wsgi:application --config deploy/gunicorn.conf.py"]
+CMD ["sh", "-c", "python manage.py collectstatic --noinput -v0 && python manage.py migrate --noinput && python manage.py loadlessons && exec gunicorn netlearn.wsgi:application --config deploy/gunicorn.conf.py"]
