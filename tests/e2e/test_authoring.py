@@ -92,8 +92,31 @@ def test_instructor_writes_validates_and_publishes_a_lesson(
     lessons = other.get_by_role("list", name="Lessons")
     lessons.get_by_role("link", name="Routing both ways").click()
     expect(other.get_by_role("heading", level=1)).to_have_text("Routing both ways")
-    expect(other.get_by_role("button", name="Check my work")).to_be_visible()
+    # ... works it in the terminal and passes ...
+    for host, line in (
+        ("A", "ip route add 192.165.2.0/24 via 192.165.1.1"),
+        ("C", "ip route add default via 192.165.2.1"),
+    ):
+        other.get_by_role("tab", name=host, exact=True).click()
+        box = other.get_by_role("textbox", name="Command", exact=True)
+        box.fill(line)
+        box.press("Enter")
+        expect(other.get_by_role("log", name="Terminal output")).to_contain_text(line)
+    other.get_by_role("button", name="Check my work").click()
+    results = other.get_by_role("list", name="Check results").get_by_role("listitem")
+    expect(results.first).to_have_text(re.compile(r"^\s*Passed"))
     context.close()
+
+    # ... and the instructor's gradebook and its CSV show it.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Gradebook").click()
+    table = page.get_by_role("table", name="Gradebook")
+    row = table.get_by_role("row").filter(has_text=learner.username)
+    expect(row).to_contain_text("Completed")
+    expect(row).to_contain_text("100%")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    text = Path(download.value.path()).read_text()
+    assert f"{learner.username},1,completed,100,1," in text
 
 
 def test_leaving_the_editor_with_unsaved_changes_warns(page: Page, instructor, password):
