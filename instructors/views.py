@@ -432,26 +432,26 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
 # -- gradebook -------------------------------------------------------------------------------------
 
 
-def _gradebook(request: HttpRequest) -> selectors.Gradebook | None:
+def _gradebook(request: HttpRequest) -> tuple[selectors.Gradebook | None, list[Course]]:
+    """The gradebook the query string asks for (?course=&class=&sort=), and every course for
+    the filter."""
     courses = list(selectors.courses_for_authoring())
     course = _course_from_query(request, courses)
     if course is None:
-        return None
+        return None, courses
     classroom = None
     if request.GET.get("class", "").isdigit():
         classroom = Classroom.objects.filter(pk=int(request.GET["class"]), course=course).first()
     sort = request.GET.get("sort", "name")
-    book = selectors.gradebook(course=course, classroom=classroom, sort=sort)
-    request.courses = courses  # for the filter form
-    return book
+    return selectors.gradebook(course=course, classroom=classroom, sort=sort), courses
 
 
 @instructor_required
 @require_GET
 def gradebook(request: HttpRequest) -> HttpResponse:
-    book = _gradebook(request)
+    book, courses = _gradebook(request)
     classes = list(selectors.classrooms_for(course=book.course)) if book else []
-    context = {"book": book, "courses": getattr(request, "courses", []), "classes": classes}
+    context = {"book": book, "courses": courses, "classes": classes}
     template = "instructors/gradebook.html"
     if request.htmx:
         template += "#gradebook-table"
@@ -461,7 +461,7 @@ def gradebook(request: HttpRequest) -> HttpResponse:
 @instructor_required
 @require_GET
 def gradebook_csv(request: HttpRequest) -> HttpResponse:
-    book = _gradebook(request)
+    book, _ = _gradebook(request)
     text = selectors.gradebook_csv(book) if book else ""
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     name = f"gradebook-{book.course.slug}.csv" if book else "gradebook.csv"
