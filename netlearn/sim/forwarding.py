@@ -26,6 +26,7 @@ every walk is bounded by ``MAX_TTL`` hops.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import replace
 from ipaddress import IPv4Address
@@ -51,23 +52,52 @@ class Segments:
     model: ``Host.local_interface_for``), kept for one ping so that ARP and the local-address
     tests cost O(1) per hop whatever the network size."""
 
-    __slots__ = ("members", "_owned", "_texts")
+    __slots__ = ("members", "_local", "_texts")
 
     def __init__(self, net: Network) -> None:
         self.members: dict[str, list[tuple[Host, Interface]]] = {}
-        self._owned: dict[tuple[str, int], bool] = {}
+        self._local: dict[str, tuple[frozenset[int], bool, frozenset[int]]] = {}
         self._texts: dict[int, tuple[Route, str]] = {}
         for host in net.hosts.values():
             for iface in host.interfaces.values():
                 if iface.segment is not None and not iface.loopback:
                     self.members.setdefault(iface.segment, []).append((host, iface))
 
+    def _tables(self, host: Host) -> tuple[frozenset[int], bool, frozenset[int]]:
+        """(own addresses, lo owns 127/8, broadcast addresses) of ``host``'s local table, the
+        way ``Host.local_interface_for`` and ``Host.broadcast_owner`` see it (tests check that
+        they agree)."""
+        tables = self._local.get(host.name)
+        if tables is None:
+            own: set[int] = set()
+            loopback = False
+            broadcast: set[int] = set()
+            for iface in host.interfaces.values():
+                own.update(int(a.ip) for a in iface.addresses)
+                if iface.loopback and any(a.ip in LOOPBACK for a in iface.addresses):
+                    loopback = True
+                if not iface.admin_up:
+                    continue
+                primaries = iface.primaries()
+                for address in iface.addresses:
+                    net = address.network
+                    if address in primaries and net.prefixlen < 31:
+                        broadcast.add(int(net.broadcast_address))
+                    explicit = iface.broadcasts.get(str(address))
+                    if explicit is not None and any(p.network == net for p in primaries):
+                        with contextlib.suppress(ValueError):
+                            broadcast.add(int(IPv4Address(explicit)))
+            tables = self._local[host.name] = (frozenset(own), loopback, frozenset(broadcast))
+        return tables
+
     def owns(self, host: Host, ip: IPv4Address) -> bool:
-        key = (host.name, int(ip))
-        owned = self._owned.get(key)
-        if owned is None:
-            owned = self._owned[key] = host.local_interface_for(ip) is not None
-        return owned
+        """The weak host model: ``host`` has ``ip`` on any interface (127/8: on lo)."""
+        own, loopback, _ = self._tables(host)
+        return int(ip) in own or (loopback and ip in LOOPBACK)
+
+    def is_broadcast(self, host: Host, ip: IPv4Address) -> bool:
+        """255.255.255.255, or a ``broadcast`` route of the host's local table."""
+        return ip == LIMITED_BROADCAST or int(ip) in self._tables(host)[2]
 
     def next_hop(self, host: Host, route: Route, dst: IPv4Address) -> IPv4Address:
         """``Host.next_hop``: the gateway, or ``dst`` for a device route or a gateway that is
@@ -169,7 +199,7 @@ def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Tra
                 "packet (source 0.0.0.0)",
             )
             return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
-        if dst == LIMITED_BROADCAST or nxt.broadcast_owner(dst) is not None:
+        if segments.is_broadcast(nxt, dst):
             # A broadcast where it arrives (ip_route_input: RTN_BROADCAST): delivered locally,
             # never forwarded (bc_forwarding=0); echo requests to it are ignored
             # (icmp_echo_ignore_broadcasts=1) and UDP probes get no port unreachable.

@@ -124,3 +124,35 @@ def test_traceroute_probes_are_exactly_the_packets_sent_with_each_ttl(net, data)
     last = data.draw(st.integers(1, 12))
     every = list(probes(net, sender, target, first=1, last=last))
     assert every == [send(net, sender, target, ttl=k) for k in range(1, last + 1)]
+
+
+@traffic_settings
+@given(net=networks(), data=st.data())
+def test_the_forwarding_caches_agree_with_the_hosts_local_table(net, data):
+    from ipaddress import IPv4Address
+
+    from netlearn.sim.forwarding import Segments
+
+    for _ in range(3):
+        net.run(
+            data.draw(st.sampled_from(list(net.hosts))),
+            data.draw(
+                st.sampled_from(
+                    [
+                        "ip addr add 10.0.1.7/24 brd + dev eth0",
+                        "ip addr add 10.0.2.9/16 dev eth0",
+                        "ip link set eth0 down",
+                        "ip addr add 10.0.3.3/24 broadcast 10.0.3.77 dev eth0",
+                    ]
+                )
+            ),
+        )
+    segments = Segments(net)
+    candidates = [*(f"{s}.{h}" for s in SUBNETS for h in (0, 1, 2, 3, 255)), "10.0.255.255"]
+    candidates += ["127.0.0.1", "127.5.5.5", "10.0.3.77", "255.255.255.255"]
+    for host in net.hosts.values():
+        for text in candidates:
+            ip = IPv4Address(text)
+            assert segments.owns(host, ip) == (host.local_interface_for(ip) is not None)
+            expected = text == "255.255.255.255" or host.broadcast_owner(ip) is not None
+            assert segments.is_broadcast(host, ip) == expected, (host.name, text)
