@@ -294,3 +294,13 @@ def test_validate_points_at_the_line_of_a_scenario_error():
     assert problem.path == "exercise.scenario.hosts.R.interfaces.eth1.address"
     assert "192.165.2.300/24" in text.splitlines()[problem.line - 1]
     assert "not an IPv4 interface" in problem.message
+
+
+def test_superusers_count_as_instructors(admin_client):
+    assert admin_client.get(reverse("instructors:dashboard")).status_code == 200
+    assert admin_client.get(reverse("instructors:gradebook")).status_code == 200
+
+
+def test_the_editor_asks_for_a_course_first(instructor_client):
+    html = instructor_client.get(NEW).content.decode()
+    assert "There is no course yet" in html
