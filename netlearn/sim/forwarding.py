@@ -125,6 +125,23 @@ class Segments:
         return None
 
 
+MAX_NEIGHBOURS = 1024  # net.ipv4.neigh.default.gc_thresh3
+
+
+def learn(host: Host, ip: IPv4Address, dev: str, mac: str | None, now: float) -> None:
+    """Record a neighbour entry: ``mac`` answered ARP for ``ip`` on ``dev`` (None: nobody did,
+    FAILED). Kept on ``host.neighbours`` for `ip neigh` / `arp -n`."""
+    table = host.neighbours
+    key = f"{ip} {dev}"
+    entry = table.get(key)
+    if entry is not None:
+        entry[0], entry[1] = mac, now
+        return
+    if len(table) >= MAX_NEIGHBOURS:
+        del table[next(iter(table))]
+    table[key] = [mac, now]
+
+
 def _host(net: Network, host: Host | str) -> Host:
     return net.hosts[host] if isinstance(host, str) else host
 
@@ -188,9 +205,14 @@ def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Tra
         next_hop = segments.next_hop(host, route, dst)
         answer = segments.arp(out.segment, next_hop, out)
         if answer is None:
+            if not next_hop.is_multicast and next_hop != LIMITED_BROADCAST:
+                learn(host, next_hop, out.name, None, net.clock)
             drop = _no_arp_reply(net, host, out, route, next_hop, dst)
             return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
         nxt, nxt_iface = answer
+        learn(host, next_hop, out.name, nxt_iface.mac, net.clock)
+        if src is not None and segments.owns(host, src):
+            learn(nxt, src, nxt_iface.name, out.mac, net.clock)  # neigh_event_ns on the ARP
         if src is None:
             drop = Drop(
                 t.NO_ADDRESS,

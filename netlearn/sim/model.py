@@ -148,6 +148,8 @@ class Host:
     env: dict[str, str] = field(default_factory=dict)  # shell environment (`export`)
     table: RouteTable = field(default_factory=RouteTable)
     next_index: int = 1
+    # ARP table: "IP DEV" -> [MAC or None (FAILED), net.clock when last resolved/asked]
+    neighbours: dict[str, list] = field(default_factory=dict)
 
     @property
     def forwarding(self) -> bool:
@@ -205,6 +207,11 @@ class Host:
         else:
             iface.link_local_configured = False
             self.table.remove_where(lambda r: r.dev == name)
+            self.flush_neighbours(name)  # arp_ifdown: a down link forgets its neighbours
+
+    def flush_neighbours(self, dev: str) -> None:
+        for key in [k for k in self.neighbours if k.split(" ")[1] == dev]:
+            del self.neighbours[key]
 
     def set_segment(self, name: str, segment: str | None) -> None:
         """Plug the cable into ``segment`` (None: unplug). Routes stay; they show linkdown."""
@@ -534,6 +541,7 @@ class Host:
             "services": copy.deepcopy(self.services),
             "env": dict(self.env),
             "next_index": self.next_index,
+            "neighbours": {k: list(v) for k, v in self.neighbours.items()},
         }
 
     @classmethod
@@ -545,6 +553,7 @@ class Host:
             services=copy.deepcopy(data.get("services", {})),
             env=dict(data.get("env", {})),
             next_index=int(data.get("next_index", 1)),
+            neighbours={k: list(v) for k, v in data.get("neighbours", {}).items()},
         )
         for iname, idata in data.get("interfaces", {}).items():
             host.interfaces[iname] = Interface.from_dict(iname, idata)

@@ -319,6 +319,10 @@ def ip(argv: list[str], host, net) -> Result:
         return ip_link.run(args, host, net, opts)
     if obj == "route":
         return ip_route.run(args, host, net, opts)
+    if obj in ("neighbor", "neighbour"):
+        from . import ip_neigh
+
+        return ip_neigh.run(args, host, net, opts)
     if obj == "rule" and (not args or matches(args[0], "show") or matches(args[0], "list")):
         return Result(RULES)
     return Result.error(f'netlearn: "ip {obj}" is not simulated', 1)
