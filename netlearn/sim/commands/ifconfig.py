@@ -160,8 +160,9 @@ def ifconfig(argv: list[str], host, net) -> Result:  # noqa: ANN001
             )
         return Result(_block(iface))
     if iface is None:
-        return Result.error("SIOCSIFFLAGS: No such device" if args[0] in ("up", "down") else
-                            "SIOCSIFADDR: No such device", 1)  # fmt: skip
+        if args[0] in ("up", "down"):
+            return Result.error(f"{name}: ERROR while getting interface flags: No such device", 255)
+        return Result.error("SIOCSIFADDR: No such device", 1)
     plen_later: int | None = None
     while args:
         word = args.pop(0)
