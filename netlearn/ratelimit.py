@@ -1,0 +1,90 @@
+"""Per-learner rate limits on graded POSTs, with Django's cache and a fixed window.
+
+    @login_required
+    @rate_limited(key="commands", rate="120/m")
+    @require_POST
+    def command(request, ...): ...
+
+Past the limit the view is not called: the learner gets 429 with templates/429.html (a short
+htmx-swappable message when the request came from htmx) and a Retry-After header. With several
+web processes the cache must be shared (Redis, REDIS_URL) for the limit to be per learner rather
+than per process. ``RATELIMIT_ENABLED = False`` turns every limit off.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+PERIODS = {"s": 1, "m": 60, "h": 3600}
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, rate: str) -> Rate:
+        """``"120/m"`` -> Rate(120, 60); a ValueError names a bad rate."""
+        count, _, period = rate.partition("/")
+        if not count.isdigit() or int(count) < 1 or period not in PERIODS:
+            raise ValueError(f"rate must look like '120/m' (count/s|m|h), not {rate!r}")
+        return cls(int(count), PERIODS[period])
+
+
+def _identity(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def hit(key: str, identity: str, rate: Rate, *, now: float | None = None) -> int:
+    """Counts one request in the current window; returns seconds to wait, 0 when allowed."""
+    now = time.time() if now is None else now
+    window = int(now // rate.seconds)
+    cache_key = f"ratelimit:{key}:{identity}:{window}"
+    # add() is atomic on Redis and memcached: the first request of a window creates the counter.
+    if cache.add(cache_key, 1, timeout=rate.seconds + 1):
+        count = 1
+    else:
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(cache_key, 1, timeout=rate.seconds + 1)
+            count = 1
+    if count <= rate.count:
+        return 0
+    return max(1, int((window + 1) * rate.seconds - now + 0.999))
+
+
+def rate_limited(*, key: str, rate: str) -> Callable:
+    """Limits a view to ``rate`` requests per learner (per address when anonymous)."""
+    parsed = Rate.parse(rate)
+    unit = {1: "second", 60: "minute", 3600: "hour"}[parsed.seconds]
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not getattr(settings, "RATELIMIT_ENABLED", True):
+                return view(request, *args, **kwargs)
+            wait = hit(key, _identity(request), parsed)
+            if not wait:
+                return view(request, *args, **kwargs)
+            context = {"limit": f"{parsed.count} {key} a {unit}", "retry_after": wait}
+            template = "429.html#message" if getattr(request, "htmx", False) else "429.html"
+            response = render(request, template, context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+
+        return wrapped
+
+    return decorator
