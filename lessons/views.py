@@ -29,6 +29,7 @@ from lessons.exercises import SubmissionError
 from lessons.forms import QuizForm, row_formset
 from lessons.markdown import render_markdown
 from lessons.models import Attempt, Exercise, ExerciseKind, Lesson, Workspace
+from netlearn.ratelimit import rate_limited
 from netlearn.sim import Network, ScenarioError, SimError
 from netlearn.sim.limits import MAX_LINE
 
@@ -268,6 +269,7 @@ def lesson(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResp
 
 
 @login_required
+@rate_limited(key="commands", rate="120/m")
 @require_POST
 def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     """Run one terminal line; htmx appends its output to the log and redraws the diagram."""
@@ -306,6 +308,7 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
 
 
 @login_required
+@rate_limited(key="checks", rate="30/m")
 @require_POST
 def check(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     """ "Check my work": grade the terminal or the posted form; "Add route"/"Add record" post

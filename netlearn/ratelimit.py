@@ -8,7 +8,9 @@
 Past the limit the view is not called: the learner gets 429 with templates/429.html (a short
 htmx-swappable message when the request came from htmx) and a Retry-After header. With several
 web processes the cache must be shared (Redis, REDIS_URL) for the limit to be per learner rather
-than per process. ``RATELIMIT_ENABLED = False`` turns every limit off.
+than per process. ``RATELIMIT_ENABLED = False`` turns every limit off, and
+``RATELIMIT_RATES = {"commands": "300/m"}`` overrides a key's rate (read per request, so an
+operator's setting and a test's override both apply without re-importing the views).
 """
 
 from __future__ import annotations
@@ -66,19 +68,26 @@ def hit(key: str, identity: str, rate: Rate, *, now: float | None = None) -> int
     return max(1, int((window + 1) * rate.seconds - now + 0.999))
 
 
+@functools.lru_cache(maxsize=64)
+def _parse(rate: str) -> Rate:
+    return Rate.parse(rate)
+
+
 def rate_limited(*, key: str, rate: str) -> Callable:
-    """Limits a view to ``rate`` requests per learner (per address when anonymous)."""
-    parsed = Rate.parse(rate)
-    unit = {1: "second", 60: "minute", 3600: "hour"}[parsed.seconds]
+    """Limits a view to ``rate`` requests per learner (per address when anonymous); the
+    ``RATELIMIT_RATES[key]`` setting, when present, wins over ``rate``."""
+    Rate.parse(rate)  # a bad default fails at import, not at the first request
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not getattr(settings, "RATELIMIT_ENABLED", True):
                 return view(request, *args, **kwargs)
+            parsed = _parse(getattr(settings, "RATELIMIT_RATES", {}).get(key, rate))
             wait = hit(key, _identity(request), parsed)
             if not wait:
                 return view(request, *args, **kwargs)
+            unit = {1: "second", 60: "minute", 3600: "hour"}[parsed.seconds]
             context = {"limit": f"{parsed.count} {key} a {unit}", "retry_after": wait}
             template = "429.html#message" if getattr(request, "htmx", False) else "429.html"
             response = render(request, template, context, status=429)

@@ -6,6 +6,7 @@ the README's Configuration section for the list.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -145,6 +146,17 @@ AXES_IPWARE_PROXY_COUNT = env_int(
 
 # Per-learner limits on the graded POSTs (netlearn.ratelimit); RATELIMIT_ENABLED=0 turns them off.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+# "count/s|m|h" per learner: a learner types a command every few seconds, so 120 a minute is
+# generous for people and still stops a script from monopolising a worker.
+RATELIMIT_RATES = {
+    "commands": env_str("RATELIMIT_COMMANDS", "120/m"),
+    "checks": env_str("RATELIMIT_CHECKS", "30/m"),
+}
+for _name, _rate in RATELIMIT_RATES.items():
+    if not re.fullmatch(r"[1-9][0-9]*/[smh]", _rate):
+        raise ImproperlyConfigured(
+            f"RATELIMIT_{_name.upper()} must look like '120/m' (count/s|m|h), not {_rate!r}"
+        )
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -218,6 +230,7 @@ LOGGING = {
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",  # twelve-factor: the platform collects stdout
             # LOG_FORMAT=json: one JSON object per line, for a log collector (README, Operations).
             "formatter": LOG_FORMAT,
         }

@@ -73,3 +73,16 @@ def other_learner_client(other_learner):
 client_learner = learner_client
 client_instructor = instructor_client
 client_other_learner = other_learner_client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """Each test starts with empty rate-limit counters: user ids repeat between tests, and a
+    window lasts a minute, so counts from earlier tests would otherwise reach later ones."""
+    if "django_db_setup" not in request.fixturenames and "db" not in request.fixturenames:
+        yield
+        return
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

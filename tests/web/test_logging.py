@@ -66,7 +66,8 @@ def _run_with(log_format):
 def test_log_format_json_logs_json_to_stdout():
     result = _run_with("json")
     assert result.returncode == 0, result.stderr
-    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert "probe 7" not in result.stderr
     assert {"level": "WARNING", "logger": "netlearn.probe", "message": "probe 7"}.items() <= (
         lines[-1].items()
     )

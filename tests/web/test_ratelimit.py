@@ -7,6 +7,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.urls import reverse
+from learner_data import lesson, make_course
+
+from lessons.models import Workspace
 
 from netlearn.ratelimit import Rate, hit, rate_limited
 
@@ -18,7 +22,7 @@ def _empty_cache():
     cache.clear()
 
 
-@rate_limited(key="commands", rate="3/m")
+@rate_limited(key="widgets", rate="3/m")
 def _view(request):
     return HttpResponse("ran")
 
@@ -46,7 +50,7 @@ def test_a_learner_past_the_limit_gets_429_with_a_friendly_message(learner):
     assert 0 < int(response["Retry-After"]) <= 60
     body = response.content.decode()
     assert "Easy there" in body
-    assert "3 commands a minute" in body
+    assert "3 widgets a minute" in body
     assert "<html" in body
 
 
@@ -84,3 +88,28 @@ def test_a_new_window_starts_afresh():
 def test_limits_can_be_turned_off(learner, settings):
     settings.RATELIMIT_ENABLED = False
     assert {_view(_post(learner)).status_code for _ in range(10)} == {200}
+
+
+
+@pytest.mark.django_db
+def test_the_terminal_answers_429_past_the_command_limit(learner_client, learner, settings):
+    """The real command view is limited: the 4th command in a minute is refused, not run."""
+    settings.RATELIMIT_RATES = {"commands": "3/m"}
+    terminal = lesson(make_course(), "routing-between-networks")
+    url = reverse("lesson_command", args=[terminal.course.slug, terminal.slug])
+    responses = [
+        learner_client.post(url, {"host": "A", "line": "hostname"}, HTTP_HX_REQUEST="true")
+        for _ in range(4)
+    ]
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert "Easy there" in responses[-1].content.decode()
+    assert len(Workspace.objects.get(learner=learner, exercise=terminal.exercise).log) == 3
+
+
+@pytest.mark.django_db
+def test_checks_have_their_own_limit(learner_client, settings):
+    settings.RATELIMIT_RATES = {"checks": "2/m"}
+    terminal = lesson(make_course(), "routing-between-networks")
+    url = reverse("lesson_check", args=[terminal.course.slug, terminal.slug])
+    codes = [learner_client.post(url).status_code for _ in range(3)]
+    assert codes == [302, 302, 429]
