@@ -11,7 +11,6 @@ from django.urls import reverse
 from learner_data import lesson, make_course
 
 from lessons.models import Workspace
-
 from netlearn.ratelimit import Rate, hit, rate_limited
 
 
@@ -88,7 +87,6 @@ def test_a_new_window_starts_afresh():
 def test_limits_can_be_turned_off(learner, settings):
     settings.RATELIMIT_ENABLED = False
     assert {_view(_post(learner)).status_code for _ in range(10)} == {200}
-
 
 
 @pytest.mark.django_db
