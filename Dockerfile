@@ -11,4 +11,5 @@ COPY . .
 RUN useradd --system --uid 1000 netlearn && mkdir -p /app/staticfiles && chown netlearn /app/staticfiles
 USER netlearn
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py collectstatic --noinput -v0 && python manage.py migrate --noinput && python manage.py loadlessons && exec gunicorn netlearn.wsgi:application --config deploy/gunicorn.conf.py"]
+# collectstatic, migrate + loadlessons (RUN_MIGRATIONS=0 skips them), then exec gunicorn.
+CMD ["deploy/entrypoint.sh"]

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -69,6 +70,16 @@ def _wait_for(url: str, seconds: float = 30) -> None:
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
+def _start_web(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        ["deploy/entrypoint.sh"],
+        cwd=ROOT,
+        env={**env, "PYTHON": sys.executable},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("stack")
@@ -94,21 +105,15 @@ def stack(tmp_path_factory):
     env["STATIC_ROOT"] = str(static_root)
     processes: list[subprocess.Popen] = []
     try:
-        manage = [sys.executable, "manage.py"]
-        subprocess.run([*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
-                       capture_output=True, timeout=180)  # fmt: skip
-        subprocess.run([*manage, "collectstatic", "--noinput"], cwd=ROOT, env=env, check=True,
-                       capture_output=True, timeout=180)  # fmt: skip
-        gunicorn = Path(sys.executable).with_name("gunicorn")
+        # The container's own start script: collectstatic, migrate, loadlessons, exec gunicorn.
+        processes.append(_start_web(env))
+        _wait_for(f"http://127.0.0.1:{web_port}/healthz", seconds=240)
+        # A second web process, as `docker compose up --scale web=2` starts: no migrations.
+        second_port = _free_port()
         processes.append(
-            subprocess.Popen(
-                [str(gunicorn), "netlearn.wsgi:application", "--config", "deploy/gunicorn.conf.py"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+            _start_web({**env, "GUNICORN_BIND": f"127.0.0.1:{second_port}", "RUN_MIGRATIONS": "0"})
         )
+        _wait_for(f"http://127.0.0.1:{second_port}/healthz", seconds=120)
         server_block = string.Template(
             (ROOT / "deploy/nginx.conf.template").read_text()
         ).safe_substitute(
@@ -146,9 +151,8 @@ http {{
             )  # fmt: skip
         )
         base = f"http://127.0.0.1:{nginx_port}"
-        _wait_for(f"http://127.0.0.1:{web_port}/healthz")
         _wait_for(f"{base}/healthz")
-        yield base, tmp_path
+        yield base, tmp_path, (web_port, second_port)
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -161,10 +165,11 @@ http {{
 
 
 def test_pages_come_through_nginx_from_gunicorn_and_postgres(stack):
-    base, _ = stack
+    base, _, _ = stack
     status, body, _ = _get(f"{base}/")
     assert status == 200
     assert "NetLearn</title>" in body
+    assert "Linux networking from the ground up" in body, "the start script loads the course"
     status, body, _ = _get(f"{base}/accounts/login/")
     assert status == 200
     assert "<title>Log in · NetLearn</title>" in body
@@ -173,10 +178,63 @@ def test_pages_come_through_nginx_from_gunicorn_and_postgres(stack):
 
 
 def test_nginx_serves_static_files_itself(stack):
-    base, _ = stack
+    base, _, _ = stack
     status, body, headers = _get(f"{base}/static/vendor/VERSIONS")
     assert status == 200
     assert "htmx.org" in body
     # nginx's own header, not whitenoise's ("max-age=60, public" for an unhashed name): nginx
     # answered from the collected files without asking gunicorn.
     assert headers.get("Cache-Control") == "public, max-age=2592000, immutable"
+
+
+def _cookies(headers) -> dict[str, str]:
+    """The Set-Cookie values by name (Secure cookies included: the test plays the TLS proxy)."""
+    jar = {}
+    for header in headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        jar[name] = rest.split(";", 1)[0]
+    return jar
+
+
+def _request(url: str, cookies: dict[str, str], data: bytes | None = None, **headers):
+    request = urllib.request.Request(url, data=data, headers=headers)
+    request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        response = opener.open(request, timeout=10)
+    except urllib.error.HTTPError as error:
+        response = error
+    return response.status, response.read().decode(), response.headers
+
+
+def test_a_learner_signed_up_on_one_web_process_is_known_to_another(stack):
+    """Web processes keep no state of their own: sessions live in the database (and Redis when
+    configured), so nginx may send a learner's next request to any web container."""
+    _, _, (first, second) = stack
+    status, body, headers = _request(f"http://127.0.0.1:{first}/accounts/signup/", {})
+    assert status == 200
+    cookies = _cookies(headers)
+    token = body.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    username = "scale" + uuid.uuid4().hex[:8]
+    form = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "username": username,
+            "password1": "correct-horse-battery-42",
+            "password2": "correct-horse-battery-42",
+        }
+    ).encode()
+    status, _, headers = _request(
+        f"http://127.0.0.1:{first}/accounts/signup/", cookies, form,
+        Referer=f"http://127.0.0.1:{first}/accounts/signup/",
+    )  # fmt: skip
+    assert status == 302, "sign-up should log the learner in and redirect"
+    cookies.update(_cookies(headers))
+    status, body, _ = _request(f"http://127.0.0.1:{second}/progress/", cookies)
+    assert status == 200
+    assert username in body
