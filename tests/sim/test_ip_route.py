@@ -191,6 +191,17 @@ def test_a_gateway_that_is_our_own_address_sends_on_link(sh):
     )
 
 
+def test_route_get_shows_the_gateway_even_when_it_is_the_target(sh):
+    """As the kernel does (rt_uses_gateway): `D via D`, not a device route."""
+    sh("ip route add 10.0.0.0/8 via 192.165.1.1")
+    assert sh("ip route get 192.165.1.1").stdout.startswith("192.165.1.1 dev eth0")
+    sh("ip route add 192.165.1.1/32 via 192.165.1.1")
+    assert (
+        sh("ip route get 192.165.1.1").stdout
+        == "192.165.1.1 via 192.165.1.1 dev eth0 src 192.165.1.10 uid 0 \n    cache \n"
+    )
+
+
 def test_onlink_without_a_gateway_is_refused(sh):
     res = sh("ip route add 10.0.0.0/8 dev eth0 onlink")
     assert res.stderr == "Error: Invalid flags for nexthop - PERVASIVE and ONLINK can not be set.\n"

@@ -152,15 +152,6 @@ def _loop_through_sender(m: Mismatch) -> bool:
     return False
 
 
-def _get_gateway_is_target(m: Mismatch) -> bool:
-    """`ip route get D` through a route whose gateway is D: the kernel still prints `via D`."""
-    words = m.step[1].split()
-    if words[:3] != ["ip", "route", "get"] or m.kernel.status or m.sim.status:
-        return False
-    target = words[-1]
-    return m.kernel.stdout == m.sim.stdout.replace(f"{target} dev", f"{target} via {target} dev", 1)
-
-
 def _broadcast_ttl(m: Mismatch) -> bool:
     """`ping -t N` to a remote subnet's broadcast: the last router takes it as its own."""
     command = m.step[1]
@@ -207,12 +198,6 @@ KNOWN: list[Known] = [
         "broadcast address', no replies since echo to broadcast is ignored, status 1); "
         "netlearn.sim refuses as without -b",
         _ping_b,
-    ),
-    (
-        "core/ip route get: when the chosen route's gateway is the destination itself, the "
-        "kernel still prints `D via D dev ...` (any gatewayed route reports RTA_GATEWAY); "
-        "netlearn.sim drops `via D`",
-        _get_gateway_is_target,
     ),
     (
         "traffic/forwarding: a host drops an incoming packet whose source address is its own "

@@ -601,7 +601,9 @@ def _get_route(host: Host, target: IPv4Address, fibmatch: bool) -> Result:
             f"{kind} {target} dev {route.dev}{src_text}{offload} uid 0 \n    cache {cache} \n"
         )
     parts = [str(target)]
-    if host.next_hop(route, target) != target:
+    # A gatewayed route reports its gateway, even when the gateway is the target itself (the
+    # kernel's rt_uses_gateway); a gateway that is one of our own addresses is sent on-link.
+    if route.gateway is not None and host.local_interface_for(route.gateway) is None:
         parts += ["via", str(route.gateway)]
     parts += ["dev", route.dev]
     src = host.source_address_for(route, target)
