@@ -236,4 +236,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes announces itself at INFO in every process, management commands included, whose
+    # stdout may be data (`dumpdata > backup.json`): its warnings (lockouts) are what matters.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -77,3 +77,16 @@ def test_an_unknown_log_format_is_refused_at_start():
     result = _run_with("xml")
     assert result.returncode != 0
     assert "LOG_FORMAT must be 'plain' or 'json'" in result.stderr
+
+
+def test_management_commands_keep_stdout_for_their_data(tmp_path):
+    """Logs share stdout, so nothing may log at start-up: `dumpdata > backup.json` stays JSON."""
+    env = dict(os.environ, DEBUG="1", DJANGO_SETTINGS_MODULE="netlearn.settings")
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    for command in (["migrate", "--noinput", "-v0"], ["dumpdata", "contenttypes"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["model"] == "contenttypes.contenttype"
