@@ -11,5 +11,6 @@ COPY . .
 RUN useradd --system --uid 1000 netlearn && mkdir -p /app/staticfiles && chown netlearn /app/staticfiles
 USER netlearn
 EXPOSE 8000
-# collectstatic, migrate + loadlessons (RUN_MIGRATIONS=0 skips them), then exec gunicorn.
+# collectstatic, `manage.py prepare` (migrate + loadlessons under a lock; RUN_MIGRATIONS=0 skips
+# it), then exec gunicorn.
 CMD ["deploy/entrypoint.sh"]

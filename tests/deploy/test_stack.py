@@ -108,11 +108,9 @@ def stack(tmp_path_factory):
         # The container's own start script: collectstatic, migrate, loadlessons, exec gunicorn.
         processes.append(_start_web(env))
         _wait_for(f"http://127.0.0.1:{web_port}/healthz", seconds=240)
-        # A second web process, as `docker compose up --scale web=2` starts: no migrations.
+        # A second web process, as `docker compose up --scale web=2` starts one.
         second_port = _free_port()
-        processes.append(
-            _start_web({**env, "GUNICORN_BIND": f"127.0.0.1:{second_port}", "RUN_MIGRATIONS": "0"})
-        )
+        processes.append(_start_web({**env, "GUNICORN_BIND": f"127.0.0.1:{second_port}"}))
         _wait_for(f"http://127.0.0.1:{second_port}/healthz", seconds=120)
         server_block = string.Template(
             (ROOT / "deploy/nginx.conf.template").read_text()
