@@ -986,7 +986,8 @@ def test_random_cases_are_deterministic():
 # parsing differences (usage errors, "either X is duplicate, or Y is a garbage"). Off by default
 # because most of its lines are nothing a learner types; run it with
 # NETLEARN_KERNEL_SYNTAX_SEEDS=20. The vocabulary is a whitelist: no `netns`, no `-n`, no `-b`,
-# so nothing can leave the lab's namespaces.
+# so nothing can leave the lab's namespaces. Still open (2026-11-29): each of seeds 0-5 finds a
+# difference in such lines, e.g. `ip route flush src S PREFIX metric N` (the kernel: status 0).
 
 _OBJECTS = ("link", "addr", "address", "a", "route", "r", "ro", "rout")
 _VERBS = (
@@ -1015,6 +1016,10 @@ def syntax_case(seed: int) -> Case:
 
 @pytest.mark.kernel
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(SYNTAX_SEEDS), ids=lambda s: f"syntax{s}")
+@pytest.mark.skipif(
+    SYNTAX_SEEDS == 0,
+    reason="opt-in exploration of iproute2's argument parser: NETLEARN_KERNEL_SYNTAX_SEEDS=20",
+)
+@pytest.mark.parametrize("seed", range(SYNTAX_SEEDS or 1), ids=lambda s: f"syntax{s}")
 def test_simulator_agrees_with_kernel_on_ip_syntax(kernel, seed):
     check(syntax_case(seed))
