@@ -362,6 +362,22 @@ def replay(spec: dict, log: Iterable[Mapping]) -> Network:
 # routes form
 
 
+def _row_values(row: dict, fields: tuple[str, ...], what: str) -> dict[str, str]:
+    """A form row's fields as stripped text ("" when missing); ValueError for an unknown or an
+    over-long field, in the words shown beside the row."""
+    unknown = [key for key in row if key not in fields]
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r} (a {what} has {', '.join(fields)})")
+    values = {}
+    for key in fields:
+        value = row.get(key)
+        value = "" if value is None else str(value).strip()
+        if len(value) > MAX_FIELD:
+            raise ValueError(f"the {key} is too long")
+        values[key] = value
+    return values
+
+
 def route_row_args(row: Any) -> list[str] | None:
     """``ip route add`` arguments of one form row (dict or text); None for a blank row.
 
@@ -380,16 +396,7 @@ def route_row_args(row: Any) -> list[str] | None:
         return args or None
     if not isinstance(row, dict):
         raise ValueError("a route row has destination, gateway, device and metric")
-    unknown = [key for key in row if key not in ROUTE_FIELDS]
-    if unknown:
-        raise ValueError(f"unknown field {unknown[0]!r} (a route has {', '.join(ROUTE_FIELDS)})")
-    values = {}
-    for key in ROUTE_FIELDS:
-        value = row.get(key)
-        value = "" if value is None else str(value).strip()
-        if len(value) > MAX_FIELD:
-            raise ValueError(f"the {key} is too long")
-        values[key] = value
+    values = _row_values(row, ROUTE_FIELDS, "route")
     if not any(values.values()):
         return None
     if not values["destination"]:
@@ -467,16 +474,7 @@ def record_row_fields(row: Any) -> dict[str, str] | None:
         return {"name": name, "type": rest[0], "value": " ".join(rest[1:]), "ttl": ttl}
     if not isinstance(row, dict):
         raise ValueError("a record row has name, type, value and TTL")
-    unknown = [key for key in row if key not in RECORD_FIELDS]
-    if unknown:
-        raise ValueError(f"unknown field {unknown[0]!r} (a record has {', '.join(RECORD_FIELDS)})")
-    values = {}
-    for key in RECORD_FIELDS:
-        value = row.get(key)
-        value = "" if value is None else str(value).strip()
-        if len(value) > MAX_FIELD:
-            raise ValueError(f"the {key} is too long")
-        values[key] = value
+    values = _row_values(row, RECORD_FIELDS, "record")
     if not (values["name"] or values["value"]):
         return None
     return values
