@@ -15,3 +15,9 @@ document.addEventListener("htmx:responseError", function (event) {
     ? "You're going a little fast: wait a moment and try again."
     : "The server could not answer (" + status + "). Your work is saved; try again in a moment.";
 });
+
+document.addEventListener("htmx:afterRequest", function (event) {
+  // Once a request succeeds again, an earlier error no longer describes the page.
+  var box = document.getElementById("htmx-error");
+  if (box && event.detail.successful) box.remove();
+});
