@@ -55,5 +55,10 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
+# 64 learners typing commands for 60 s against gunicorn + PostgreSQL on loopback (README, Load
+# test). flock: measurements never overlap with another benchmark on this machine.
+loadtest: $(STAMP)
+	flock /tmp/netlearn-bench.lock $(PY) -m benchmarks.load
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles

@@ -299,6 +299,7 @@ class Stack:
     database: str
     redis_url: str | None
     workers: int
+    pid: int  # gunicorn's master process
     log_path: Path
     env: dict[str, str] = field(repr=False)
 
@@ -433,6 +434,7 @@ def running_stack(
                 database=name,
                 redis_url=redis_url,
                 workers=workers,
+                pid=process.pid,
                 log_path=log_path,
                 env=web_env,
             )
