@@ -65,9 +65,9 @@ def page(browser, live_server):
 def signed_up_page(page, db):
     """A learner who just signed up in the browser, landed on the home page."""
     page.goto("/accounts/signup/")
-    page.get_by_label("Username").fill("e2e-learner")
-    page.locator("#id_password1").fill("s3cret-passphrase!")
-    page.locator("#id_password2").fill("s3cret-passphrase!")
+    page.get_by_label("Username", exact=True).fill("e2e-learner")
+    page.get_by_label("Password", exact=True).fill("s3cret-passphrase!")
+    page.get_by_label("Password confirmation", exact=True).fill("s3cret-passphrase!")
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_url("**/")
     return page

@@ -41,8 +41,8 @@ RIGHT = WRONG + '    C: ["ip route add default via 192.165.2.1"]\n'
 
 def log_in(page: Page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
 

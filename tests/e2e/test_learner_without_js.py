@@ -23,8 +23,8 @@ def no_js_page(browser, live_server, django_user_model, password):
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Username", exact=True).fill(user.username)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
     yield page

@@ -20,3 +20,13 @@ def test_the_skip_link_is_the_first_thing_the_keyboard_reaches(page):
     assert focused == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_sign_up_fields_are_named_without_the_required_asterisk(page):
+    page.goto("/accounts/signup/")
+    password = page.get_by_label("Password", exact=True)
+    assert password.get_attribute("id") == "id_password1"
+    assert page.get_by_role("textbox", name="Password confirmation", exact=True).count() == 1
+    assert page.get_by_label("Password*").count() == 0
+    # the asterisk is still drawn for sighted users
+    assert page.locator(".asteriskField").first.is_visible()
