@@ -189,6 +189,21 @@ def test_misconceptions_group_failed_checks_by_cause(
     assert all(m.learners for m in causes)
 
 
+def test_misconceptions_and_learner_work_show_causes_as_sentences_with_their_codes(
+    instructor_client, learner, course_with_work
+):
+    _, terminal, _ = course_with_work
+    analytics = instructor_client.get(
+        reverse("instructors:lesson_analytics", args=[terminal.pk])
+    ).content.decode()
+    # ada's first check: C has no route back to A's network.
+    shown = 'A host has no route back <code class="cause-code small">no-return-route</code>'
+    assert f'<th scope="row">{shown}</th>' in analytics
+    assert f"{shown}: 1" in analytics  # the per-goal table
+    work = instructor_client.get(reverse("instructors:learner", args=[learner.pk]))
+    assert shown in work.content.decode()
+
+
 def test_learners_cannot_open_gradebook_pages(learner_client, other_learner, course_with_work):
     course, terminal, _ = course_with_work
     for url in (
