@@ -2,7 +2,8 @@
 
 Instructors write the Markdown, learners read the HTML: whatever an instructor types (a raw
 ``<script>``, an ``onclick=``, a ``javascript:`` link), only the tags and attributes below reach
-the page. The instructor's Preview uses the same function, so what they see is what learners get.
+the page; images only when they are the site's own files (``lessons/markdown_images.py``). The
+instructor's Preview uses the same function, so what they see is what learners get.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
-EXTENSIONS = ["fenced_code", "tables", "sane_lists", "smarty"]
+from lessons.markdown_images import ImagePolicyExtension, attribute_filter
+
+EXTENSIONS = ["fenced_code", "tables", "sane_lists", "smarty", ImagePolicyExtension()]
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "dl", "dt", "em",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "kbd", "li", "ol", "p", "pre", "samp", "strong",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "samp", "strong",
     "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
+    "img": {"src", "alt", "title"},
     "code": {"class"},  # fenced_code's language-xxx
     "th": {"align"},
     "td": {"align"},
@@ -43,6 +47,7 @@ def render_markdown(text: str) -> SafeString:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
+        attribute_filter=attribute_filter,
     )
     return mark_safe(clean)  # noqa: S308 -- nh3 just sanitised it
 
