@@ -79,12 +79,21 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "netlearn.context_processors.roles",
             ],
+            # Listing loaders turns off Django's default template cache: the cached loader is
+            # named here, or every response would parse lesson.html and its partials again.
+            # (It is also what template_partials' automatic set-up installs; the development
+            # server's autoreloader empties it when a template changes.)
             "loaders": [
                 (
                     "template_partials.loader.Loader",
                     [
-                        "django.template.loaders.filesystem.Loader",
-                        "django.template.loaders.app_directories.Loader",
+                        (
+                            "django.template.loaders.cached.Loader",
+                            [
+                                "django.template.loaders.filesystem.Loader",
+                                "django.template.loaders.app_directories.Loader",
+                            ],
+                        )
                     ],
                 )
             ],
