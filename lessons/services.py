@@ -219,6 +219,22 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
     )
 
 
+def remember_path(*, workspace: Workspace, path: dict) -> None:
+    """Keep the packets' path of the command that left ``workspace`` in its state (a ping, a
+    traceroute) beside the network, for the diagram; the next command's state drops it.
+
+    Only while that command is still the last one: if another tab's command was stored
+    meanwhile, writing the state this request saw would undo that command (a lost update)."""
+    log = workspace.log
+    with _write_transaction():
+        current = Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
+        if current is None or not isinstance(current.state, dict):
+            return
+        if len(current.log) != len(log) or current.log[-1:] != log[-1:]:
+            return  # another command came after this one: its state wins, without a path
+        Workspace.objects.filter(pk=workspace.pk).update(state={**current.state, "path": path})
+
+
 def _terminal_state(net: Network, log: list[dict], previous: Any) -> dict:
     """A terminal workspace's new state; the screen stays cleared where it was cleared."""
     budget = MAX_LOG_OUTPUT

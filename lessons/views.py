@@ -75,16 +75,6 @@ def _lesson_urls(lesson: Lesson) -> dict[str, str]:
 # -- small adapters over the services (see the report: candidates for services.py) ------------
 
 
-def _remember_path(workspace: Workspace, path: dict | None) -> None:
-    """Keep the last ping/traceroute path beside the workspace's network (the next command
-    rewrites the state without it: the diagram shows the path of the last command only)."""
-    if path is None:
-        return
-    state = dict(workspace.state) if isinstance(workspace.state, dict) else {}
-    state["path"] = path
-    Workspace.objects.filter(pk=workspace.pk).update(state=state)
-
-
 def _network_of(workspace: Workspace) -> Network | None:
     state = workspace.state if isinstance(workspace.state, dict) else {}
     try:
@@ -296,7 +286,8 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
         return _render_page(request, lesson, exercise, command_error=str(exc))
     network = _network_of(outcome.workspace)
     path = _path_of(line, outcome.trace)
-    _remember_path(outcome.workspace, path)
+    if path is not None:
+        services.remember_path(workspace=outcome.workspace, path=path)
     if not request.htmx:
         return redirect(lesson_url, permanent=False)
     if outcome.replayed:  # the exercise changed and the whole log was run again: reload

@@ -325,6 +325,32 @@ def test_a_ping_outcome_carries_the_packets_trace(learner):
     assert outcome.trace is not None
 
 
+PING = "ping -c 1 192.165.1.1"
+
+
+def test_the_path_of_the_last_ping_is_kept_for_the_diagram(learner):
+    exercise = make_lesson("terminal").exercise
+    ping = services.run_command(learner=learner, exercise=exercise, host="A", line=PING)
+    services.remember_path(workspace=ping.workspace, path={"command": "ping"})
+    workspace = Workspace.objects.get(learner=learner, exercise=exercise)
+    assert workspace.state["path"] == {"command": "ping"}
+    assert [e["command"] for e in workspace.log] == [PING]
+
+
+def test_the_path_of_a_ping_never_undoes_a_command_from_another_tab(learner):
+    """Tab 1's ping is stored; before tab 1 stores the ping's path, tab 2's command is stored.
+    Tab 1 must not write back the state it saw (that would drop tab 2's command)."""
+    exercise = make_lesson("terminal").exercise
+    ping = services.run_command(learner=learner, exercise=exercise, host="A", line=PING)
+    services.run_command(learner=learner, exercise=exercise, host="A", line=SOLVE_A)
+    services.remember_path(workspace=ping.workspace, path={"command": "ping"})
+    workspace = Workspace.objects.get(learner=learner, exercise=exercise)
+    assert [e["command"] for e in workspace.log] == [PING, SOLVE_A]
+    assert "path" not in workspace.state
+    after = services.run_command(learner=learner, exercise=exercise, host="A", line="ip r")
+    assert "192.165.2.0/24 via 192.165.1.1" in after.output, "the network kept tab 2's route"
+
+
 def test_the_scrollback_forgets_the_oldest_outputs_but_no_command(learner, monkeypatch):
     monkeypatch.setattr(services, "MAX_LOG_OUTPUT", 100)
     exercise = make_lesson("terminal").exercise
