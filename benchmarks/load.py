@@ -258,29 +258,68 @@ def _machine_cpu() -> tuple[float, float]:
     return (sum(fields) - idle) / ticks, sum(fields) / ticks
 
 
-def _process_tree_cpu(pid: int) -> float:
-    """CPU seconds used so far by ``pid`` and its live children (gunicorn and its workers)."""
-    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
-    pids, seen = [pid], set()
-    while pids:
-        current = pids.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        try:
-            stat = Path(f"/proc/{current}/stat").read_text()
-            fields = stat.rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pids += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError, IndexError):
-            continue  # gone meanwhile, or no /proc here
-    return total
+def _pid_cpu(pid: int) -> float:
+    """CPU seconds used so far by one process (0 when it is gone or there is no /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
-def _own_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+def _children(pid: int) -> list[int]:
+    try:
+        return [
+            int(child)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+        ]
+    except (OSError, ValueError):
+        return []
+
+
+@dataclass(frozen=True, slots=True)
+class CpuSnapshot:
+    generator: float  # this process
+    gunicorn: dict[int, float]  # master and workers, by pid
+    postgres: dict[int, float]  # the backends serving the stack's database, by pid
+    busy: float  # the whole machine
+    total: float
+
+    @classmethod
+    def take(cls, stack: Stack) -> CpuSnapshot:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        with stack.psql() as conn:
+            backends = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (stack.database,),
+            ).fetchall()
+        gunicorn = [stack.pid, *_children(stack.pid)]
+        return cls(
+            usage.ru_utime + usage.ru_stime,
+            {pid: _pid_cpu(pid) for pid in gunicorn},
+            {pid: _pid_cpu(pid) for (pid,) in backends},
+            *_machine_cpu(),
+        )
+
+    def until(self, end: CpuSnapshot) -> dict[str, float]:
+        """CPU seconds used between this snapshot and ``end``, by whom."""
+
+        def delta(before: dict[int, float], after: dict[int, float]) -> float:
+            # A process that started in between counts from zero; one that ended is lost
+            # (gunicorn replaces a worker only after GUNICORN_MAX_REQUESTS requests).
+            return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+        used = {
+            "load_generator": end.generator - self.generator,
+            "gunicorn": delta(self.gunicorn, end.gunicorn),
+            "postgresql": delta(self.postgres, end.postgres),
+        }
+        used["other_processes"] = (end.busy - self.busy) - sum(used.values())
+        used = {k: round(v, 1) for k, v in used.items()}
+        total = end.total - self.total
+        used["busy_percent"] = round(100 * (end.busy - self.busy) / total, 1) if total else 0.0
+        return used
 
 
 def _postgres_version(stack: Stack) -> str:
@@ -301,10 +340,10 @@ def run(*, learners: int = LEARNERS, seconds: float = SECONDS, workers: int | No
         stop_at = [0.0]
         window: dict[str, float] = {}
 
-        cpu: dict[str, tuple] = {}
+        cpu: dict[str, CpuSnapshot] = {}
 
         def clock_starts() -> None:  # run by the barrier's last thread, before anybody goes on
-            cpu["start"] = (_own_cpu(), _process_tree_cpu(stack.pid), *_machine_cpu())
+            cpu["start"] = CpuSnapshot.take(stack)
             window["start"] = time.monotonic()
             stop_at[0] = window["start"] + seconds
 
@@ -318,7 +357,7 @@ def run(*, learners: int = LEARNERS, seconds: float = SECONDS, workers: int | No
         for thread in threads:
             thread.join()
         window["end"] = time.monotonic()
-        cpu["end"] = (_own_cpu(), _process_tree_cpu(stack.pid), *_machine_cpu())
+        cpu_used = cpu["start"].until(CpuSnapshot.take(stack))
         stored = stored_commands(stack, stack.usernames)
         log_text = stack.log_path.read_text(errors="replace")
         postgres = _postgres_version(stack)
@@ -333,8 +372,6 @@ def run(*, learners: int = LEARNERS, seconds: float = SECONDS, workers: int | No
     }
     measured = [s for s in samples if s.kind in ("command", "check")]
     elapsed = window["end"] - window["start"]
-    used = [end - start for start, end in zip(cpu["start"], cpu["end"], strict=True)]
-    machine_busy = round(100 * used[2] / used[3], 1) if used[3] else None
     sent_ok = sum(learner.commands_ok for learner in crowd)
     stored_total = sum(stored.values())
     mismatched = {
@@ -369,12 +406,7 @@ def run(*, learners: int = LEARNERS, seconds: float = SECONDS, workers: int | No
             "postgresql": postgres,
             "redis": redis,
             "shared": "load generator, gunicorn and PostgreSQL share the same CPUs",
-            "cpu_seconds_in_window": {
-                "load_generator": round(used[0], 1),
-                "gunicorn": round(used[1], 1),
-                "rest_of_machine": round(used[2] - used[0] - used[1], 1),
-            },
-            "cpu_busy_percent_in_window": machine_busy,
+            "cpu_seconds_in_window": cpu_used,
         },
         "kinds": by_kind,
         "measured": {
@@ -436,10 +468,10 @@ def markdown(data: dict, command: str) -> str:
             f"{m['load_average_before'][0]} before and {m['load_average_after'][0]} after. The "
             "load generator (one thread per learner), gunicorn and PostgreSQL share these CPUs, so "
             "the latencies include the generator's own CPU use and queueing in gunicorn's backlog. "
-            f"In the measured window the CPUs were {m['cpu_busy_percent_in_window']}% busy: "
-            f"gunicorn used {cpu_s['gunicorn']} CPU seconds, the load generator "
-            f"{cpu_s['load_generator']}, everything else (PostgreSQL, Redis, other processes) "
-            f"{cpu_s['rest_of_machine']}.",
+            f"In the measured window the CPUs were {cpu_s['busy_percent']}% busy; CPU seconds "
+            f"used: gunicorn {cpu_s['gunicorn']}, PostgreSQL (this database's backends) "
+            f"{cpu_s['postgresql']}, the load generator {cpu_s['load_generator']}, other "
+            f"processes on the machine {cpu_s['other_processes']}.",
             "",
             f"Reproduce: `{command}`",
             "",
