@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 export DEBUG ?= 1
 
-.PHONY: run test test-db lint format bench loadtest venv clean
+.PHONY: run test test-db fuzz lint format bench loadtest venv clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test-db: $(STAMP)
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest tests/web tests/e2e -n 2
+
+# The shell and scenario fuzzers with twenty times the examples `make test` runs (tests/sim/fuzzing.py).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest tests/sim/test_fuzz_shell.py \
+		tests/sim/test_fuzz_scenario.py -p no:django -n 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

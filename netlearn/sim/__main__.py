@@ -19,10 +19,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-import yaml
-
 from .errors import ScenarioError
 from .network import Network
+from .yamlload import load_yaml
 
 PROMPT = re.compile(r"^([A-Za-z0-9_.-]+)\$(?: (.*)|)$")
 EXIT_WORDS = {"exit", "quit", "logout"}
@@ -35,9 +34,9 @@ def load(path: str) -> tuple[Network, list]:
     except OSError as exc:
         raise ScenarioError("", f"cannot read {path}: {exc.strerror}") from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ScenarioError("", f"{path} is not valid YAML: {exc}") from None
+        data = load_yaml(text)
+    except ScenarioError as exc:
+        raise ScenarioError("", f"{path}: {exc}") from None
     goals: list = []
     if isinstance(data, dict) and "exercise" in data and isinstance(data["exercise"], dict):
         data = data["exercise"]

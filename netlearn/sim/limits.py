@@ -19,3 +19,6 @@ MAX_INTERFACES = 32  # interfaces on one host (lo included)
 MAX_SCENARIO_ROUTES = 1_000  # routes listed in a scenario for one host
 MAX_NAME = 64  # characters in a host, segment or interface name (IFNAMSIZ is 16)
 MAX_IFNAME = 15  # Linux IFNAMSIZ - 1
+MAX_YAML = 128 * 1024  # characters of scenario YAML
+MAX_YAML_DEPTH = 64  # nesting of YAML collections
+MAX_YAML_NODES = 100_000  # YAML nodes once every alias is expanded (a "billion laughs" stops here)

@@ -37,6 +37,15 @@ class Network:
 
         return build(data)
 
+    @classmethod
+    def from_yaml(cls, text: str) -> Network:
+        """Build a network from scenario YAML text; too long, invalid or bomb-shaped YAML is a
+        ScenarioError like any other scenario mistake (``yamlload.load_yaml``)."""
+        from .scenario import build
+        from .yamlload import load_yaml
+
+        return build(load_yaml(text))
+
     def add_host(self, name: str) -> Host:
         host = Host.new(name)
         self.hosts[name] = host

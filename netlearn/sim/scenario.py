@@ -69,7 +69,9 @@ def _kind(value: Any) -> str:
 def _unknown_keys(data: dict, allowed: set[str], path: str) -> None:
     for key in data:
         if key not in allowed:
-            where = f"{path}.{key}" if path else str(key)
+            # An empty or blank key is shown quoted, so the error still points somewhere.
+            shown = key if isinstance(key, str) and key.strip() == key and key else repr(key)
+            where = f"{path}.{shown}" if path else shown
             raise ScenarioError(
                 where, f"unknown key (expected one of: {', '.join(sorted(allowed))})"
             )
