@@ -77,14 +77,28 @@ class LessonForm(forms.Form):
     )
     published = forms.BooleanField(label="Published", required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Fields over their size limit: never saved, not even as a draft (the view re-renders
+        # the form with the text so nothing typed is lost).
+        self.oversized: set[str] = set()
+
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:100]
         if not lessonfile.SLUG.match(slug or ""):
             raise forms.ValidationError("Use lower-case letters, digits and dashes.")
         return slug
 
+    def clean_body(self) -> str:
+        body = self.cleaned_data.get("body") or ""
+        self._check_size("body", body, size_error("content", body, lessonfile.MAX_MARKDOWN))
+        return body
+
     def clean_exercise(self) -> dict | None:
         text = self.cleaned_data.get("exercise") or ""
+        self._check_size(
+            "exercise", text, size_error("exercise", text, lessonfile.MAX_EXERCISE_YAML)
+        )
         if not text.strip():
             return None
         try:
@@ -95,6 +109,21 @@ class LessonForm(forms.Form):
         if data is not None and not isinstance(data, dict):
             raise forms.ValidationError("The exercise must be a mapping (kind, prompt, ...).")
         return data
+
+    def _check_size(self, name: str, text: str, error: str | None) -> None:
+        if error is not None:
+            self.oversized.add(name)
+            raise forms.ValidationError(error, code="max_length")
+
+
+def size_error(what: str, text: str, limit: int) -> str | None:
+    """The message for a text over its limit (None when it fits), in characters and KiB."""
+    if len(text) <= limit:
+        return None
+    return (
+        f"The {what} is too long: {len(text):,} characters, and at most {limit:,} "
+        f"({limit // 1024} KiB) are accepted. Shorten it or split the lesson in two."
+    )
 
 
 class ImportForm(forms.Form):

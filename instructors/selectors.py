@@ -108,6 +108,17 @@ def validation_report(*, exercise_yaml: str) -> ValidationReport:
     and per goal the result for the starting state and for the solution."""
     if not exercise_yaml.strip():
         return ValidationReport(empty=True)
+    if len(exercise_yaml) > lessonfile.MAX_EXERCISE_YAML:
+        return ValidationReport(
+            [
+                ReportProblem(
+                    "",
+                    f"The exercise is too long: {len(exercise_yaml):,} characters, and at most "
+                    f"{lessonfile.MAX_EXERCISE_YAML:,} are accepted.",
+                    None,
+                )
+            ]
+        )
     try:
         spec = lessonfile.load_yaml(exercise_yaml)
     except lessonfile.LessonFileError as exc:

@@ -18,9 +18,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from instructors import selectors, services
-from instructors.forms import ClassroomForm, CourseForm, ImportForm, JoinForm, LessonForm
+from instructors.forms import (
+    ClassroomForm,
+    CourseForm,
+    ImportForm,
+    JoinForm,
+    LessonForm,
+    size_error,
+)
 from instructors.models import Classroom, LessonDraft
 from instructors.permissions import instructor_required
+from lessons import lessonfile
 from lessons.markdown import render_markdown
 from lessons.models import Course, Exercise, Lesson
 
@@ -140,19 +148,22 @@ def _save_from_form(
     action = request.POST.get("action", "save")
     text = request.POST.get("exercise", "")
     if action == "preview":
+        body = request.POST.get("body", "")
+        too_long = size_error("content", body, lessonfile.MAX_MARKDOWN)
         return _editor(
             request,
             form,
             lesson=lesson,
             draft=draft,
-            preview=render_markdown(request.POST.get("body", "")),
+            preview=render_markdown(body) if too_long is None else None,
+            preview_error=too_long,
         )
     if action == "validate":
         report = selectors.validation_report(exercise_yaml=text)
         return _editor(request, form, lesson=lesson, draft=draft, report=report)
     form.is_valid()
     yaml_error = "; ".join(form.errors.get("exercise", []))
-    fatal = {name for name in form.errors if name != "exercise"}
+    fatal = {name for name in form.errors if name != "exercise"} | form.oversized
     if fatal:
         return _editor(request, form, lesson=lesson, draft=draft)
     data = form.cleaned_data
@@ -230,8 +241,10 @@ def lesson_edit(request: HttpRequest, lesson_pk: int) -> HttpResponse:
 @require_POST
 def lesson_preview(request: HttpRequest) -> HttpResponse:
     """The Markdown as learners will see it (the same renderer and sanitiser)."""
-    html = render_markdown(request.POST.get("body", ""))
-    return render(request, f"{EDITOR}#preview", {"preview": html})
+    body = request.POST.get("body", "")
+    too_long = size_error("content", body, lessonfile.MAX_MARKDOWN)
+    html = render_markdown(body) if too_long is None else None
+    return render(request, f"{EDITOR}#preview", {"preview": html, "preview_error": too_long})
 
 
 @instructor_required
@@ -245,6 +258,12 @@ def lesson_validate(request: HttpRequest) -> HttpResponse:
 @require_POST
 def lesson_autosave(request: HttpRequest) -> HttpResponse:
     """Keep the editor's content as the instructor's draft; answers with the draft's id."""
+    body, exercise_yaml = request.POST.get("body", ""), request.POST.get("exercise", "")
+    too_long = size_error("content", body, lessonfile.MAX_MARKDOWN) or size_error(
+        "exercise", exercise_yaml, lessonfile.MAX_EXERCISE_YAML
+    )
+    if too_long is not None:  # the editor keeps the text; the draft keeps its last good save
+        return render(request, f"{EDITOR}#autosave", {"autosave_error": too_long})
     lesson = None
     if request.POST.get("lesson", "").isdigit():
         lesson = Lesson.objects.filter(pk=int(request.POST["lesson"])).first()
@@ -257,8 +276,8 @@ def lesson_autosave(request: HttpRequest) -> HttpResponse:
         lesson=lesson,
         course=course,
         title=request.POST.get("title", ""),
-        body=request.POST.get("body", ""),
-        exercise_yaml=request.POST.get("exercise", ""),
+        body=body,
+        exercise_yaml=exercise_yaml,
         published=bool(request.POST.get("published")),
     )
     return render(

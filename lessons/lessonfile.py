@@ -25,11 +25,16 @@ from typing import Any
 
 import yaml
 
+from netlearn.sim.yamlload import BoundedComposer
+
 LESSON_KEYS = ("title", "slug", "published", "exercise")
 COURSE_KEYS = ("title", "description", "order", "published")
 LESSON_FILE = re.compile(r"^(?P<number>\d+)-(?P<slug>[a-z0-9][a-z0-9-]*)\.md$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 MAX_LESSON_FILE = 256 * 1024  # characters in one lesson file
+MAX_MARKDOWN = 128 * 1024  # characters of a lesson's Markdown text
+MAX_EXERCISE_YAML = 128 * 1024  # characters of an exercise's YAML (a lesson's front matter)
+MAX_COURSE_FILE = 64 * 1024  # characters in one course.yaml
 MAX_TITLE = 200
 
 
@@ -44,8 +49,9 @@ class LessonFileError(Exception):
         super().__init__(f"{where}: {message}" if where else message)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: ``on``, ``off``, ``yes``, ``no`` stay strings."""
+class _Loader(BoundedComposer, yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: ``on``, ``off``, ``yes``, ``no`` stay strings; deep
+    nesting, recursive aliases and alias bombs are YAML errors (``netlearn.sim.yamlload``)."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -126,8 +132,23 @@ def parse_lesson(text: str, *, path: str = "", default_slug: str = "") -> Lesson
     """Read a lesson file. ``default_slug`` (from its file name) is used when the front matter
     gives none."""
     if len(text) > MAX_LESSON_FILE:
-        raise LessonFileError(f"a lesson file has at most {MAX_LESSON_FILE} characters", path=path)
+        raise LessonFileError(
+            f"the file has {len(text)} characters; a lesson file has at most {MAX_LESSON_FILE}",
+            path=path,
+        )
     front, body = split_front_matter(text, path=path)
+    if len(front) > MAX_EXERCISE_YAML:
+        raise LessonFileError(
+            f"the front matter (the exercise's YAML) has {len(front)} characters; "
+            f"at most {MAX_EXERCISE_YAML} are accepted",
+            path=path,
+        )
+    if len(body) > MAX_MARKDOWN:
+        raise LessonFileError(
+            f"the lesson text (Markdown) has {len(body)} characters; "
+            f"at most {MAX_MARKDOWN} are accepted",
+            path=path,
+        )
     data = load_yaml(front, path=path)
     if data is None:
         data = {}
@@ -179,6 +200,11 @@ def parse_course(text: str, *, path: str = "", slug: str) -> CourseFile:
     if not SLUG.match(slug):
         raise LessonFileError(
             f"the course folder name {slug!r} must be lower-case letters, digits and dashes",
+            path=path,
+        )
+    if len(text) > MAX_COURSE_FILE:
+        raise LessonFileError(
+            f"the file has {len(text)} characters; course.yaml has at most {MAX_COURSE_FILE}",
             path=path,
         )
     data = load_yaml(text, path=path)

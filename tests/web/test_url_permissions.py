@@ -19,7 +19,7 @@ from exercise_specs import make_lesson
 from instructors import services as instructor_services
 from instructors.models import LessonDraft
 from lessons import services
-from lessons.models import Lesson
+from lessons.models import Lesson, Workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +157,158 @@ def test_instructors_reach_every_page_without_errors(world, instructor):
         assert response.status_code < 500, (method, url)
         if _is_authoring(name):
             assert response.status_code != 403, (method, url)
+
+
+# -- object-level rules for every URL that names an object -----------------------------------------
+#
+# Who may reach which object, per URL name (admin URLs are Django's: staff only, see below):
+#   "learner-visible": a learner's lesson pages; only published lessons of published courses,
+#       otherwise 404 (never a hint that the lesson exists).
+#   "shared": authoring objects every instructor works on together (courses, lessons, classes,
+#       learners in the gradebook); instructors only (403 for learners, tested above); an
+#       unknown id is 404.
+#   "private": an instructor's own drafts; another instructor's draft is 404.
+#   "code": a class join code; any logged-in user; an unknown code is 404.
+OBJECT_URLS = {
+    "lesson": "learner-visible",
+    "lesson_command": "learner-visible",
+    "lesson_check": "learner-visible",
+    "lesson_hint": "learner-visible",
+    "lesson_reset": "learner-visible",
+    "instructors:course": "shared",
+    "instructors:course_edit": "shared",
+    "instructors:course_export": "shared",
+    "instructors:lesson_edit": "shared",
+    "instructors:lesson_move": "shared",
+    "instructors:lesson_archive": "shared",
+    "instructors:lesson_export": "shared",
+    "instructors:lesson_analytics": "shared",
+    "instructors:class": "shared",
+    "instructors:learner": "shared",
+    "instructors:learner_reset": "shared",
+    "instructors:draft_discard": "private",
+    "instructors:join_code": "code",
+}
+UNKNOWN = {
+    "course_slug": "no-such-course",
+    "lesson_slug": "no-such-lesson",
+    "course_pk": "987654",
+    "lesson_pk": "987654",
+    "learner_pk": "987654",
+    "class_pk": "987654",
+    "draft_pk": "987654",
+    "code": "NOSUCH99",
+}
+
+
+def _object_routes() -> dict[str, str]:
+    return {
+        name: route
+        for name, route in _patterns()
+        if ("<" in route or "(?P<" in route) and not name.startswith("admin:")
+    }
+
+
+def test_every_url_that_names_an_object_has_a_rule():
+    assert set(_object_routes()) == set(OBJECT_URLS)
+
+
+def test_unknown_objects_are_404_for_instructors(world, instructor):
+    client = _client(instructor)
+    for name, route in _object_routes().items():
+        if OBJECT_URLS[name] == "learner-visible":
+            continue
+        for key, value in UNKNOWN.items():
+            if f":{key}>" not in route and f"<{key}>" not in route:
+                continue
+            url = _url(route, {**world, key: value})
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                assert status in (404, 405), (name, method, url, status)
+
+
+@pytest.mark.parametrize("persona", ["learner", "instructor"])
+def test_unknown_lessons_and_courses_are_404_on_every_lesson_url(world, request, persona):
+    client = _client(request.getfixturevalue(persona))
+    for name, route in _object_routes().items():
+        if OBJECT_URLS[name] != "learner-visible":
+            continue
+        for key in ("course_slug", "lesson_slug"):
+            url = _url(route, {**world, key: UNKNOWN[key]})
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                assert status in (404, 405), (persona, name, method, url, status)
+
+
+@pytest.mark.parametrize("hidden", ["lesson", "course", "archived"])
+def test_a_learner_cannot_reach_a_hidden_lesson_by_its_url(world, learner, hidden):
+    from django.utils import timezone
+
+    from lessons.models import Course
+
+    if hidden == "lesson":
+        Lesson.objects.filter(slug=world["lesson_slug"]).update(published=False)
+    elif hidden == "course":
+        Course.objects.filter(slug=world["course_slug"]).update(published=False)
+    else:
+        Lesson.objects.filter(slug=world["lesson_slug"]).update(archived_at=timezone.now())
+    client = _client(learner)
+    for name, route in _object_routes().items():
+        if OBJECT_URLS[name] != "learner-visible":
+            continue
+        url = _url(route, world)
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            assert status in (404, 405), (hidden, name, method, url, status)
+    assert not Workspace.objects.filter(learner=learner).exists()
+
+
+def test_a_lesson_is_not_found_under_another_courses_slug(world, learner):
+    from exercise_specs import make_course
+
+    other = make_course("other-course")
+    client = _client(learner)
+    for name, route in _object_routes().items():
+        if OBJECT_URLS[name] == "learner-visible":
+            url = _url(route, {**world, "course_slug": other.slug})
+            assert client.get(url).status_code in (404, 405), (name, url)
+
+
+def test_another_instructors_draft_is_404_and_never_overwritten(
+    world, instructor, django_user_model
+):
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    other = django_user_model.objects.create_user("otto")
+    other.groups.add(Group.objects.get(name="instructors"))
+    theirs = LessonDraft.objects.create(author=other, title="Theirs", body="their text")
+    client = _client(instructor)
+    discard = reverse("instructors:draft_discard", args=[theirs.pk])
+    assert client.post(discard).status_code == 404
+    page = client.get(reverse("instructors:lesson_create") + f"?draft={theirs.pk}")
+    assert page.status_code == 200 and "their text" not in page.content.decode()
+    saved = client.post(
+        reverse("instructors:lesson_autosave"),
+        {"draft": theirs.pk, "title": "Mine", "body": "my text"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert saved.status_code == 200
+    theirs.refresh_from_db()
+    assert (theirs.title, theirs.body, theirs.author) == ("Theirs", "their text", other)
+    assert LessonDraft.objects.filter(author=instructor, body="my text").exists()
+    # Their own draft is theirs to discard.
+    assert _client(other).post(discard).status_code == 302
+    assert not LessonDraft.objects.filter(pk=theirs.pk).exists()
+
+
+def test_learners_and_instructors_are_kept_out_of_the_admin(world, learner, instructor):
+    for user in (learner, instructor):
+        client = _client(user)
+        for name, url in _urls(world):
+            if not name.startswith("admin:") or name in PUBLIC:
+                continue
+            response = client.get(url)
+            assert response.status_code in (302, 404), (user, name, url, response.status_code)
+            if response.status_code == 302:
+                assert response.url.split("?")[0] in LOGIN_PAGES, (user, name, response.url)
