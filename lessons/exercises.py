@@ -235,8 +235,12 @@ def check_shape(spec: Any, *, path: str = "exercise") -> list[Problem]:
                     problems.append(
                         Problem(f"{path}.goals[{i}]", "must be a mapping with a 'check' kind")
                     )
+    expected = {"terminal": "commands", "routes": "routes", "dns": "records", "quiz": "answers"}
+    if solution is None and kind != "quiz":  # `solution:` left empty
+        problems.append(
+            Problem(f"{path}.solution", f"a {kind} exercise needs solution.{expected[kind]}")
+        )
     if isinstance(solution, dict):
-        expected = {"terminal": "commands", "routes": "routes", "dns": "records", "quiz": "answers"}
         for key in solution:
             if key != expected[kind]:
                 problems.append(
@@ -669,8 +673,9 @@ def describe_goal(goal: Mapping) -> str:
         return text
     if kind == "dns_answer":
         text = f"{g.get('server')} answers {g.get('name')} {g.get('type', 'A')}"
-        if g.get("values") is not None:
-            text += f" with {', '.join(map(str, g['values'])) or 'nothing'}"
+        if g.get("values") is not None:  # a list, or one value as the check takes it
+            values = g["values"] if isinstance(g["values"], list) else [g["values"]]
+            text += f" with {', '.join(map(str, values)) or 'nothing'}"
         return text
     if kind == "http":
         text = f"{g.get('from')} fetches {g.get('url')}"
@@ -723,8 +728,8 @@ def quiz_answers(submission: Any, count: int) -> list[int | None]:
             out.append(None)
         elif isinstance(answer, int) and not isinstance(answer, bool):
             out.append(answer)
-        elif isinstance(answer, str) and answer.isdigit():
-            out.append(int(answer))
+        elif isinstance(answer, str) and answer.isascii() and answer.isdigit() and len(answer) < 5:
+            out.append(int(answer))  # ("¹".isdigit() is true, and int() refuses it)
         else:
             raise SubmissionError({f"answers[{i}]": "choose one of the answers"})
     return out + [None] * (count - len(out))

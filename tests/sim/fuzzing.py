@@ -1,4 +1,5 @@
-"""Hypothesis settings for the fuzz suites (tests/sim/test_fuzz_*.py).
+"""Hypothesis settings for the fuzz suites (tests/sim/test_fuzz_*.py; also
+tests/web/test_fuzz_exercise.py, which reads the same ``HYPOTHESIS_PROFILE``).
 
 Profiles (registered in tests/sim/conftest.py, chosen by ``HYPOTHESIS_PROFILE``):
 
@@ -6,7 +7,7 @@ Profiles (registered in tests/sim/conftest.py, chosen by ``HYPOTHESIS_PROFILE``)
   (a few thousand command lines and a few thousand scenarios) takes well under a minute;
 - ``fuzz``: twenty times as many, for a longer local run::
 
-      HYPOTHESIS_PROFILE=fuzz .venv/bin/pytest tests/sim/test_fuzz_shell.py \\
+      make fuzz     # or: HYPOTHESIS_PROFILE=fuzz .venv/bin/pytest tests/sim/test_fuzz_shell.py \\
           tests/sim/test_fuzz_scenario.py -n 2 -p no:django
 
 ``fuzz_settings(n)`` scales ``n`` by the profile's ``max_examples`` / 100, so other property tests,
