@@ -5,9 +5,11 @@ Each learner (a thread with its own cookies) logs in, opens a terminal lesson of
 (learners are dealt round-robin over those lessons) and, for ``--seconds``, types a command, waits a
 think time, types the next, and presses "Check my work" after about every ten commands. Commands
 are the exercise's solution lines on their hosts, mixed with read-only ones (``ip addr``, ``ip
-route``, ``ping -c 1`` to an address of the scenario). Think times are drawn from a seeded random
-generator per learner, between 0.6 s and 1.4 s, so a learner sends at most ~100 commands and ~10
-checks a minute: under the rate limits (120 commands and 30 checks a minute), which stay on.
+route``, ``ping -c 1`` to an address of the scenario). About every twenty commands the learner
+sends two at the same moment, a ping and the next command, as from two open tabs (two requests of
+one learner must not lose either command). Think times are drawn from a seeded random generator
+per learner, between 0.6 s and 1.4 s, so a learner sends at most ~105 commands and ~10 checks a
+minute: under the rate limits (120 commands and 30 checks a minute), which stay on.
 
 Log-ins and the first page load happen before the clock starts; the measured window holds the
 commands and checks only. After it, the commands stored in the learners' workspaces are counted in
@@ -48,6 +50,7 @@ SECONDS = 60
 SEED = 8
 THINK = (0.6, 1.4)  # seconds between a learner's requests, uniform
 CHECK_EVERY = 10  # commands between two checks, on average
+TABS_EVERY = 20  # commands between two sent at once from two tabs, on average
 MAX_COMMANDS_PER_LEARNER = 450  # stay clear of the workspace's 500-command limit
 REQUEST_TIMEOUT = 60
 
@@ -147,8 +150,10 @@ class Learner:
     username: str
     lesson: TerminalLesson
     seed: int
+    tabs_every: int = 0  # commands between two sent at once; 0: never
     samples: list[Sample] = field(default_factory=list)
     commands_ok: int = 0
+    pairs: int = 0  # times two commands were sent at once
 
     def _do(self, kind: str, call) -> int:
         at = time.monotonic()
@@ -178,23 +183,58 @@ class Learner:
         time.sleep(rng.uniform(0, THINK[1]))  # learners do not all type in the same instant
         step = 0
         next_check = rng.randint(CHECK_EVERY // 2, CHECK_EVERY * 3 // 2)
+        next_tabs = self._next_tabs(rng)
         while time.monotonic() < deadline and self.commands_ok < MAX_COMMANDS_PER_LEARNER:
             host, line = next_command(self.lesson, rng, step)
             step += 1
-            status = self._do(
-                "command",
-                lambda h=host, c=line: client.post(
-                    self.lesson.url + "command/", {"host": h, "line": c}, htmx=True
-                ),
-            )
-            if status == 200:
-                self.commands_ok += 1
+            next_tabs -= 1
+            if next_tabs <= 0:
+                # Two tabs at once: a ping (whose path the diagram keeps) and the next command.
+                ping = (rng.choice(self.lesson.hosts),
+                        f"ping -c 1 {rng.choice(self.lesson.addresses)}")  # fmt: skip
+                statuses = self._at_once(client, [ping, (host, line)])
+                self.pairs += 1
+                next_tabs = self._next_tabs(rng)
+            else:
+                statuses = [self._command(client, host, line)]
+            self.commands_ok += statuses.count(200)
             next_check -= 1
             _think(rng, deadline)
             if next_check <= 0 and time.monotonic() < deadline:
                 self._do("check", lambda: client.post(self.lesson.url + "check/", htmx=True))
                 next_check = rng.randint(CHECK_EVERY // 2, CHECK_EVERY * 3 // 2)
                 _think(rng, deadline)
+
+    def _next_tabs(self, rng: random.Random) -> int | float:
+        every = self.tabs_every
+        return rng.randint(max(1, every // 2), every * 3 // 2) if every else float("inf")
+
+    def _command(self, client: Client, host: str, line: str) -> int:
+        return self._do(
+            "command",
+            lambda: client.post(
+                self.lesson.url + "command/", {"host": host, "line": line}, htmx=True
+            ),
+        )
+
+    def _at_once(self, client: Client, commands: list[tuple[str, str]]) -> list[int]:
+        """Send ``commands`` at the same moment from one session, as two open tabs can."""
+        statuses = [0] * len(commands)
+        go = threading.Barrier(len(commands))
+
+        def tab(i: int, host: str, line: str) -> None:
+            go.wait()
+            statuses[i] = self._command(client, host, line)
+
+        tabs = [
+            threading.Thread(target=tab, args=(i, host, line))
+            for i, (host, line) in enumerate(commands)
+        ]
+        for thread in tabs:
+            thread.start()
+        for thread in tabs:
+            thread.join()
+        return statuses
 
 
 def _think(rng: random.Random, deadline: float) -> None:
@@ -328,13 +368,13 @@ def _postgres_version(stack: Stack) -> str:
 
 
 def run(*, learners: int = LEARNERS, seconds: float = SECONDS, workers: int | None = None,
-        seed: int = SEED) -> dict:  # fmt: skip
+        seed: int = SEED, tabs_every: int = TABS_EVERY) -> dict:  # fmt: skip
     """Run the load and return the results (see ``markdown`` for what they hold)."""
     lessons = terminal_lessons()
     load_before = os.getloadavg()
     with running_stack(learners=learners, workers=workers) as stack:
         crowd = [
-            Learner(name, lessons[i % len(lessons)], seed * 100_003 + i)
+            Learner(name, lessons[i % len(lessons)], seed * 100_003 + i, tabs_every)
             for i, name in enumerate(stack.usernames)
         ]
         stop_at = [0.0]
@@ -395,6 +435,7 @@ def run(*, learners: int = LEARNERS, seconds: float = SECONDS, workers: int | No
             "seed": seed,
             "think_seconds": list(THINK),
             "check_every_commands": CHECK_EVERY,
+            "two_tabs_every_commands": tabs_every,
             "lessons": [lesson.slug for lesson in lessons],
         },
         "machine": {
@@ -425,7 +466,12 @@ def run(*, learners: int = LEARNERS, seconds: float = SECONDS, workers: int | No
             "tracebacks": log_text.count("Traceback (most recent call last)"),
             "worker_timeouts": log_text.count("WORKER TIMEOUT"),
         },
-        "commands": {"sent_ok": sent_ok, "stored": stored_total, "mismatched": mismatched},
+        "commands": {
+            "sent_ok": sent_ok,
+            "stored": stored_total,
+            "mismatched": mismatched,
+            "two_tab_pairs": sum(learner.pairs for learner in crowd),
+        },
         "targets": targets,
         "ok": all(targets.values()),
     }
@@ -457,7 +503,14 @@ def markdown(data: dict, command: str) -> str:
             "",
             f"Run {data['when']}: {p['learners']} learners typing commands in the terminal "
             f"exercises of the shipped course for {p['seconds']} s, pressing Check my work about "
-            f"every {p['check_every_commands']} commands, think time "
+            f"every {p['check_every_commands']} commands"
+            + (
+                f" and sending two commands at once (two tabs) about every "
+                f"{p['two_tabs_every_commands']} ({data['commands']['two_tab_pairs']} times)"
+                if p["two_tabs_every_commands"]
+                else ""
+            )
+            + f", think time "
             f"{p['think_seconds'][0]}-{p['think_seconds'][1]} s (seed {p['seed']}), against "
             f"gunicorn ({p['gunicorn_workers']} sync workers, deploy/gunicorn.conf.py, DEBUG=0, "
             f"rate limits on) -> PostgreSQL {m['postgresql']}"
@@ -512,16 +565,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=SEED, help="default %(default)s")
     parser.add_argument(
+        "--tabs-every",
+        type=int,
+        default=TABS_EVERY,
+        help="commands between two sent at once from two tabs (0: never; default %(default)s)",
+    )
+    parser.add_argument(
         "--results", type=Path, default=RESULTS, help="folder for load.md and load.json"
     )
     args = parser.parse_args(argv)
-    data = run(learners=args.learners, seconds=args.seconds, workers=args.workers, seed=args.seed)
+    data = run(
+        learners=args.learners,
+        seconds=args.seconds,
+        workers=args.workers,
+        seed=args.seed,
+        tabs_every=args.tabs_every,
+    )
     command = "make loadtest"
-    defaults = (LEARNERS, SECONDS, None, SEED)
-    if (args.learners, args.seconds, args.workers, args.seed) != defaults:
+    defaults = (LEARNERS, SECONDS, None, SEED, TABS_EVERY)
+    if (args.learners, args.seconds, args.workers, args.seed, args.tabs_every) != defaults:
         command = (
             "flock /tmp/netlearn-bench.lock .venv/bin/python -m benchmarks.load "
-            f"--learners {args.learners} --seconds {args.seconds:g} --seed {args.seed}"
+            f"--learners {args.learners} --seconds {args.seconds:g} --seed {args.seed} "
+            f"--tabs-every {args.tabs_every}"
             + (f" --workers {args.workers}" if args.workers else "")
         )
     data["command"] = command

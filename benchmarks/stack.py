@@ -229,6 +229,7 @@ class Client:
         self.port = port
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
+        self._lock = threading.Lock()  # two tabs of one browser may send at once
         self.origin = f"https://{HOST}:{port}"
 
     def request(
@@ -247,13 +248,15 @@ class Client:
             "Accept": "text/html",
             "User-Agent": "netlearn-bench",
         }
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        with self._lock:
+            cookies = dict(self.cookies)
+        if cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         if method != "GET":
             sent["Origin"] = self.origin
             sent["Referer"] = self.origin + path
-            if "csrftoken" in self.cookies:
-                sent["X-CSRFToken"] = self.cookies["csrftoken"]
+            if "csrftoken" in cookies:
+                sent["X-CSRFToken"] = cookies["csrftoken"]
         if body is not None:
             sent["Content-Type"] = "application/x-www-form-urlencoded"
         sent.update(headers or {})
@@ -266,13 +269,14 @@ class Client:
         finally:
             connection.close()
         seconds = time.perf_counter() - start
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            value = rest.split(";", 1)[0]
-            if "expires=Thu, 01 Jan 1970" in header or "Max-Age=0" in header:
-                self.cookies.pop(name.strip(), None)
-            else:
-                self.cookies[name.strip()] = value
+        with self._lock:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                value = rest.split(";", 1)[0]
+                if "expires=Thu, 01 Jan 1970" in header or "Max-Age=0" in header:
+                    self.cookies.pop(name.strip(), None)
+                else:
+                    self.cookies[name.strip()] = value
         return Response(response.status, text, response.headers, seconds)
 
     def get(self, path: str, **kwargs) -> Response:

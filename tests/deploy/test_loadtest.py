@@ -20,7 +20,7 @@ def test_a_small_load_gets_no_5xx_and_stores_every_command(tmp_path):
         pytest.skip("the load test needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust)")
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.load", "--learners", "4", "--seconds", "5",
-         "--workers", "2", "--results", str(tmp_path)],
+         "--workers", "2", "--tabs-every", "2", "--results", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -34,6 +34,8 @@ def test_a_small_load_gets_no_5xx_and_stores_every_command(tmp_path):
     assert data["commands"]["sent_ok"] > 0
     assert data["commands"]["stored"] == data["commands"]["sent_ok"]
     assert data["commands"]["mismatched"] == {}
+    # Two tabs sending at once lost commands before services.remember_path (this load caught it).
+    assert data["commands"]["two_tab_pairs"] > 0
     assert data["ok"] is True
     report = (tmp_path / "load.md").read_text()
     assert "| no 5xx responses | 0 | met |" in report
