@@ -8,6 +8,8 @@ instructor's Preview uses the same function, so what they see is what learners g
 
 from __future__ import annotations
 
+import functools
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -33,23 +35,41 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# Markdown's parser is pure Python: a lesson takes milliseconds to render, most of a lesson page's
+# time, and every view of the page shows the same few texts. So each process keeps the HTML of the
+# texts it rendered last, keyed by the text itself: an edited lesson is a new key, so there is
+# nothing to invalidate and no stale page. Longer texts than CACHED_CHARS (rare) are rendered each
+# time, which bounds the memory the cache can hold.
+CACHED_TEXTS = 256
+CACHED_CHARS = 64 * 1024
+
+
 def render_markdown(text: str) -> SafeString:
     """Markdown -> sanitised HTML, safe to put in a template.
 
     A lesson's own ``# Title`` becomes ``<h2>``-level at most (the page owns the ``<h1>``), and
     links get ``rel="noopener noreferrer"``.
     """
-    html = md.markdown(text or "", extensions=EXTENSIONS, output_format="html")
-    html = _demote_h1(html)
-    clean = nh3.clean(
-        html,
+    text = text or ""
+    html = _render_cached(text) if len(text) <= CACHED_CHARS else _render(text)
+    return mark_safe(html)  # noqa: S308 -- nh3 sanitised it
+
+
+@functools.lru_cache(maxsize=CACHED_TEXTS)
+def _render_cached(text: str) -> str:
+    return _render(text)
+
+
+def _render(text: str) -> str:
+    html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
+    return nh3.clean(
+        _demote_h1(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         attribute_filter=attribute_filter,
     )
-    return mark_safe(clean)  # noqa: S308 -- nh3 just sanitised it
 
 
 def _demote_h1(html: str) -> str:

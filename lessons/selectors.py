@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from lessons import exercises as ex
 from lessons import lessonfile
@@ -146,7 +146,13 @@ def latest_attempt(*, learner, exercise: Exercise) -> Attempt | None:
 
 
 def get_workspace(*, learner, exercise: Exercise) -> Workspace | None:
-    return Workspace.objects.filter(learner=learner, exercise=exercise).first()
+    """The learner's workspace, with the number of the exercise version it belongs to
+    (``exercise_version_number``) read in the same query."""
+    return (
+        Workspace.objects.filter(learner=learner, exercise=exercise)
+        .annotate(exercise_version_number=F("exercise_version__version"))
+        .first()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +180,7 @@ def workspace_view(*, learner, exercise: Exercise) -> WorkspaceView:
     brings it to the current version (services.run_command)."""
     workspace = get_workspace(learner=learner, exercise=exercise) if _is_learner(learner) else None
     state = workspace.state if workspace is not None and isinstance(workspace.state, dict) else {}
-    outdated = workspace is not None and workspace.exercise_version.version != exercise.version
+    outdated = workspace is not None and workspace.exercise_version_number != exercise.version
     if exercise.kind != ExerciseKind.TERMINAL:
         return WorkspaceView(exercise, workspace, [], None, state, outdated)
     network = None

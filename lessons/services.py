@@ -115,6 +115,8 @@ class CommandOutcome:
     # The simulator's structured detail of the command (ping/traceroute: the packets' path),
     # for the diagram; not stored.
     trace: Any = None
+    # The terminal's network after the command (what the workspace now holds), for the diagram.
+    network: Network | None = None
 
     @property
     def entry(self) -> dict:
@@ -216,6 +218,7 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
         workspace=workspace,
         replayed=replayed,
         trace=trace,
+        network=net,
     )
 
 

@@ -28,7 +28,7 @@ from lessons.diagram import render as render_diagram
 from lessons.exercises import SubmissionError
 from lessons.forms import QuizForm, row_formset
 from lessons.markdown import render_markdown
-from lessons.models import Attempt, Exercise, ExerciseKind, Lesson, Workspace
+from lessons.models import Attempt, Exercise, ExerciseKind, Lesson
 from netlearn.ratelimit import rate_limited
 from netlearn.sim import Network, ScenarioError, SimError
 from netlearn.sim.limits import MAX_LINE
@@ -42,16 +42,20 @@ CLEAR_COMMANDS = {"clear", "reset"}  # terminal commands handled by the page, no
 
 
 def _get_lesson(course_slug: str, lesson_slug: str) -> Lesson:
-    """A lesson a learner may open (published, in a published course), with its exercise."""
+    """A lesson a learner may open (published, in a published course), with its course and
+    exercise (one query)."""
     return get_object_or_404(
-        Lesson.objects.visible().select_related("course"),
+        Lesson.objects.visible().select_related("course", "exercise"),
         course__slug=course_slug,
         slug=lesson_slug,
     )
 
 
 def _get_exercise(lesson: Lesson) -> Exercise | None:
-    return Exercise.objects.filter(lesson=lesson).first()
+    try:
+        return lesson.exercise  # fetched with the lesson, which its .lesson points back to
+    except Exercise.DoesNotExist:
+        return None
 
 
 def _exercise_or_404(lesson: Lesson, *kinds: str) -> Exercise:
@@ -73,14 +77,6 @@ def _lesson_urls(lesson: Lesson) -> dict[str, str]:
 
 
 # -- small adapters over the services (see the report: candidates for services.py) ------------
-
-
-def _network_of(workspace: Workspace) -> Network | None:
-    state = workspace.state if isinstance(workspace.state, dict) else {}
-    try:
-        return Network.from_dict(state["network"])
-    except (KeyError, ScenarioError, SimError, TypeError, ValueError):
-        return None
 
 
 def _path_of(line: str, trace) -> dict | None:
@@ -284,7 +280,6 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
             entry = {"host": host, "command": line, "output": f"{exc}\n", "status": 1}
             return HttpResponse(render_to_string(f"{PAGE}#terminal-entry", {"entry": entry}))
         return _render_page(request, lesson, exercise, command_error=str(exc))
-    network = _network_of(outcome.workspace)
     path = _path_of(line, outcome.trace)
     if path is not None:
         services.remember_path(workspace=outcome.workspace, path=path)
@@ -294,7 +289,9 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
         return HttpResponseClientRefresh()
     # Only the new entry and the redrawn diagram: no need for the rest of the page's data.
     entry = render_to_string(f"{PAGE}#terminal-entry", {"entry": outcome.entry})
-    diagram = render_to_string(f"{PAGE}#diagram", {"diagram": _diagram(network, path), "oob": True})
+    diagram = render_to_string(
+        f"{PAGE}#diagram", {"diagram": _diagram(outcome.network, path), "oob": True}
+    )
     return HttpResponse(entry + diagram)
 
 
