@@ -480,6 +480,17 @@ def run(*, learners: int = LEARNERS, seconds: float = SECONDS, workers: int | No
 # -- the report ----------------------------------------------------------------------------------
 
 
+def _neighbours_note(cpu: dict, cpus: int, seconds: float) -> str:
+    """A warning when other work took a noticeable share of the machine during the window."""
+    share = cpu["other_processes"] / (cpus * seconds) if cpus and seconds else 0
+    if share < 0.1:
+        return ""
+    return (
+        f" Other work took {share:.0%} of the CPU time available in the window: with the "
+        "machine to itself the stack would answer faster."
+    )
+
+
 def markdown(data: dict, command: str) -> str:
     p, m, kinds = data["parameters"], data["machine"], data["kinds"]
     cpu_s = m["cpu_seconds_in_window"]
@@ -524,7 +535,8 @@ def markdown(data: dict, command: str) -> str:
             f"In the measured window the CPUs were {cpu_s['busy_percent']}% busy; CPU seconds "
             f"used: gunicorn {cpu_s['gunicorn']}, PostgreSQL (this database's backends) "
             f"{cpu_s['postgresql']}, the load generator {cpu_s['load_generator']}, other "
-            f"processes on the machine {cpu_s['other_processes']}.",
+            f"processes on the machine {cpu_s['other_processes']}."
+            + _neighbours_note(cpu_s, m["cpus"], data["measured"]["seconds"]),
             "",
             f"Reproduce: `{command}`",
             "",
