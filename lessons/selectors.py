@@ -73,6 +73,11 @@ def _visible_lessons():
     return Lesson.objects.visible().order_by("order", "slug")
 
 
+def _listed_lessons():
+    """Visible lessons for lists and progress bars: their text is not shown, so not read."""
+    return _visible_lessons().defer("body")
+
+
 def _course_progress(course: Course, lessons: list[Lesson], by_lesson: dict) -> CourseProgress:
     items = []
     for lesson in lessons:
@@ -94,7 +99,7 @@ def course_list_with_progress(*, learner) -> list[CourseProgress]:
     courses = list(
         Course.objects.filter(published=True)
         .order_by("order", "slug")
-        .prefetch_related(Prefetch("lessons", queryset=_visible_lessons(), to_attr="visible"))
+        .prefetch_related(Prefetch("lessons", queryset=_listed_lessons(), to_attr="visible"))
     )
     by_lesson = {}
     if _is_learner(learner):
@@ -108,7 +113,7 @@ def course_list_with_progress(*, learner) -> list[CourseProgress]:
 def progress_for_course(*, learner, course: Course) -> CourseProgress:
     """The course's visible lessons in order, with the learner's status in each (two
     queries)."""
-    lessons = list(_visible_lessons().filter(course=course))
+    lessons = list(_listed_lessons().filter(course=course))
     by_lesson = {}
     if _is_learner(learner):
         by_lesson = {

@@ -80,16 +80,22 @@ def _locked_progress(*, learner, lesson: Lesson) -> Progress:
 
 
 def _touch_progress(*, learner, lesson: Lesson, now: datetime) -> None:
-    """Activity on a lesson: not started -> in progress; first/last activity times."""
-    progress = _locked_progress(learner=learner, lesson=lesson)
-    Progress.objects.filter(pk=progress.pk).update(
-        status=Case(
+    """Activity on a lesson: not started -> in progress; first/last activity times.
+
+    One UPDATE (which locks the row) when the learner's row exists, as it does from their
+    first command on; the row is created, under a lock, only the first time."""
+    touch = {
+        "status": Case(
             When(status=ProgressStatus.NOT_STARTED, then=Value(ProgressStatus.IN_PROGRESS)),
             default=F("status"),
         ),
-        first_activity_at=Coalesce(F("first_activity_at"), Value(now, DateTimeField())),
-        last_activity_at=Value(now, DateTimeField()),
-    )
+        "first_activity_at": Coalesce(F("first_activity_at"), Value(now, DateTimeField())),
+        "last_activity_at": Value(now, DateTimeField()),
+    }
+    if Progress.objects.filter(learner=learner, lesson=lesson).update(**touch):
+        return
+    progress = _locked_progress(learner=learner, lesson=lesson)
+    Progress.objects.filter(pk=progress.pk).update(**touch)
 
 
 def start_lesson(*, learner, lesson: Lesson) -> Progress:
