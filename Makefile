@@ -58,8 +58,10 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The simulator's benchmarks, then the web tier's (gunicorn + PostgreSQL on loopback, wrk when
+# installed: benchmarks/web.py); results in benchmarks/results/. flock: measurements never overlap.
 bench: $(STAMP)
-	$(PY) -m benchmarks
+	flock /tmp/netlearn-bench.lock $(PY) -m benchmarks
 
 # 64 learners typing commands for 60 s against gunicorn + PostgreSQL on loopback (README, Load
 # test). flock: measurements never overlap with another benchmark on this machine.

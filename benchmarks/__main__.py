@@ -1,4 +1,6 @@
-"""``python -m benchmarks``: run the simulator benchmarks; write benchmarks/results/sim.*."""
+"""``python -m benchmarks`` (``make bench``): the simulator benchmarks (benchmarks/results/sim.*),
+then the web tier's (benchmarks/web.py, benchmarks/results/web.*). Exits 1 when a target of
+either is missed."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import sim
+from benchmarks import sim, web
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -58,7 +60,9 @@ def main() -> int:
     (RESULTS / "sim.md").write_text(text)
     print(text)
     ok = all(data[key]["ok"] for key in ("route_lookup", "ping_per_hop", "grading"))
-    return 0 if ok else 1
+    print()
+    web_status = web.main([])
+    return 0 if ok and web_status == 0 else 1
 
 
 if __name__ == "__main__":

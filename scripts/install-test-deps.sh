@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suites drive (a browser, nginx, the real networking tools
-# for the kernel differential tests). A no-op when they are present; never fails the build: a
-# suite whose tool is missing skips itself and says why.
+# for the kernel differential tests) and wrk, the load generator of `make bench`. A no-op when they
+# are present; never fails the build: a suite whose tool is missing skips itself and says why
+# (`make bench` falls back to a Python client without wrk).
 set -u
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -16,6 +17,7 @@ have dig || need+=(dnsutils)
 have named || need+=(bind9)
 have squid || need+=(squid)
 have curl || need+=(curl)
+have wrk || need+=(wrk)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! have apt-get; then
   echo "install-test-deps: missing ${need[*]} (not root or no apt-get): those suites will skip" >&2

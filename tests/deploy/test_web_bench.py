@@ -1,0 +1,45 @@
+"""`make bench`'s web part in small (benchmarks/web.py on benchmarks/stack.py): a couple of
+learners for a second per kind, with each load generator, so the benchmark never rots. Only the
+report's shape and the answers are checked: throughput ratios need the full run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_stack import _postgres_answers
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.slow]
+
+
+@pytest.mark.parametrize("client", ["python", "wrk"])
+def test_a_short_web_bench_answers_every_request_and_writes_its_report(tmp_path, client):
+    if not _postgres_answers():
+        pytest.skip("the web benchmark needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust)")
+    if client == "wrk" and shutil.which("wrk") is None:
+        pytest.skip("wrk is not installed (scripts/install-test-deps.sh installs it)")
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.web", "--seconds", "1", "--rounds", "1",
+         "--client", client, "--page-learners", "2", "--command-learners", "2",
+         "--results", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stdout + done.stderr  # 1: a target missed
+    data = json.loads((tmp_path / "web.json").read_text())
+    assert data["client"] == client
+    assert data["all_200"], data["throughput"]
+    assert all(t["requests_per_second"] > 0 for t in data["throughput"].values())
+    assert set(data["ratios"]) == {"lesson", "routes lesson", "command"}
+    assert data["queries"]["command POST (htmx)"] > 0
+    assert 0 < data["longest_terminal_log"] < 500
+    assert (done.returncode == 0) == data["ok"]
+    report = (tmp_path / "web.md").read_text()
+    assert "| `GET /healthz` |" in report and "RATELIMIT_ENABLED=0" in report
