@@ -22,3 +22,4 @@ MAX_IFNAME = 15  # Linux IFNAMSIZ - 1
 MAX_YAML = 128 * 1024  # characters of scenario YAML
 MAX_YAML_DEPTH = 64  # nesting of YAML collections
 MAX_YAML_NODES = 100_000  # YAML nodes once every alias is expanded (a "billion laughs" stops here)
+MAX_TRIES = 16  # tries of one DNS query by dig (+tries, +retry), nslookup (-retry), host (-R)

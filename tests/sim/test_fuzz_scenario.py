@@ -347,3 +347,18 @@ def test_the_yaml_module_examples_hold():
     from netlearn.sim import yamlload
 
     assert doctest.testmod(yamlload, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+@pytest.mark.parametrize("digit", ["¹", "①", "٣"])
+def test_a_route_metric_in_odd_digits_is_a_scenario_error(digit):
+    scenario = {
+        "segments": ["lan"],
+        "hosts": {
+            "A": {
+                "interfaces": {"eth0": {"segment": "lan", "address": "10.0.0.1/24"}},
+                "routes": [f"10.1.0.0/16 dev eth0 metric {digit}"],
+            }
+        },
+    }
+    with pytest.raises(ScenarioError, match='"metric" value is invalid'):
+        Network.from_scenario(scenario)  # was a ValueError from int("¹")

@@ -13,6 +13,7 @@ import dns.rdatatype
 import dns.reversename
 
 from netlearn.sim.commands import command
+from netlearn.sim.limits import MAX_TRIES
 from netlearn.sim.names import digfmt, resolver
 from netlearn.sim.names.message import NOERROR, NXDOMAIN
 from netlearn.sim.names.recursive import ANSWER, REFUSED_KIND, UNREACHABLE, exchange
@@ -56,9 +57,9 @@ def _plus(opts: _Options, word: str) -> None:
     bare = option[2:] if negated else option
 
     def number(low: int) -> int:
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise _Usage(f";; Invalid option: {word}")
-        return max(low, int(value))
+        return min(max(low, int(value)), MAX_TRIES)  # +tries=4294967295 must not run for ever
 
     if bare in ("short", "shor", "sho"):
         opts.short = not negated

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .. import files
 from ..result import Result
 from . import command
@@ -218,7 +220,6 @@ def _read_inputs(names: list[str], host, stdin: str, tool: str):
 @command("grep")
 def grep(argv: list[str], host, net, stdin: str = "") -> Result:
     """`grep [-ivcnqEFwxoh] PATTERN [FILE...]`: status 0 on a match, 1 on none, 2 on error."""
-    import re
 
     flags: set[str] = set()
     words: list[str] = []
@@ -309,7 +310,7 @@ def _count_option(argv: list[str], tool: str):
             value = arg[2:]
         elif arg.startswith("--lines="):
             value = arg[8:]
-        elif arg.startswith("-") and arg[1:].isdigit():
+        elif arg.startswith("-") and arg[1:].isascii() and arg[1:].isdigit():
             value = arg[1:]
         elif arg.startswith("-") and len(arg) > 1:
             return Result.error(
@@ -319,7 +320,7 @@ def _count_option(argv: list[str], tool: str):
         else:
             names.append(arg)
         if value is not None:
-            if not value.lstrip("+-").isdigit():
+            if not re.fullmatch(r"[+-]?[0-9]+", value):
                 return Result.error(f"{tool}: invalid number of lines: ‘{value}’", 1)
             count = int(value)
         k += 1

@@ -6,10 +6,13 @@ and exits 1, as does a query no server answered.
 
 from __future__ import annotations
 
+import re
+
 import dns.rdatatype
 import dns.reversename
 
 from netlearn.sim.commands import command
+from netlearn.sim.limits import MAX_TRIES
 from netlearn.sim.names import resolver
 from netlearn.sim.names.message import NOERROR
 from netlearn.sim.names.tools import search_name, tool_query
@@ -83,8 +86,8 @@ def host_command(argv: list[str], host, net) -> Result:  # noqa: ANN001
                 if value.upper() not in TYPES:
                     return Result("", f"host: invalid type: {value}\n\n", 2)
                 qtypes = [dns.rdatatype.from_text(value.upper())]
-            elif word == "-R" and value.lstrip("-").isdigit():
-                tries = max(1, int(value) + 1)
+            elif word == "-R" and re.fullmatch(r"-?[0-9]+", value):
+                tries = min(max(1, int(value) + 1), MAX_TRIES)
         elif word.startswith("-"):
             continue
         else:

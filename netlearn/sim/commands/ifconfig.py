@@ -181,7 +181,7 @@ def ifconfig(argv: list[str], host, net) -> Result:  # noqa: ANN001
             ip = _parse_v4(text)
             plen = None
             if slash:
-                if not plen_text.isdigit() or int(plen_text) > 32:
+                if not (plen_text.isascii() and plen_text.isdigit()) or int(plen_text) > 32:
                     raise CommandError(f"{word}: Unknown host\n{USAGE_HINT}".rstrip("\n"), 1)
                 plen_later = int(plen_text)
             _set_address(host, name, ip, plen)

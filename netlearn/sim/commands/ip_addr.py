@@ -11,6 +11,7 @@ from ..result import Result
 from .ip import (
     Args,
     IpOptions,
+    decimal,
     dump_json,
     duplicate,
     interface_of,
@@ -109,7 +110,7 @@ def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
 def _address_filter(filters: dict):
     """iproute2's address filters as (keep IPv4 address?, keep IPv6 lines?)."""
     scope = filters.get("scope")
-    if scope is not None and scope not in SCOPE_NAMES and not scope.isdigit():
+    if scope is not None and scope not in SCOPE_NAMES and not decimal(scope):
         raise invarg('invalid "scope"\n', scope)
     scope = {"universe": "global"}.get(scope, scope)
     prefix = None
@@ -252,7 +253,7 @@ def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
             args.next_arg()
         elif matches(word, "scope"):
             value = args.next_arg()
-            if value not in SCOPE_NAMES and not value.isdigit():
+            if value not in SCOPE_NAMES and not decimal(value):
                 raise invarg("invalid scope value.", value)
             scope = {"universe": "global"}.get(value, value)
         elif word == "dev":

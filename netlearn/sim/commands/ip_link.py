@@ -288,7 +288,7 @@ def _set(args: Args, host: Host) -> Result:
             value = args.next_arg()
             if mtu is not None:
                 raise CommandError(f'Error: duplicate "mtu": "{value}" is the second value.', 255)
-            if not value.isdigit():
+            if not (value.isascii() and value.isdigit()):
                 raise invarg('Invalid "mtu" value\n', value)
             mtu = int(value)
         elif word in ("txqueuelen", "txqlen", "qlen"):

@@ -17,6 +17,7 @@ from ..routing import _MASKS, PROTO_BOOT, Route
 from .ip import (
     Args,
     IpOptions,
+    decimal,
     dump_json,
     invarg,
     ipv6_unsupported,
@@ -172,12 +173,12 @@ def route_request(args: Args, host: Host, *, delete: bool = False) -> RouteReque
             raise CommandError(f'netlearn: "ip route ... {word}" is not simulated', 2)
         elif matches(word, "metric") or matches(word, "priority") or word == "preference":
             value = args.next_arg()
-            if not value.isdigit() or int(value) > 0xFFFFFFFF:
+            if not decimal(value) or int(value) > 0xFFFFFFFF:
                 raise invarg('"metric" value is invalid\n', value)
             req.metric = int(value)
         elif word == "scope":
             value = args.next_arg()
-            if value not in SCOPES and not value.isdigit():
+            if value not in SCOPES and not decimal(value):
                 raise invarg('invalid "scope" value\n', value)
             req.scope = SCOPES.get(value, value)
         elif word in METRIC_OPTIONS:
@@ -190,7 +191,7 @@ def route_request(args: Args, host: Host, *, delete: bool = False) -> RouteReque
                 raise CommandError(f'netlearn: only the main table is simulated, not "{value}"', 2)
         elif word == "proto":
             value = args.next_arg()
-            if value not in PROTOS and not value.isdigit():
+            if value not in PROTOS and not decimal(value):
                 raise invarg('"protocol" value is invalid\n', value)
             req.proto = value
         elif word == "onlink":

@@ -12,6 +12,7 @@ import dns.rdatatype
 import dns.reversename
 
 from netlearn.sim.commands import command
+from netlearn.sim.limits import MAX_TRIES
 from netlearn.sim.names import resolver
 from netlearn.sim.names.message import NOERROR
 from netlearn.sim.names.tools import search_name, tool_query
@@ -67,9 +68,9 @@ def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
                 if value.upper() not in TYPES:
                     return Result(f"unknown query type: {value}\n", "", 1)
                 qtypes = [dns.rdatatype.from_text(value.upper())]
-            elif option in ("retry", "ret") and value.isdigit():
-                tries = max(1, int(value))
-            elif option in ("timeout", "time", "t") and value.isdigit():
+            elif option in ("retry", "ret") and value.isascii() and value.isdigit():
+                tries = min(max(1, int(value)), MAX_TRIES)
+            elif option in ("timeout", "time", "t") and value.isascii() and value.isdigit():
                 pass
             else:
                 notes.append(f"*** Invalid option: {word[1:]}")  # bind9 says so and goes on

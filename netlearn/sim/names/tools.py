@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import dns.name
 
+from netlearn.sim.limits import MAX_TRIES
 from netlearn.sim.names.recursive import ANSWER, TIMEOUT, UNREACHABLE, Exchange, exchange
 
 
@@ -35,6 +36,7 @@ def tool_query(
     rd: bool = True,
 ) -> ToolQuery:
     result = ToolQuery()
+    tries = min(tries, MAX_TRIES)
     for position, server in enumerate(servers):
         for _ in range(tries if position == 0 else 1):
             ex = exchange(net, host, server, qname, qtype, rd=rd)
