@@ -38,11 +38,19 @@ EDITOR = "instructors/lesson_form.html"
 # -- lookups ---------------------------------------------------------------------------------------
 
 
+def _pk(value: str | None) -> int | None:
+    """An id from a form field or the query string; None unless it is plain ASCII digits
+    ("¹".isdigit() is true and int() refuses it; int() refuses 4,300 digits too)."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def _get_draft(request: HttpRequest, value: str | None) -> LessonDraft | None:
     """The instructor's own draft named by a form or query value (never someone else's)."""
-    if not value or not str(value).isdigit():
+    pk = _pk(value)
+    if pk is None:
         return None
-    return LessonDraft.objects.filter(author=request.user, pk=int(value)).first()
+    return LessonDraft.objects.filter(author=request.user, pk=pk).first()
 
 
 def _get_learner(learner_pk: int):
@@ -264,12 +272,9 @@ def lesson_autosave(request: HttpRequest) -> HttpResponse:
     )
     if too_long is not None:  # the editor keeps the text; the draft keeps its last good save
         return render(request, f"{EDITOR}#autosave", {"autosave_error": too_long})
-    lesson = None
-    if request.POST.get("lesson", "").isdigit():
-        lesson = Lesson.objects.filter(pk=int(request.POST["lesson"])).first()
-    course = None
-    if request.POST.get("course", "").isdigit():
-        course = Course.objects.filter(pk=int(request.POST["course"])).first()
+    lesson_pk, course_pk = _pk(request.POST.get("lesson")), _pk(request.POST.get("course"))
+    lesson = Lesson.objects.filter(pk=lesson_pk).first() if lesson_pk is not None else None
+    course = Course.objects.filter(pk=course_pk).first() if course_pk is not None else None
     draft = services.autosave_draft(
         author=request.user,
         draft=_get_draft(request, request.POST.get("draft")),
@@ -459,8 +464,8 @@ def _gradebook(request: HttpRequest) -> tuple[selectors.Gradebook | None, list[C
     if course is None:
         return None, courses
     classroom = None
-    if request.GET.get("class", "").isdigit():
-        classroom = Classroom.objects.filter(pk=int(request.GET["class"]), course=course).first()
+    if (class_pk := _pk(request.GET.get("class"))) is not None:
+        classroom = Classroom.objects.filter(pk=class_pk, course=course).first()
     sort = request.GET.get("sort", "name")
     return selectors.gradebook(course=course, classroom=classroom, sort=sort), courses
 

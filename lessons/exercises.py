@@ -515,7 +515,7 @@ def record_line(fields: Mapping[str, str], zone: str) -> str:
     ttl_text = fields.get("ttl") or ""
     if ttl_text == "":
         ttl = DEFAULT_TTL
-    elif ttl_text.isdigit() and int(ttl_text) <= MAX_TTL_VALUE:
+    elif ttl_text.isascii() and ttl_text.isdigit() and int(ttl_text) <= MAX_TTL_VALUE:
         ttl = int(ttl_text)
     else:
         raise ValueError(f"the TTL is a whole number of seconds (0 to {MAX_TTL_VALUE})")

@@ -95,7 +95,7 @@ class RouteRowForm(_RowForm):
 
     def clean_metric(self) -> str:
         metric = self.cleaned_data.get("metric", "").strip()
-        if metric and not metric.isdigit():
+        if metric and not (metric.isascii() and metric.isdigit()):
             raise forms.ValidationError("The metric is a whole number (0 is the default).")
         return metric
 
@@ -138,7 +138,7 @@ class RecordRowForm(_RowForm):
 
     def clean_ttl(self) -> str:
         ttl = self.cleaned_data.get("ttl", "").strip()
-        if ttl and not (ttl.isdigit() and int(ttl) <= MAX_TTL_VALUE):
+        if ttl and not (ttl.isascii() and ttl.isdigit() and int(ttl) <= MAX_TTL_VALUE):
             raise forms.ValidationError(
                 f"The TTL is a whole number of seconds (0 to {MAX_TTL_VALUE})."
             )
@@ -157,6 +157,9 @@ class _RowFormSet(BaseFormSet):
 
     key = ""  # "routes" or "records": the submission's key
     group_field = ""  # "host" or "zone"
+    default_error_messages = {
+        "too_many_forms": f"At most {MAX_ROWS} rows: remove some and check again.",
+    }
 
     def __init__(self, *args: Any, choices: list[str] | None = None, **kwargs: Any) -> None:
         self.choices = list(choices or [])
@@ -200,11 +203,23 @@ class RecordFormSet(_RowFormSet):
     group_field = "zone"
 
 
+# absolute_max: Django's default (max_num + 1000) would build, validate and render 1,100 rows
+# for a post that claims TOTAL_FORMS=100000; past MAX_ROWS the formset says so instead.
 RouteRows = formset_factory(
-    RouteRowForm, formset=RouteFormSet, extra=0, max_num=MAX_ROWS, validate_max=True
+    RouteRowForm,
+    formset=RouteFormSet,
+    extra=0,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )
 RecordRows = formset_factory(
-    RecordRowForm, formset=RecordFormSet, extra=0, max_num=MAX_ROWS, validate_max=True
+    RecordRowForm,
+    formset=RecordFormSet,
+    extra=0,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )
 
 

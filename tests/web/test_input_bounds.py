@@ -313,3 +313,77 @@ def test_import_of_an_oversized_lesson_file_names_the_limit(instructor_client):
     assert response.status_code == 200
     assert f"at most {lessonfile.MAX_MARKDOWN} are accepted" in _text_of(response)
     assert not Lesson.objects.exists()
+
+
+# -- the routes and DNS forms ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "prefix"), [("routes", "routes"), ("dns", "records")])
+def test_a_form_claiming_thousands_of_rows_is_refused_quickly(learner_client, kind, prefix):
+    import time
+
+    from lessons.exercises import MAX_ROWS
+
+    lesson = make_lesson(kind, slug=f"{kind}-rows")
+    url = reverse("lesson_check", args=[lesson.course.slug, lesson.slug])
+    started = time.perf_counter()
+    response = learner_client.post(
+        url, {f"{prefix}-TOTAL_FORMS": "100000", f"{prefix}-INITIAL_FORMS": "0"}
+    )
+    assert time.perf_counter() - started < 3.0
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'name="{prefix}-{MAX_ROWS - 1}-' in page
+    assert f'name="{prefix}-{MAX_ROWS}-' not in page
+    assert f"At most {MAX_ROWS} rows: remove some and check again." in html.unescape(page)
+
+
+# -- numbers typed in odd digits ("¹".isdigit() is true and int("¹") raises) -------------------
+
+
+@pytest.mark.parametrize("value", ["¹", "①", "9" * 5000, "-1", "0x1"])
+def test_ids_in_odd_digits_are_ignored_not_a_500(instructor_client, value):
+    lesson = make_lesson("terminal", slug="routing")
+    autosave = instructor_client.post(
+        reverse("instructors:lesson_autosave"),
+        {"lesson": value, "course": value, "draft": value, "title": "T", "body": "b"},
+        **HX,
+    )
+    assert autosave.status_code == 200
+    assert LessonDraft.objects.get().lesson is None
+    assert instructor_client.get(f"{NEW}?draft={value}").status_code == 200
+    gradebook = reverse("instructors:gradebook") + f"?course={lesson.course_id}&class={value}"
+    assert instructor_client.get(gradebook).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["¹", "①", "٣"])
+def test_a_form_row_number_in_odd_digits_is_a_row_error(learner_client, value):
+    routes = make_lesson("routes", slug="routes-odd")
+    response = learner_client.post(
+        reverse("lesson_check", args=[routes.course.slug, routes.slug]),
+        {
+            "routes-TOTAL_FORMS": "1",
+            "routes-INITIAL_FORMS": "0",
+            "routes-0-host": "A",
+            "routes-0-destination": "192.165.2.0/24",
+            "routes-0-gateway": "192.165.1.1",
+            "routes-0-metric": value,
+        },
+    )
+    assert response.status_code == 200
+    assert "The metric is a whole number" in _text_of(response)
+    dns = make_lesson("dns", slug="dns-odd")
+    response = learner_client.post(
+        reverse("lesson_check", args=[dns.course.slug, dns.slug]),
+        {
+            "records-TOTAL_FORMS": "1",
+            "records-INITIAL_FORMS": "0",
+            "records-0-zone": "example.com",
+            "records-0-name": "www",
+            "records-0-type": "A",
+            "records-0-value": "192.165.1.50",
+            "records-0-ttl": value,
+        },
+    )
+    assert response.status_code == 200
+    assert "The TTL is a whole number of seconds" in _text_of(response)
