@@ -20,7 +20,7 @@ from django.utils.text import slugify
 
 from instructors.models import Classroom, LessonDraft, Membership
 from lessons import exercises as ex
-from lessons import lessonfile
+from lessons import lessonfile, pagecache
 from lessons import services as lesson_services
 from lessons.models import Course, Exercise, Lesson
 
@@ -155,6 +155,7 @@ def move_lesson(*, lesson: Lesson, direction: str) -> None:
         other = index - 1 if direction == "up" else index + 1
         if 0 <= other < len(lessons):
             lessons[index], lessons[other] = lessons[other], lessons[index]
+        pagecache.content_changed()  # the UPDATEs below send no signal
         for position, item in enumerate(lessons, start=1):
             if item.order != position:
                 Lesson.objects.filter(pk=item.pk).update(order=position)

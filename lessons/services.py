@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from lessons import exercises as ex
-from lessons import lessonfile
+from lessons import lessonfile, pagecache
 from lessons.models import (
     Attempt,
     Course,
@@ -92,6 +92,7 @@ def _touch_progress(*, learner, lesson: Lesson, now: datetime) -> None:
         "first_activity_at": Coalesce(F("first_activity_at"), Value(now, DateTimeField())),
         "last_activity_at": Value(now, DateTimeField()),
     }
+    pagecache.learner_changed(learner.pk)  # the UPDATEs below send no signal
     if Progress.objects.filter(learner=learner, lesson=lesson).update(**touch):
         return
     progress = _locked_progress(learner=learner, lesson=lesson)
@@ -123,6 +124,9 @@ class CommandOutcome:
     trace: Any = None
     # The terminal's network after the command (what the workspace now holds), for the diagram.
     network: Network | None = None
+    # False when the diagram on the learner's screen is still right: the command left the
+    # network as it was and no packet path was drawn (``ip addr``, ``cat``...).
+    redraw: bool = True
 
     @property
     def entry(self) -> dict:
@@ -148,11 +152,12 @@ def _log_entry(host: str, line: str, result) -> dict:
     return {"host": host, "command": line, "output": output, "status": result.status}
 
 
-def _terminal(workspace: Workspace, exercise: Exercise, version: ExerciseVersion) -> tuple:
-    """(network, log, replayed) of a locked terminal workspace, brought to ``version``."""
+def _terminal(workspace: Workspace, exercise: Exercise, version_id: int) -> tuple:
+    """(network, log, replayed) of a locked terminal workspace, brought to the exercise version
+    ``version_id``."""
     state = workspace.state if isinstance(workspace.state, dict) else {}
     log = [e for e in state.get("log", []) if isinstance(e, dict)]
-    if workspace.exercise_version_id == version.pk and "network" in state:
+    if workspace.exercise_version_id == version_id and "network" in state:
         try:
             return Network.from_dict(state["network"]), log, False
         except (ScenarioError, SimError, KeyError, TypeError, ValueError):
@@ -166,6 +171,19 @@ def _terminal(workspace: Workspace, exercise: Exercise, version: ExerciseVersion
     return net, new_log, True
 
 
+def _same_network(before: Any, after: dict) -> bool:
+    """Whether two saved networks draw the same diagram: equal but for the count of commands
+    run (the simulator's limit, which every command moves)."""
+    if not isinstance(before, dict):
+        return False
+    return {**before, "commands_run": None} == {**after, "commands_run": None}
+
+
+def _current_version_id(exercise: Exercise) -> int:
+    """The primary key of the exercise's current version (without reading its content)."""
+    return exercise.versions.filter(version=exercise.version).values_list("pk", flat=True).get()
+
+
 def run_command(*, learner, exercise: Exercise, host: str, line: str) -> CommandOutcome:
     """Run one command line on ``host`` in the learner's terminal for ``exercise``; the
     workspace keeps the network's new state and the command in its log."""
@@ -176,23 +194,41 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
         raise WorkspaceError("Type one command at a time.")
     if len(line) > MAX_LINE:
         raise WorkspaceError(f"A command line can be at most {MAX_LINE} characters long.")
-    version = exercise.current_version()
     error = ""
     entry: dict = {"host": host, "command": line, "output": "", "status": 0}
     trace = None
+    saved = ["state", "exercise_version", "updated_at"]
+    redraw = True
     with _write_transaction():
-        workspace, created = Workspace.objects.select_for_update().get_or_create(
-            learner=learner,
-            exercise=exercise,
-            # a callable: the starting network is built only when the workspace is created
-            defaults={"exercise_version": version, "state": lambda: fresh_state(exercise)},
+        # The workspace, locked, with its version's number: when that is the exercise's current
+        # version (every command but the first after a change), no need to look the version up.
+        workspace = (
+            Workspace.objects.select_for_update(of=("self",))
+            .annotate(exercise_version_number=F("exercise_version__version"))
+            .filter(learner=learner, exercise=exercise)
+            .first()
         )
-        net, log, replayed = _terminal(workspace, exercise, version)
+        created = False
+        if workspace is not None and workspace.exercise_version_number == exercise.version:
+            version_id = workspace.exercise_version_id
+        else:
+            version_id = _current_version_id(exercise)
+        if workspace is None:
+            workspace, created = Workspace.objects.select_for_update().get_or_create(
+                learner=learner,
+                exercise=exercise,
+                # a callable: the starting network is built only when the workspace is created
+                defaults={
+                    "exercise_version_id": version_id,
+                    "state": lambda: fresh_state(exercise),
+                },
+            )
+        net, log, replayed = _terminal(workspace, exercise, version_id)
         replayed = replayed and not created
         if replayed:  # keep the new outputs of the replay even if this line is refused
             workspace.state = _terminal_state(net, log, workspace.state)
-            workspace.exercise_version = version
-            workspace.save()
+            workspace.exercise_version_id = version_id
+            workspace.save(update_fields=saved)
         if host not in net.hosts:
             error = f"There is no host named {host!r} in this exercise."
         elif not line.strip():
@@ -210,9 +246,15 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
             else:
                 entry, trace = _log_entry(host, line, result), result.trace
                 log.append(entry)
+                previous = workspace.state if isinstance(workspace.state, dict) else {}
                 workspace.state = _terminal_state(net, log, workspace.state)
-                workspace.exercise_version = version
-                workspace.save()
+                redraw = (
+                    replayed
+                    or "path" in previous
+                    or not _same_network(previous.get("network"), workspace.state["network"])
+                )
+                workspace.exercise_version_id = version_id
+                workspace.save(update_fields=saved)
                 _touch_progress(learner=learner, lesson=exercise.lesson, now=timezone.now())
     if error:
         raise WorkspaceError(error)
@@ -225,6 +267,7 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
         replayed=replayed,
         trace=trace,
         network=net,
+        redraw=redraw,
     )
 
 
@@ -242,6 +285,7 @@ def remember_path(*, workspace: Workspace, path: dict) -> None:
         if len(current.log) != len(log) or current.log[-1:] != log[-1:]:
             return  # another command came after this one: its state wins, without a path
         Workspace.objects.filter(pk=workspace.pk).update(state={**current.state, "path": path})
+        pagecache.learner_changed(current.learner_id)
 
 
 def _terminal_state(net: Network, log: list[dict], previous: Any) -> dict:
@@ -332,7 +376,7 @@ def attempt_grade(*, learner, exercise: Exercise, submission: Any = None) -> Att
         if workspace is None:
             net, log = ex.starting_network(spec), []
         else:
-            net, log, _ = _terminal(workspace, exercise, version)
+            net, log, _ = _terminal(workspace, exercise, version.pk)
         submitted: dict = {"commands": [{"host": e["host"], "command": e["command"]} for e in log]}
         grade = ex.grade(spec, network=net)
     else:
@@ -356,6 +400,7 @@ def attempt_grade(*, learner, exercise: Exercise, submission: Any = None) -> Att
             created_at=now,
         )
         completed = Value(ProgressStatus.COMPLETED)
+        pagecache.learner_changed(learner.pk)  # the UPDATE below sends no signal
         Progress.objects.filter(pk=progress.pk).update(
             attempts=F("attempts") + 1,
             best_score=Greatest(F("best_score"), Value(score)),
@@ -694,5 +739,6 @@ def reorder_lessons(*, course: Course, lessons: list[Lesson]) -> None:
         course.lessons.exclude(pk__in=chosen).order_by("order", "slug").values_list("pk", flat=True)
     )
     with transaction.atomic():
+        pagecache.content_changed()  # the UPDATEs below send no signal
         for order, pk in enumerate([*chosen, *rest], start=1):
             Lesson.objects.filter(pk=pk).update(order=order)

@@ -8,6 +8,7 @@ of the diagram, the progress bar and the hints. Every lookup of learner data goe
 
 from __future__ import annotations
 
+import logging
 import shlex
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap
 
 from lessons import exercises as ex
-from lessons import selectors, services
+from lessons import pagecache, selectors, services
 from lessons.diagram import natural_key, packet_path
 from lessons.diagram import render as render_diagram
 from lessons.exercises import SubmissionError
@@ -32,6 +33,8 @@ from lessons.models import Attempt, Exercise, ExerciseKind, Lesson
 from netlearn.ratelimit import rate_limited
 from netlearn.sim import Network, ScenarioError, SimError
 from netlearn.sim.limits import MAX_LINE
+
+logger = logging.getLogger(__name__)
 
 PAGE = "lessons/lesson.html"
 PACKET_COMMANDS = {"ping", "traceroute"}  # commands whose Result.trace is a packet path
@@ -96,7 +99,7 @@ def _path_of(line: str, trace) -> dict | None:
 
 
 def _hint_key(exercise: Exercise) -> str:
-    return f"lessons:hints:{exercise.pk}"
+    return f"{pagecache.HINTS_PREFIX}{exercise.pk}"
 
 
 # -- the lesson page's context --------------------------------------------------------------------
@@ -249,9 +252,25 @@ def my_progress(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def lesson(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    # The rendered page is kept per learner state (lessons/pagecache.py says what the key holds
+    # and what invalidates it); a cache that fails only costs the rendering.
+    try:
+        key = pagecache.page_key(request, course_slug, lesson_slug)
+        html = pagecache.cached_page(request, key) if key else None
+    except Exception:
+        logger.warning("lesson page cache unavailable", exc_info=True)
+        key = html = None
+    if html is not None:
+        return HttpResponse(html)
     lesson = _get_lesson(course_slug, lesson_slug)
     exercise = _get_exercise(lesson)
-    return _render_page(request, lesson, exercise)
+    response = _render_page(request, lesson, exercise)
+    if key and response.status_code == 200:
+        try:
+            pagecache.keep_page(key, response.content.decode())
+        except Exception:
+            logger.warning("lesson page cache unavailable", exc_info=True)
+    return response
 
 
 @login_required
@@ -289,6 +308,8 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
         return HttpResponseClientRefresh()
     # Only the new entry and the redrawn diagram: no need for the rest of the page's data.
     entry = render_to_string(f"{PAGE}#terminal-entry", {"entry": outcome.entry})
+    if path is None and not outcome.redraw:  # the diagram on screen is still right
+        return HttpResponse(entry)
     diagram = render_to_string(
         f"{PAGE}#diagram", {"diagram": _diagram(outcome.network, path), "oob": True}
     )

@@ -16,6 +16,13 @@ def is_instructor(user) -> bool:
     return user.groups.filter(name=INSTRUCTORS_GROUP).exists()
 
 
+def request_is_instructor(request: HttpRequest) -> bool:
+    """``is_instructor`` of the request's user, asked once per request (one query)."""
+    if not hasattr(request, "_is_instructor"):
+        user = getattr(request, "user", None)
+        request._is_instructor = bool(user) and is_instructor(user)
+    return request._is_instructor
+
+
 def roles(request: HttpRequest) -> dict[str, bool]:
-    user = getattr(request, "user", None)
-    return {"is_instructor": bool(user) and is_instructor(user)}
+    return {"is_instructor": request_is_instructor(request)}

@@ -123,12 +123,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's RedisCache, sharing one redis.Redis per connection pool (netlearn/cache.py)
+        "default": {"BACKEND": "netlearn.cache.RedisCache", "LOCATION": REDIS_URL}
     }
     # Sessions read from Redis and written through to the database: a Redis restart logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rendered lesson pages kept per learner state (lessons/pagecache.py): only with a cache every
+# process shares, since a write in one worker must reach the pages another worker keeps.
+LESSON_PAGE_CACHE = env_bool("LESSON_PAGE_CACHE", bool(REDIS_URL))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

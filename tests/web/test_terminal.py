@@ -48,6 +48,24 @@ def test_a_command_over_htmx_appends_its_output_and_redraws_the_diagram(
     assert workspace(learner, terminal).log[-1]["command"] == "ip addr add 10.1.1.1/24 dev eth0"
 
 
+def test_a_command_that_changes_nothing_keeps_the_diagram_on_screen(
+    learner_client, learner, terminal
+):
+    def send(line: str) -> str:
+        post = {"host": "A", "line": line}
+        return learner_client.post(command_url(terminal), post, **HX).content.decode()
+
+    assert 'id="diagram"' not in send("ip addr")  # the network is as the page drew it
+    assert 'id="diagram"' in send("ip link set eth0 down")
+    assert 'id="diagram"' not in send("ip route")
+    assert 'id="diagram"' in send("ping -c 1 192.165.1.1")  # its path is drawn
+    html = send("ip addr")  # and taken away again
+    assert 'id="diagram"' in html and "diagram-path" not in html.split('id="diagram"')[1]
+    assert 'id="diagram"' not in send("ip addr")
+    commands = [e["command"] for e in workspace(learner, terminal).log]
+    assert commands.count("ip addr") == 3  # every command is stored either way
+
+
 def test_output_is_escaped(learner_client, terminal):
     html = learner_client.post(
         command_url(terminal), {"host": "A", "line": "echo '<b>hi</b>'"}, **HX
@@ -151,13 +169,13 @@ def test_a_command_runs_a_fixed_number_of_queries(
 ):
     post = {"host": "A", "line": "ping -c 1 192.165.1.1"}
     learner_client.post(command_url(terminal), post, **HX)
-    # session, user, lesson with its course and exercise, the exercise version, the workspace
-    # locked and saved, progress locked and touched, the ping's path kept under the lock (two
-    # savepoints: SQLite's tests run inside a transaction)
-    with django_assert_max_num_queries(14):
+    # session, user, lesson with its course and exercise, the workspace locked (with its
+    # version's number: the version is not looked up again) and saved, progress touched, the
+    # ping's path kept under the lock (two savepoints: SQLite's tests run inside a transaction)
+    with django_assert_max_num_queries(13):
         learner_client.post(command_url(terminal), post, **HX)
     for _ in range(20):
         learner_client.post(command_url(terminal), {"host": "A", "line": "ip r"}, **HX)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         response = learner_client.post(command_url(terminal), post, **HX)
     assert "1 received" in response.content.decode()
