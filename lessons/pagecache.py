@@ -1,18 +1,21 @@
 """A learner's rendered lesson page, kept in the cache until something it shows changes.
 
-The key holds everything the page varies by: the user (id, username, whether they see the
-instructors' links), their CSRF secret (the page embeds tokens masked for it), the lesson's
-URL, the ``?host=`` tab, the hints they revealed (session) and two *generations*:
+The key holds everything the page varies by: the user (id, username, superuser; membership of
+the instructors' group replaces their generation), their CSRF secret (the page embeds tokens
+masked for it), the lesson's URL, the ``?host=`` tab, the hints they revealed (session); and the
+page is kept with two *generations*:
 
-- ``content``: any course, lesson, exercise or exercise version saved or deleted (signals, and
-  ``content_changed()`` beside the bulk updates that send none);
-- ``learner:<id>``: any write to that learner's workspaces, attempts or progress (the page shows
-  their progress in the whole course, so one generation per learner, not per exercise).
+- ``content``: any course, lesson, exercise, exercise version or group saved or deleted
+  (signals, and ``content_changed()`` beside the bulk updates that send none);
+- ``learner:<id>``: any write to that learner's workspaces, attempts or progress, or to their
+  groups (the page shows their progress in the whole course, so one generation per learner, not
+  per exercise).
 
 A generation is a random token, replaced when a write happens and again after its transaction
-commits. A reader reads the generations before the database, so a page rendered from data older
-than a write is stored under a token that write has already replaced and is never served. No
-database lookup is needed to build the key.
+commits. The page is
+stored with the generations read *before* the database was, and served only while both are
+still current: a page rendered from data older than a write carries a token that write has
+replaced. Looking a page up is one round trip to the cache and no database query.
 
 On only when every process shares the cache (``settings.LESSON_PAGE_CACHE``, on by default with
 Redis): with a per-process cache one worker would not see another's writes. Pages expire after
@@ -24,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -31,8 +35,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-
-from netlearn.context_processors import request_is_instructor
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +55,8 @@ def enabled() -> bool:
 
 
 def _bump(key: str) -> None:
-    """Replace a generation now and, inside a transaction, again once it commits: a page
-    rendered meanwhile from the data before the commit is stored under the token in between."""
+    """Replace a generation now and, inside a transaction, again once it commits (a page
+    rendered meanwhile from the data before the commit carries the token in between)."""
 
     def replace() -> None:
         try:
@@ -66,12 +68,10 @@ def _bump(key: str) -> None:
     replace.pagecache_key = key  # type: ignore[attr-defined]
     connection = transaction.get_connection()
     if connection.in_atomic_block:
-        # Once per transaction (a command writes the workspace and the progress): not again
-        # while a replacement is pending from this transaction or the savepoints it is in.
         current = set(connection.savepoint_ids)
         for savepoints, func, _ in connection.run_on_commit:
             if getattr(func, "pagecache_key", None) == key and savepoints <= current:
-                return
+                return  # already pending for this transaction or one it is in
         transaction.on_commit(replace)
 
 
@@ -87,23 +87,21 @@ def content_changed() -> None:
         _bump(CONTENT)
 
 
-def _generations(keys: list[str]) -> list[str]:
-    found = cache.get_many(keys)
-    values = []
-    for key in keys:
-        if key not in found:
-            token = uuid.uuid4().hex
-            found[key] = token if cache.add(key, token, timeout=None) else cache.get(key)
-        values.append(str(found[key]))
-    return values
-
-
 # -- pages ----------------------------------------------------------------------------------------
 
 
-def page_key(request: HttpRequest, course_slug: str, lesson_slug: str) -> str | None:
-    """The cache key of this request's lesson page, or None when it must be rendered (the cache
-    is off, not a plain GET, no CSRF cookie yet, messages waiting to be shown)."""
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    key: str
+    generations: tuple[str, str]  # (content, learner) when the lookup was made
+    html: str | None  # the page, when it was kept under these generations
+
+
+def lookup(request: HttpRequest, course_slug: str, lesson_slug: str) -> Lookup | None:
+    """This request's lesson page from the cache (``html``), or where to keep it once rendered;
+    None when the page must be rendered and not kept (the cache is off, not a plain GET, no CSRF
+    cookie yet, messages waiting to be shown). One round trip to the cache: the page is stored
+    with the generations it was rendered under and served only while they are current."""
     if not enabled() or request.method != "GET" or request.htmx:
         return None
     user = request.user
@@ -113,32 +111,34 @@ def page_key(request: HttpRequest, course_slug: str, lesson_slug: str) -> str | 
     if len(get_messages(request)):
         return None
     hints = sorted(f"{k}={v}" for k, v in request.session.items() if k.startswith(HINTS_PREFIX))
-    content, learner = _generations([CONTENT, _learner_key(user.pk)])
     parts = [
-        content,
-        learner,
         str(user.pk),
         user.get_username(),
-        str(request_is_instructor(request)),
+        str(user.is_superuser),  # instructors' links; group membership replaces the generation
         secret,
         course_slug,
         lesson_slug,
         request.GET.get("host", ""),
         *hints,
     ]
-    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
-    return f"lessons:page:{digest}"
-
-
-def cached_page(request: HttpRequest, key: str) -> str | None:
-    html = cache.get(key)
-    if html is not None:
+    key = "lessons:page:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    learner_key = _learner_key(user.pk)
+    found = cache.get_many([CONTENT, learner_key, key])
+    for name in (CONTENT, learner_key):
+        if name not in found:
+            token = uuid.uuid4().hex
+            found[name] = token if cache.add(name, token, timeout=None) else cache.get(name)
+    generations = (str(found[CONTENT]), str(found[learner_key]))
+    stored = found.get(key)
+    html = None
+    if isinstance(stored, tuple) and len(stored) == 2 and tuple(stored[0]) == generations:
+        html = stored[1]
         get_token(request)  # as rendering {% csrf_token %} does: the cookie's expiry is renewed
-    return html
+    return Lookup(key, generations, html)
 
 
-def keep_page(key: str, html: str) -> None:
-    cache.set(key, html, timeout=PAGE_TIMEOUT)
+def keep(found: Lookup, html: str) -> None:
+    cache.set(found.key, (found.generations, html), timeout=PAGE_TIMEOUT)
 
 
 # -- what invalidates -----------------------------------------------------------------------------
@@ -152,9 +152,24 @@ def _content_row_changed(sender, instance, **kwargs) -> None:
     content_changed()
 
 
+def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Joining or leaving the instructors' group shows or hides the instructors' links."""
+    if not action.startswith("post_"):
+        return
+    if not reverse:  # user.groups.add(...)
+        learner_changed(instance.pk)
+    elif pk_set is None:  # group.user_set.clear(): whoever they were
+        content_changed()
+    else:
+        for pk in pk_set:
+            learner_changed(pk)
+
+
 def connect_signals() -> None:
     """Saves and deletes through the ORM; bulk ``update()`` calls say so themselves."""
-    from django.db.models.signals import post_delete, post_save
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from lessons.models import (
         Attempt,
@@ -169,6 +184,9 @@ def connect_signals() -> None:
     for model in (Workspace, Attempt, Progress):
         post_save.connect(_learner_row_changed, sender=model, dispatch_uid=f"pagecache-{model}")
         post_delete.connect(_learner_row_changed, sender=model, dispatch_uid=f"pagecache-d{model}")
-    for model in (Course, Lesson, Exercise, ExerciseVersion):
+    m2m_changed.connect(
+        _groups_changed, sender=get_user_model().groups.through, dispatch_uid="pagecache-groups"
+    )
+    for model in (Course, Lesson, Exercise, ExerciseVersion, Group):
         post_save.connect(_content_row_changed, sender=model, dispatch_uid=f"pagecache-{model}")
         post_delete.connect(_content_row_changed, sender=model, dispatch_uid=f"pagecache-d{model}")

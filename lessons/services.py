@@ -80,7 +80,9 @@ def _locked_progress(*, learner, lesson: Lesson) -> Progress:
 
 
 def _touch_progress(*, learner, lesson: Lesson, now: datetime) -> None:
-    """Activity on a lesson: not started -> in progress; first/last activity times.
+    """Activity on a lesson: not started -> in progress; first/last activity times. An UPDATE,
+    which sends no signal: the caller replaces the learner's page generation (run_command's
+    workspace save does).
 
     One UPDATE (which locks the row) when the learner's row exists, as it does from their
     first command on; the row is created, under a lock, only the first time."""
@@ -92,7 +94,6 @@ def _touch_progress(*, learner, lesson: Lesson, now: datetime) -> None:
         "first_activity_at": Coalesce(F("first_activity_at"), Value(now, DateTimeField())),
         "last_activity_at": Value(now, DateTimeField()),
     }
-    pagecache.learner_changed(learner.pk)  # the UPDATEs below send no signal
     if Progress.objects.filter(learner=learner, lesson=lesson).update(**touch):
         return
     progress = _locked_progress(learner=learner, lesson=lesson)
@@ -102,6 +103,7 @@ def _touch_progress(*, learner, lesson: Lesson, now: datetime) -> None:
 def start_lesson(*, learner, lesson: Lesson) -> Progress:
     """Mark a lesson as in progress (the learner did something in it)."""
     with _write_transaction():
+        pagecache.learner_changed(learner.pk)  # an UPDATE, which sends no signal
         _touch_progress(learner=learner, lesson=lesson, now=timezone.now())
     return Progress.objects.get(learner=learner, lesson=lesson)
 
@@ -400,7 +402,8 @@ def attempt_grade(*, learner, exercise: Exercise, submission: Any = None) -> Att
             created_at=now,
         )
         completed = Value(ProgressStatus.COMPLETED)
-        pagecache.learner_changed(learner.pk)  # the UPDATE below sends no signal
+        # An UPDATE sends no signal: the Attempt's post_save above replaced the learner's page
+        # generation in this transaction.
         Progress.objects.filter(pk=progress.pk).update(
             attempts=F("attempts") + 1,
             best_score=Greatest(F("best_score"), Value(score)),

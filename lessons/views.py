@@ -255,19 +255,18 @@ def lesson(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResp
     # The rendered page is kept per learner state (lessons/pagecache.py says what the key holds
     # and what invalidates it); a cache that fails only costs the rendering.
     try:
-        key = pagecache.page_key(request, course_slug, lesson_slug)
-        html = pagecache.cached_page(request, key) if key else None
+        cached = pagecache.lookup(request, course_slug, lesson_slug)
     except Exception:
         logger.warning("lesson page cache unavailable", exc_info=True)
-        key = html = None
-    if html is not None:
-        return HttpResponse(html)
+        cached = None
+    if cached is not None and cached.html is not None:
+        return HttpResponse(cached.html)
     lesson = _get_lesson(course_slug, lesson_slug)
     exercise = _get_exercise(lesson)
     response = _render_page(request, lesson, exercise)
-    if key and response.status_code == 200:
+    if cached is not None and response.status_code == 200:
         try:
-            pagecache.keep_page(key, response.content.decode())
+            pagecache.keep(cached, response.content.decode())
         except Exception:
             logger.warning("lesson page cache unavailable", exc_info=True)
     return response
