@@ -87,6 +87,18 @@ def content_changed() -> None:
         _bump(CONTENT)
 
 
+def content_generation() -> str | None:
+    """The content generation (None when the cache is off), for keeping course content per
+    process (lessons.views._get_lesson)."""
+    if not enabled():
+        return None
+    found = cache.get(CONTENT)
+    if found is None:
+        token = uuid.uuid4().hex
+        found = token if cache.add(CONTENT, token, timeout=None) else cache.get(CONTENT)
+    return str(found)
+
+
 # -- pages ----------------------------------------------------------------------------------------
 
 

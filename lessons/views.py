@@ -8,6 +8,7 @@ of the diagram, the progress bar and the hints. Every lookup of learner data goe
 
 from __future__ import annotations
 
+import copy
 import logging
 import shlex
 from dataclasses import dataclass
@@ -44,9 +45,39 @@ CLEAR_COMMANDS = {"clear", "reset"}  # terminal commands handled by the page, no
 # -- lookups (always through request.user) ------------------------------------------------------
 
 
-def _get_lesson(course_slug: str, lesson_slug: str) -> Lesson:
+# Lessons with their course and exercise as last read, per process, for one content generation
+# (lessons/pagecache.py: any saved course, lesson or exercise replaces it); each request gets a
+# copy, so nothing a view does to its objects reaches another request.
+_lessons: dict[tuple[str, str], Lesson] = {}
+_lessons_generation: str | None = None
+MAX_KEPT_LESSONS = 1000
+
+
+def _get_lesson(course_slug: str, lesson_slug: str, generation: str | None = None) -> Lesson:
     """A lesson a learner may open (published, in a published course), with its course and
-    exercise (one query)."""
+    exercise (one query, or none when this process read it under the current content
+    generation; ``generation``: that generation when the caller has just read it)."""
+    global _lessons_generation
+    try:
+        generation = generation or pagecache.content_generation()
+    except Exception:
+        logger.warning("lesson page cache unavailable", exc_info=True)
+        generation = None
+    if generation is None:
+        return _read_lesson(course_slug, lesson_slug)
+    if generation != _lessons_generation:
+        _lessons.clear()
+        _lessons_generation = generation
+    key = (course_slug, lesson_slug)
+    lesson = _lessons.get(key)
+    if lesson is None:
+        lesson = _read_lesson(course_slug, lesson_slug)  # read after the generation: see above
+        if len(_lessons) < MAX_KEPT_LESSONS:
+            _lessons[key] = lesson
+    return copy.deepcopy(lesson)
+
+
+def _read_lesson(course_slug: str, lesson_slug: str) -> Lesson:
     return get_object_or_404(
         Lesson.objects.visible().select_related("course", "exercise"),
         course__slug=course_slug,
@@ -261,7 +292,8 @@ def lesson(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResp
         cached = None
     if cached is not None and cached.html is not None:
         return HttpResponse(cached.html)
-    lesson = _get_lesson(course_slug, lesson_slug)
+    generation = cached.generations[0] if cached is not None else None
+    lesson = _get_lesson(course_slug, lesson_slug, generation)
     exercise = _get_exercise(lesson)
     response = _render_page(request, lesson, exercise)
     if cached is not None and response.status_code == 200:
@@ -281,13 +313,15 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
     exercise = _exercise_or_404(lesson, ExerciseKind.TERMINAL)
     host = request.POST.get("host", "")
     line = request.POST.get("line", "")
-    lesson_url = _lesson_urls(lesson)["lesson"] + f"?host={host}#terminal-heading"
+
+    def lesson_url() -> str:  # for the answers without JavaScript only
+        return _lesson_urls(lesson)["lesson"] + f"?host={host}#terminal-heading"
 
     if line.strip() in CLEAR_COMMANDS:
         services.clear_terminal(learner=request.user, exercise=exercise)
         if request.htmx:
             return reswap(HttpResponse(""), "innerHTML")
-        return redirect(lesson_url, permanent=False)
+        return redirect(lesson_url(), permanent=False)
 
     try:
         outcome = services.run_command(
@@ -302,7 +336,7 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
     if path is not None:
         services.remember_path(workspace=outcome.workspace, path=path)
     if not request.htmx:
-        return redirect(lesson_url, permanent=False)
+        return redirect(lesson_url(), permanent=False)
     if outcome.replayed:  # the exercise changed and the whole log was run again: reload
         return HttpResponseClientRefresh()
     # Only the new entry and the redrawn diagram: no need for the rest of the page's data.

@@ -193,3 +193,26 @@ def test_the_cache_is_off_without_a_shared_cache(learner_client, terminal, setti
     warm(learner_client, terminal)
     request = learner_client.get(page(terminal)).wsgi_request
     assert pagecache.lookup(request, terminal.course.slug, terminal.slug) is None
+
+
+def test_lessons_are_kept_per_process_until_the_content_changes(learner_client, terminal):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post = {"host": "A", "line": "ip addr"}
+
+    def lesson_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            learner_client.post(action(terminal, "command"), post, **HX)
+        return sum('FROM "lessons_lesson"' in q["sql"] for q in queries.captured_queries)
+
+    lesson_queries()
+    assert lesson_queries() == 0  # read by the first command
+    item = Lesson.objects.get(pk=terminal.pk)
+    item.published = False
+    item.save()
+    response = learner_client.post(action(terminal, "command"), post, **HX)
+    assert response.status_code == 404  # hidden at once
+    item.published = True
+    item.save()
+    assert lesson_queries() == 1
