@@ -13,7 +13,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from test_stack import _postgres_answers, _psql
+from test_stack import _psql
+
+from benchmarks.stack import postgres_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow]
@@ -56,7 +58,7 @@ def _manage(database: str, *args: str) -> str:
 
 
 def test_a_pg_dump_restores_every_learners_work(tmp_path):
-    if not (_postgres_answers() and shutil.which("pg_dump") and shutil.which("pg_restore")):
+    if not (postgres_answers() and shutil.which("pg_dump") and shutil.which("pg_restore")):
         pytest.skip("needs PostgreSQL on 127.0.0.1:5432 and its client tools")
     source, restored = (f"netlearn_backup_{uuid.uuid4().hex[:8]}_{n}" for n in ("a", "b"))
     dump = tmp_path / "netlearn.dump"

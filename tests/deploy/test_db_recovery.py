@@ -15,14 +15,13 @@ import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
-from test_stack import _free_port, _postgres_answers, _psql
+from test_stack import _get, _psql, _wait_for
+
+from benchmarks.stack import free_port, postgres_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow]
@@ -34,7 +33,7 @@ class Relay:
 
     def __init__(self, target: tuple[str, int] = ("127.0.0.1", 5432)) -> None:
         self.target = target
-        self.port = _free_port()
+        self.port = free_port()
         self._listener: socket.socket | None = None
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._lock = threading.Lock()
@@ -93,36 +92,18 @@ class Relay:
 
 
 def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=15) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-def _eventually(url: str, status: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    seen = None
-    while time.monotonic() < deadline:
-        try:
-            seen = _status(url)
-        except OSError as error:
-            seen = error
-        if seen == status:
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"{url} answered {seen}, not {status}, for {seconds} s")
+    return _get(url)[0]
 
 
 @pytest.fixture
 def web_through_relay(tmp_path):
-    if not _postgres_answers():
+    if not postgres_answers():
         pytest.skip("needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust)")
     db = f"netlearn_outage_{uuid.uuid4().hex[:10]}"
     _psql(f"CREATE DATABASE {db}")
     relay = Relay()
     relay.restore()
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
         DEBUG="0",
@@ -147,7 +128,7 @@ def web_through_relay(tmp_path):
              "--config", "deploy/gunicorn.conf.py"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        _eventually(f"http://127.0.0.1:{port}/healthz", 200, seconds=60)
+        _wait_for(f"http://127.0.0.1:{port}/healthz", seconds=60)
         yield f"http://127.0.0.1:{port}", relay
     finally:
         if process is not None:
@@ -169,5 +150,5 @@ def test_service_answers_503_while_the_database_is_gone_and_resumes_by_itself(we
     assert _status(f"{base}/healthz") == 200, "liveness must not fail with the database"
 
     relay.restore()
-    _eventually(f"{base}/readyz", 200)
+    _wait_for(f"{base}/readyz")
     assert _status(f"{base}/") == 200

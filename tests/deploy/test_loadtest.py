@@ -9,14 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_stack import _postgres_answers
+
+from benchmarks.stack import postgres_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow]
 
 
 def test_a_small_load_gets_no_5xx_and_stores_every_command(tmp_path):
-    if not _postgres_answers():
+    if not postgres_answers():
         pytest.skip("the load test needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust)")
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.load", "--learners", "4", "--seconds", "5",

@@ -11,7 +11,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from test_stack import _postgres_answers, _psql
+from test_stack import _psql
+
+from benchmarks.stack import postgres_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow]
@@ -23,7 +25,7 @@ COUNT = (
 
 
 def test_web_containers_starting_together_take_turns_to_migrate():
-    if not _postgres_answers():
+    if not postgres_answers():
         pytest.skip("needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust)")
     db = f"netlearn_prepare_{uuid.uuid4().hex[:10]}"
     _psql(f"CREATE DATABASE {db}")

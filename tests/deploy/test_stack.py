@@ -7,38 +7,21 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import string
 import subprocess
 import sys
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
+from benchmarks.stack import Client, free_port, postgres_answers
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _postgres_answers() -> bool:
-    return shutil.which("psql") is not None and (
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtc", "select 1"],
-            capture_output=True,
-            timeout=10,
-        ).returncode
-        == 0
-    )
 
 
 def _psql(sql: str) -> None:
@@ -86,11 +69,11 @@ def stack(tmp_path_factory):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not os.path.exists(nginx):
         pytest.skip("the stack test needs nginx (Debian package nginx-light)")
-    if not _postgres_answers():
+    if not postgres_answers():
         pytest.skip("the stack test needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust)")
     db = f"netlearn_stack_{uuid.uuid4().hex[:10]}"
     _psql(f"CREATE DATABASE {db}")
-    web_port, nginx_port = _free_port(), _free_port()
+    web_port, nginx_port = free_port(), free_port()
     static_root = tmp_path / "static"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
@@ -109,7 +92,7 @@ def stack(tmp_path_factory):
         processes.append(_start_web(env))
         _wait_for(f"http://127.0.0.1:{web_port}/healthz", seconds=240)
         # A second web process, as `docker compose up --scale web=2` starts one.
-        second_port = _free_port()
+        second_port = free_port()
         processes.append(_start_web({**env, "GUNICORN_BIND": f"127.0.0.1:{second_port}"}))
         _wait_for(f"http://127.0.0.1:{second_port}/healthz", seconds=120)
         server_block = string.Template(
@@ -185,54 +168,22 @@ def test_nginx_serves_static_files_itself(stack):
     assert headers.get("Cache-Control") == "public, max-age=2592000, immutable"
 
 
-def _cookies(headers) -> dict[str, str]:
-    """The Set-Cookie values by name (Secure cookies included: the test plays the TLS proxy)."""
-    jar = {}
-    for header in headers.get_all("Set-Cookie") or []:
-        name, _, rest = header.partition("=")
-        jar[name] = rest.split(";", 1)[0]
-    return jar
-
-
-def _request(url: str, cookies: dict[str, str], data: bytes | None = None, **headers):
-    request = urllib.request.Request(url, data=data, headers=headers)
-    request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        response = opener.open(request, timeout=10)
-    except urllib.error.HTTPError as error:
-        response = error
-    return response.status, response.read().decode(), response.headers
-
-
 def test_a_learner_signed_up_on_one_web_process_is_known_to_another(stack):
     """Web processes keep no state of their own: sessions live in the database (and Redis when
     configured), so nginx may send a learner's next request to any web container."""
     _, _, (first, second) = stack
-    status, body, headers = _request(f"http://127.0.0.1:{first}/accounts/signup/", {})
-    assert status == 200
-    cookies = _cookies(headers)
-    token = body.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    browser = Client(first)  # keeps its cookies, Secure ones too: it stands behind the proxy
+    page = browser.get("/accounts/signup/")
+    assert page.status == 200
+    token = page.body.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
     username = "scale" + uuid.uuid4().hex[:8]
-    form = urllib.parse.urlencode(
-        {
-            "csrfmiddlewaretoken": token,
-            "username": username,
-            "password1": "correct-horse-battery-42",
-            "password2": "correct-horse-battery-42",
-        }
-    ).encode()
-    status, _, headers = _request(
-        f"http://127.0.0.1:{first}/accounts/signup/", cookies, form,
-        Referer=f"http://127.0.0.1:{first}/accounts/signup/",
-    )  # fmt: skip
-    assert status == 302, "sign-up should log the learner in and redirect"
-    cookies.update(_cookies(headers))
-    status, body, _ = _request(f"http://127.0.0.1:{second}/progress/", cookies)
-    assert status == 200
-    assert username in body
+    password = "correct-horse-battery-42"
+    signup = {"csrfmiddlewaretoken": token, "username": username}
+    response = browser.post("/accounts/signup/", {**signup, "password1": password,
+                                                  "password2": password})  # fmt: skip
+    assert response.status == 302, "sign-up should log the learner in and redirect"
+    elsewhere = Client(second)
+    elsewhere.cookies = dict(browser.cookies)
+    response = elsewhere.get("/progress/")
+    assert response.status == 200
+    assert username in response.body

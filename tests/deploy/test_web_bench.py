@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_stack import _postgres_answers
+
+from benchmarks.stack import postgres_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow]
@@ -19,7 +20,7 @@ pytestmark = [pytest.mark.slow]
 
 @pytest.mark.parametrize("client", ["python", "wrk"])
 def test_a_short_web_bench_answers_every_request_and_writes_its_report(tmp_path, client):
-    if not _postgres_answers():
+    if not postgres_answers():
         pytest.skip("the web benchmark needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust)")
     if client == "wrk" and shutil.which("wrk") is None:
         pytest.skip("wrk is not installed (scripts/install-test-deps.sh installs it)")
