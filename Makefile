@@ -45,7 +45,7 @@ test-db: $(STAMP)
 	$(VENV)/bin/pytest tests/web tests/e2e -n 2
 
 # The shell, scenario, exercise and web fuzzers with twenty times the examples `make test` runs
-# (tests/sim/fuzzing.py).
+# (tests/fuzzing.py).
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest tests/sim/test_fuzz_shell.py \
 		tests/sim/test_fuzz_scenario.py tests/web/test_fuzz_exercise.py \

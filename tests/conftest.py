@@ -5,10 +5,17 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told this is a test process.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Hypothesis profiles for every suite (see fuzzing.py): `ci` by default, `HYPOTHESIS_PROFILE=fuzz`
+# for a longer fuzz run. Deadlines are off: timings on a shared 2-CPU CI machine are too noisy.
+settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
+settings.register_profile("fuzz", max_examples=2000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 PASSWORD = "correct-horse-battery-42"
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 
 # `import transcripts` and `import netlearn` work whatever the import mode and install state.
 sys.path.insert(0, str(Path(__file__).parent))
@@ -17,12 +15,6 @@ if str(Path(__file__).parents[2]) not in sys.path:
 from transcripts import reference_scenario  # noqa: E402
 
 from netlearn.sim import Network  # noqa: E402
-
-# Hypothesis profiles (see fuzzing.py): `ci` by default, `HYPOTHESIS_PROFILE=fuzz` for a longer
-# fuzz run. Deadlines are off: timings on a shared 2-CPU CI machine are too noisy to assert.
-settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
-settings.register_profile("fuzz", max_examples=2000, deadline=None, print_blob=True)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 LAN = {
     "segments": ["lan"],

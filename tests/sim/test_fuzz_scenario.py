@@ -7,7 +7,7 @@ bad addresses, unknown segments, hosts and keys, huge lists and strings, deep ne
 non-string keys, non-mapping roots. As YAML text they are also cut, spliced with garbage and
 bombed with aliases. A loaded network survives a JSON round trip unchanged.
 
-Example counts follow the Hypothesis profile: see tests/sim/fuzzing.py
+Example counts follow the Hypothesis profile: see tests/fuzzing.py
 (``HYPOTHESIS_PROFILE=fuzz`` for a longer run).
 """
 
@@ -18,7 +18,7 @@ import time
 
 import pytest
 import yaml
-from fuzzing import fuzz_settings
+from fuzzing import fuzz_settings, parent_of, paths
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -128,36 +128,17 @@ def _nested(depth: int) -> list:
     return value
 
 
-def _paths(value, prefix=()) -> list[tuple]:
-    """Every path to a value inside nested dicts and lists (the root is ())."""
-    out = [prefix]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            out += _paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            out += _paths(child, (*prefix, index))
-    return out
-
-
-def _parent(root, path: tuple):
-    for step in path[:-1]:
-        root = root[step]
-    return root
-
-
 @st.composite
 def mutated_scenarios(draw):
     scenario = draw(valid_scenarios())
     for _ in range(draw(st.integers(1, 3))):
-        paths = _paths(scenario)
-        path = draw(st.sampled_from(paths))
+        path = draw(st.sampled_from(paths(scenario)))
         op = draw(st.sampled_from(["replace", "drop", "add_key", "rename", "wrap"]))
         if not path:  # the root itself
             if op in ("replace", "wrap"):
                 scenario = draw(WRONG_VALUES) if op == "replace" else [scenario]
             continue
-        parent, last = _parent(scenario, path), path[-1]
+        parent, last = parent_of(scenario, path), path[-1]
         if op == "replace":
             parent[last] = draw(WRONG_VALUES)
         elif op == "drop":

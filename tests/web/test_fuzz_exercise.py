@@ -8,10 +8,10 @@ No database: ``lessons.exercises`` and ``validation_report`` only run the simula
 from __future__ import annotations
 
 import copy
-import os
 
 from exercise_specs import SPECS
-from hypothesis import HealthCheck, example, given, settings
+from fuzzing import fuzz_settings, parent_of, paths
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from instructors.selectors import validation_report
@@ -20,12 +20,8 @@ from lessons import lessonfile
 
 ROUTE_FIELDS = ("destination", "gateway", "device", "metric")
 # `HYPOTHESIS_PROFILE=fuzz` runs twenty times as many, as for the simulator's fuzzers
-# (tests/sim/fuzzing.py).
-FUZZ = settings(
-    max_examples=250 * (20 if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz" else 1),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+# (tests/fuzzing.py).
+FUZZ = fuzz_settings(250)
 
 WRONG_VALUES = st.one_of(
     st.none(),
@@ -53,29 +49,15 @@ WRONG_KEYS = st.one_of(
 )
 
 
-def _paths(value, prefix=()) -> list[tuple]:
-    out = [prefix]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            out += _paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            out += _paths(child, (*prefix, index))
-    return out
-
-
 @st.composite
 def mutated_exercises(draw):
     spec = copy.deepcopy(SPECS[draw(st.sampled_from(sorted(SPECS)))])
     for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(_paths(spec)))
+        path = draw(st.sampled_from(paths(spec)))
         if not path:
             spec = draw(WRONG_VALUES) if draw(st.booleans()) else [spec]
             continue
-        parent = spec
-        for step in path[:-1]:
-            parent = parent[step]
-        last = path[-1]
+        parent, last = parent_of(spec, path), path[-1]
         op = draw(st.sampled_from(["replace", "drop", "add_key", "wrap"]))
         if op == "replace":
             parent[last] = draw(WRONG_VALUES)

@@ -3,12 +3,11 @@ text and grammar-aware lines, tests/sim/test_fuzz_shell.py), the command view an
 htmx and 200/302 as a plain post, the output is escaped, the page still renders, and Check my work
 still grades. A 500 here would be a learner staring at an error page.
 
-``HYPOTHESIS_PROFILE=fuzz`` runs twenty times as many examples (tests/sim/fuzzing.py).
+``HYPOTHESIS_PROFILE=fuzz`` runs twenty times as many examples (tests/fuzzing.py).
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -16,11 +15,12 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from exercise_specs import make_lesson
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "sim"))
 
+from fuzzing import fuzz_settings  # noqa: E402
 from test_fuzz_shell import command_line, random_text  # noqa: E402
 
 from lessons import services  # noqa: E402
@@ -28,7 +28,6 @@ from lessons import services  # noqa: E402
 pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
-SCALE = 20 if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz" else 1
 
 
 @pytest.fixture
@@ -36,11 +35,7 @@ def terminal():
     return make_lesson("terminal", slug="routing")
 
 
-@settings(
-    max_examples=40 * SCALE,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzz_settings(40, fixtures=True)
 @given(
     runs=st.lists(
         st.tuples(st.sampled_from(["A", "R", "C", "Z", ""]), command_line | random_text),
@@ -113,11 +108,7 @@ def form_lessons():
     return {kind: make_lesson(kind, slug=f"{kind}-lesson") for kind in ("routes", "dns", "quiz")}
 
 
-@settings(
-    max_examples=60 * SCALE,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzz_settings(60, fixtures=True)
 @given(data=st.data(), kind=st.sampled_from(["routes", "dns", "quiz"]), htmx=st.booleans())
 def test_any_form_post_is_graded_or_refused_never_a_500(
     learner_client, form_lessons, data, kind, htmx
