@@ -1,6 +1,8 @@
-"""Django client tests: fast password hashing (the personas' passwords are not secrets)."""
+"""Django client tests: fast password hashing (the personas' passwords are not secrets), the page
+cache on as in production, and the small course most view tests work in (learner_data.py)."""
 
 import pytest
+from learner_data import lesson, make_course
 
 
 @pytest.fixture(autouse=True)
@@ -14,3 +16,15 @@ def _lesson_page_cache(settings):
     by everything in the test), so every test that reads a page after a write checks it is not
     stale."""
     settings.LESSON_PAGE_CACHE = True
+
+
+@pytest.fixture
+def course(db):
+    """learner_data's course: a lesson of each kind, published."""
+    return make_course()
+
+
+@pytest.fixture
+def terminal(course):
+    """Its terminal lesson (TERMINAL in learner_data.py), "Routing between networks"."""
+    return lesson(course, "routing-between-networks")

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from learner_data import lesson, make_course
 
 from lessons import services
 from lessons.models import Attempt, Progress
@@ -15,16 +14,6 @@ pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
 FIX = "ip route add 192.165.2.0/24 via 192.165.1.1"
-
-
-@pytest.fixture
-def course(db):
-    return make_course()
-
-
-@pytest.fixture
-def terminal(course):
-    return lesson(course, "routing-between-networks")
 
 
 def urls(item) -> dict[str, str]:

@@ -6,18 +6,13 @@ import re
 
 import pytest
 from django.urls import reverse
-from learner_data import lesson, make_course
+from learner_data import lesson
 
 from lessons.models import Progress, Workspace
 
 pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def course(db):
-    return make_course()
 
 
 def check_url(item) -> str:

@@ -13,11 +13,6 @@ from lessons import services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def course(db):
-    return make_course()
-
-
 def test_anonymous_visitors_see_the_courses_and_are_invited_to_log_in(client, course):
     html = client.get(reverse("home")).content.decode()
     assert ">Routing between networks</a>" in html

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from learner_data import add_lessons, lesson, make_course
+from learner_data import add_lessons, lesson
 
 from lessons import services
 from lessons.models import Lesson
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def course(db):
-    return make_course()
 
 
 def url(course, slug: str) -> str:

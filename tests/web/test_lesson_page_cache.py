@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from learner_data import TERMINAL, lesson, make_course
+from learner_data import TERMINAL, lesson
 
 from lessons import pagecache, services
 from lessons.models import Lesson
@@ -15,16 +15,6 @@ pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
 FIX = "ip route add 192.165.2.0/24 via 192.165.1.1"
-
-
-@pytest.fixture
-def course(db):
-    return make_course()
-
-
-@pytest.fixture
-def terminal(course):
-    return lesson(course, "routing-between-networks")
 
 
 def page(item, **query) -> str:

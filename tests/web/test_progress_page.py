@@ -6,16 +6,11 @@ import re
 
 import pytest
 from django.urls import reverse
-from learner_data import add_lessons, lesson, make_course
+from learner_data import add_lessons, lesson
 
 from lessons import services
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def course(db):
-    return make_course()
 
 
 def row(html: str, title: str) -> list[str]:

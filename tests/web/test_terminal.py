@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from learner_data import lesson, make_course
+from learner_data import lesson
 
 from lessons.models import Workspace
 
 pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def course(db):
-    return make_course()
-
-
-@pytest.fixture
-def terminal(course):
-    return lesson(course, "routing-between-networks")
 
 
 def command_url(item) -> str:
