@@ -24,9 +24,11 @@ Redis): with a per-process cache one worker would not see another's writes. Page
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -49,6 +51,21 @@ def _learner_key(learner_id: int) -> str:
 
 def enabled() -> bool:
     return bool(getattr(settings, "LESSON_PAGE_CACHE", False))
+
+
+def _none_when_down(func: Callable) -> Callable:
+    """A cache that fails only costs the rendering: the reads and writes of pages answer None
+    (render, don't keep) instead of raising into the view."""
+
+    @functools.wraps(func)
+    def wrapped(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - any cache failure: render without it
+            logger.warning("lesson page cache unavailable", exc_info=True)
+            return None
+
+    return wrapped
 
 
 # -- generations ----------------------------------------------------------------------------------
@@ -87,9 +104,10 @@ def content_changed() -> None:
         _bump(CONTENT)
 
 
+@_none_when_down
 def content_generation() -> str | None:
     """The content generation (None when the cache is off), for keeping course content per
-    process (lessons.views._get_lesson)."""
+    process (lessons.selectors.visible_lesson)."""
     if not enabled():
         return None
     found = cache.get(CONTENT)
@@ -109,6 +127,7 @@ class Lookup:
     html: str | None  # the page, when it was kept under these generations
 
 
+@_none_when_down
 def lookup(request: HttpRequest, course_slug: str, lesson_slug: str) -> Lookup | None:
     """This request's lesson page from the cache (``html``), or where to keep it once rendered;
     None when the page must be rendered and not kept (the cache is off, not a plain GET, no CSRF
@@ -149,6 +168,7 @@ def lookup(request: HttpRequest, course_slug: str, lesson_slug: str) -> Lookup |
     return Lookup(key, generations, html)
 
 
+@_none_when_down
 def keep(found: Lookup, html: str) -> None:
     cache.set(found.key, (found.generations, html), timeout=PAGE_TIMEOUT)
 

@@ -3,11 +3,13 @@ learner's workspace. Each runs a fixed number of queries, whatever the number of
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import F, Prefetch
+from django.shortcuts import get_object_or_404
 
 from lessons import exercises as ex
 from lessons import lessonfile
@@ -67,6 +69,41 @@ class CourseProgress:
 
 def _is_learner(learner) -> bool:
     return learner is not None and getattr(learner, "is_authenticated", False)
+
+
+# Lessons with their course and exercise as last read, per process, for one content generation
+# (lessons/pagecache.py: any saved course, lesson or exercise replaces it); each caller gets a
+# copy, so nothing a view does to its objects reaches another request.
+_kept_lessons: dict[tuple[str, str], Lesson] = {}
+_kept_generation: str | None = None
+MAX_KEPT_LESSONS = 1000
+
+
+def visible_lesson(course_slug: str, lesson_slug: str, *, generation: str | None) -> Lesson:
+    """A lesson a learner may open (published, in a published course), with its course and
+    exercise: one query, or none when this process read it under ``generation`` (the current
+    content generation, read before this call; None: no shared cache, always read)."""
+    global _kept_generation
+    if generation is None:
+        return _read_visible_lesson(course_slug, lesson_slug)
+    if generation != _kept_generation:
+        _kept_lessons.clear()
+        _kept_generation = generation
+    key = (course_slug, lesson_slug)
+    lesson = _kept_lessons.get(key)
+    if lesson is None:
+        lesson = _read_visible_lesson(course_slug, lesson_slug)  # read after the generation
+        if len(_kept_lessons) < MAX_KEPT_LESSONS:
+            _kept_lessons[key] = lesson
+    return copy.deepcopy(lesson)
+
+
+def _read_visible_lesson(course_slug: str, lesson_slug: str) -> Lesson:
+    return get_object_or_404(
+        _visible_lessons().select_related("course", "exercise"),
+        course__slug=course_slug,
+        slug=lesson_slug,
+    )
 
 
 def _visible_lessons():

@@ -8,15 +8,13 @@ of the diagram, the progress bar and the hints. Every lookup of learner data goe
 
 from __future__ import annotations
 
-import copy
-import logging
 import shlex
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -35,8 +33,6 @@ from netlearn.ratelimit import rate_limited
 from netlearn.sim import Network, ScenarioError, SimError
 from netlearn.sim.limits import MAX_LINE
 
-logger = logging.getLogger(__name__)
-
 PAGE = "lessons/lesson.html"
 PACKET_COMMANDS = {"ping", "traceroute"}  # commands whose Result.trace is a packet path
 CLEAR_COMMANDS = {"clear", "reset"}  # terminal commands handled by the page, not the simulator
@@ -45,43 +41,10 @@ CLEAR_COMMANDS = {"clear", "reset"}  # terminal commands handled by the page, no
 # -- lookups (always through request.user) ------------------------------------------------------
 
 
-# Lessons with their course and exercise as last read, per process, for one content generation
-# (lessons/pagecache.py: any saved course, lesson or exercise replaces it); each request gets a
-# copy, so nothing a view does to its objects reaches another request.
-_lessons: dict[tuple[str, str], Lesson] = {}
-_lessons_generation: str | None = None
-MAX_KEPT_LESSONS = 1000
-
-
 def _get_lesson(course_slug: str, lesson_slug: str, generation: str | None = None) -> Lesson:
-    """A lesson a learner may open (published, in a published course), with its course and
-    exercise (one query, or none when this process read it under the current content
-    generation; ``generation``: that generation when the caller has just read it)."""
-    global _lessons_generation
-    try:
-        generation = generation or pagecache.content_generation()
-    except Exception:
-        logger.warning("lesson page cache unavailable", exc_info=True)
-        generation = None
-    if generation is None:
-        return _read_lesson(course_slug, lesson_slug)
-    if generation != _lessons_generation:
-        _lessons.clear()
-        _lessons_generation = generation
-    key = (course_slug, lesson_slug)
-    lesson = _lessons.get(key)
-    if lesson is None:
-        lesson = _read_lesson(course_slug, lesson_slug)  # read after the generation: see above
-        if len(_lessons) < MAX_KEPT_LESSONS:
-            _lessons[key] = lesson
-    return copy.deepcopy(lesson)
-
-
-def _read_lesson(course_slug: str, lesson_slug: str) -> Lesson:
-    return get_object_or_404(
-        Lesson.objects.visible().select_related("course", "exercise"),
-        course__slug=course_slug,
-        slug=lesson_slug,
+    """A lesson a learner may open, with its course and exercise (404 otherwise)."""
+    return selectors.visible_lesson(
+        course_slug, lesson_slug, generation=generation or pagecache.content_generation()
     )
 
 
@@ -285,11 +248,7 @@ def my_progress(request: HttpRequest) -> HttpResponse:
 def lesson(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     # The rendered page is kept per learner state (lessons/pagecache.py says what the key holds
     # and what invalidates it); a cache that fails only costs the rendering.
-    try:
-        cached = pagecache.lookup(request, course_slug, lesson_slug)
-    except Exception:
-        logger.warning("lesson page cache unavailable", exc_info=True)
-        cached = None
+    cached = pagecache.lookup(request, course_slug, lesson_slug)
     if cached is not None and cached.html is not None:
         return HttpResponse(cached.html)
     generation = cached.generations[0] if cached is not None else None
@@ -297,10 +256,7 @@ def lesson(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResp
     exercise = _get_exercise(lesson)
     response = _render_page(request, lesson, exercise)
     if cached is not None and response.status_code == 200:
-        try:
-            pagecache.keep(cached, response.content.decode())
-        except Exception:
-            logger.warning("lesson page cache unavailable", exc_info=True)
+        pagecache.keep(cached, response.content.decode())
     return response
 
 

@@ -206,3 +206,17 @@ def test_lessons_are_kept_per_process_until_the_content_changes(learner_client, 
     item.published = True
     item.save()
     assert lesson_queries() == 1
+
+
+def test_a_cache_that_fails_only_costs_the_rendering(learner_client, terminal, monkeypatch):
+    """Redis down: the lesson page is still served (rendered, not kept)."""
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    learner_client.get(page(terminal))  # the CSRF cookie, as a first visit sets it
+    for name in ("get", "get_many", "add", "set"):
+        monkeypatch.setattr(pagecache.cache, name, down)
+    response = learner_client.get(page(terminal))
+    assert response.status_code == 200
+    assert "Terminal output" in response.content.decode()
