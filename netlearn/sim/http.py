@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from ipaddress import ip_address
 from urllib.parse import urlsplit
 
+from netlearn.sim.commands import decimal
 from netlearn.sim.errors import ScenarioError
 from netlearn.sim.limits import MAX_FILE
 from netlearn.sim.names import resolver
@@ -111,7 +112,7 @@ def _load_reverse(path: str, data: object) -> dict:
             raise ScenarioError(
                 f"{path}.upstreams[{i}]", f"{item!r} is not an IPv4 address (optionally :port)"
             ) from None
-        if port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        if port and not (decimal(port) and 0 < int(port) < 65536):
             raise ScenarioError(f"{path}.upstreams[{i}]", f"{port!r} is not a port")
         clean.append(str(item))
     cache = data.get("cache", False)

@@ -29,6 +29,17 @@ REGISTRY: dict[str, Command] = {}
 _discovered = False
 
 
+def decimal(text: str) -> bool:
+    """Whether ``text`` is a number as the real tools' parsers read one: ASCII digits only
+    (``"¹".isdigit()`` is true in Python and ``int("¹")`` raises). The commands' unsigned numeric
+    arguments go through this.
+
+    >>> decimal("42"), decimal("¹"), decimal("٣"), decimal("")
+    (True, False, False, False)
+    """
+    return text.isascii() and text.isdigit()
+
+
 def command(*names: str) -> Callable[[Command], Command]:
     """Register the decorated function under each of ``names``."""
 

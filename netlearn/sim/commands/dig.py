@@ -12,7 +12,7 @@ import dns.name
 import dns.rdatatype
 import dns.reversename
 
-from netlearn.sim.commands import command
+from netlearn.sim.commands import command, decimal
 from netlearn.sim.limits import MAX_TRIES
 from netlearn.sim.names import digfmt, resolver
 from netlearn.sim.names.message import NOERROR, NXDOMAIN
@@ -57,7 +57,7 @@ def _plus(opts: _Options, word: str) -> None:
     bare = option[2:] if negated else option
 
     def number(low: int) -> int:
-        if not (value.isascii() and value.isdigit()):
+        if not decimal(value):
             raise _Usage(f";; Invalid option: {word}")
         return min(max(low, int(value)), MAX_TRIES)  # +tries=4294967295 must not run for ever
 

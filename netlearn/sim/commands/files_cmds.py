@@ -6,7 +6,7 @@ import re
 
 from .. import files
 from ..result import Result
-from . import command
+from . import command, decimal
 
 
 @command("cat")
@@ -310,7 +310,7 @@ def _count_option(argv: list[str], tool: str):
             value = arg[2:]
         elif arg.startswith("--lines="):
             value = arg[8:]
-        elif arg.startswith("-") and arg[1:].isascii() and arg[1:].isdigit():
+        elif arg.startswith("-") and decimal(arg[1:]):
             value = arg[1:]
         elif arg.startswith("-") and len(arg) > 1:
             return Result.error(

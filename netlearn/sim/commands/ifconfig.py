@@ -19,7 +19,7 @@ from ipaddress import IPv4Address, IPv4Interface
 from ..errors import CommandError
 from ..model import link_local
 from ..result import Result
-from . import command
+from . import command, decimal
 
 USAGE_HINT = "ifconfig: `--help' gives usage information.\n"
 
@@ -181,7 +181,7 @@ def ifconfig(argv: list[str], host, net) -> Result:  # noqa: ANN001
             ip = _parse_v4(text)
             plen = None
             if slash:
-                if not (plen_text.isascii() and plen_text.isdigit()) or int(plen_text) > 32:
+                if not decimal(plen_text) or int(plen_text) > 32:
                     raise CommandError(f"{word}: Unknown host\n{USAGE_HINT}".rstrip("\n"), 1)
                 plen_later = int(plen_text)
             _set_address(host, name, ip, plen)

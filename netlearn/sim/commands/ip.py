@@ -11,7 +11,7 @@ from ipaddress import IPv4Address, IPv4Interface
 
 from ..errors import CommandError
 from ..result import Result
-from . import command
+from . import command, decimal
 
 VERSION = "ip utility, iproute2-6.1.0, libbpf 1.1.2\n"
 
@@ -181,16 +181,6 @@ def parse_ipv4(text: str) -> IPv4Address | None:
     return IPv4Address(bytes(octets))
 
 
-def decimal(text: str) -> bool:
-    """Whether ``text`` is a number as iproute2's parsers read one: ASCII digits only
-    (``"¹".isdigit()`` is true in Python and ``int("¹")`` raises).
-
-    >>> decimal("42"), decimal("¹"), decimal("٣"), decimal("")
-    (True, False, False, False)
-    """
-    return text.isascii() and text.isdigit()
-
-
 def _strtoul(text: str) -> int | None:
     text = text.lstrip(" \t")
     if text.startswith("+"):
@@ -202,7 +192,7 @@ def _strtoul(text: str) -> int | None:
             return int(text[2:], 16) if text[2:] else None
         if text.startswith("0") and len(text) > 1:
             return int(text[1:], 8)
-        return int(text, 10) if text.isascii() and text.isdigit() else None
+        return int(text, 10) if decimal(text) else None
     except ValueError:
         return None
 

@@ -8,10 +8,10 @@ from ipaddress import IPv4Address, IPv4Interface
 from ..errors import CommandError
 from ..model import Host, Interface
 from ..result import Result
+from . import decimal
 from .ip import (
     Args,
     IpOptions,
-    decimal,
     dump_json,
     duplicate,
     interface_of,

@@ -7,6 +7,7 @@ import re
 from ..errors import CommandError
 from ..model import Host, Interface
 from ..result import Result
+from . import decimal
 from .ip import Args, IpOptions, dump_json, garbage, invarg, matches
 
 USAGE = """\
@@ -288,7 +289,7 @@ def _set(args: Args, host: Host) -> Result:
             value = args.next_arg()
             if mtu is not None:
                 raise CommandError(f'Error: duplicate "mtu": "{value}" is the second value.', 255)
-            if not (value.isascii() and value.isdigit()):
+            if not decimal(value):
                 raise invarg('Invalid "mtu" value\n', value)
             mtu = int(value)
         elif word in ("txqueuelen", "txqlen", "qlen"):

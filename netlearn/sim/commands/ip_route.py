@@ -14,10 +14,10 @@ from ..limits import MAX_OUTPUT
 from ..model import LOOPBACK, Host
 from ..result import Result
 from ..routing import _MASKS, PROTO_BOOT, Route
+from . import decimal
 from .ip import (
     Args,
     IpOptions,
-    decimal,
     dump_json,
     invarg,
     ipv6_unsupported,

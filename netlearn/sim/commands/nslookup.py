@@ -11,7 +11,7 @@ import dns.name
 import dns.rdatatype
 import dns.reversename
 
-from netlearn.sim.commands import command
+from netlearn.sim.commands import command, decimal
 from netlearn.sim.limits import MAX_TRIES
 from netlearn.sim.names import resolver
 from netlearn.sim.names.message import NOERROR
@@ -68,9 +68,9 @@ def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
                 if value.upper() not in TYPES:
                     return Result(f"unknown query type: {value}\n", "", 1)
                 qtypes = [dns.rdatatype.from_text(value.upper())]
-            elif option in ("retry", "ret") and value.isascii() and value.isdigit():
+            elif option in ("retry", "ret") and decimal(value):
                 tries = min(max(1, int(value)), MAX_TRIES)
-            elif option in ("timeout", "time", "t") and value.isascii() and value.isdigit():
+            elif option in ("timeout", "time", "t") and decimal(value):
                 pass
             else:
                 notes.append(f"*** Invalid option: {word[1:]}")  # bind9 says so and goes on

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network
 
-from netlearn.sim.commands import command
+from netlearn.sim.commands import command, decimal
 from netlearn.sim.commands.ping import inet_aton, reverse_name
 from netlearn.sim.errors import CommandError
 from netlearn.sim.result import Result
@@ -189,7 +189,7 @@ def _modify(host, verb: str, words: list[str]) -> Result:  # noqa: ANN001
             raise CommandError(f"{options['gw']}: Host name lookup failure", 6)
     metric = 0
     if "metric" in options:
-        if not (options["metric"].isascii() and options["metric"].isdigit()):
+        if not decimal(options["metric"]):
             raise CommandError(INET_USAGE, 3)
         metric = int(options["metric"])
     dev = options.get("dev")
@@ -222,7 +222,7 @@ def _destination(target: str, kind: str | None, netmask: str | None) -> IPv4Netw
     if address is None:
         raise CommandError(f"{text}: Unknown host", 6)
     if prefix:
-        if not (prefix.isascii() and prefix.isdigit()) or int(prefix) > 32:
+        if not decimal(prefix) or int(prefix) > 32:
             raise CommandError("route: netmask doesn't match route address\n" + INET_USAGE, 3)
         length = int(prefix)
     elif netmask is not None:
