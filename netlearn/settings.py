@@ -135,6 +135,13 @@ else:
 # process shares, since a write in one worker must reach the pages another worker keeps.
 LESSON_PAGE_CACHE = env_bool("LESSON_PAGE_CACHE", bool(REDIS_URL))
 
+# Seconds the logged-in user is kept in the cache instead of read from the database on every
+# request (accounts/backends.py); 0 turns it off. Only with a cache every process shares, as the
+# page cache: a user deactivated in one worker must not stay logged in through another.
+USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 300 if REDIS_URL else 0)
+if USER_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured(f"USER_CACHE_SECONDS must be 0 or more; got {USER_CACHE_SECONDS}")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -142,8 +149,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # django-axes first: it counts failed log-ins per username and address and refuses a locked pair.
+# Log-ins record CachedModelBackend (ModelBackend reading the user through the cache when
+# USER_CACHE_SECONDS is set); ModelBackend stays for the sessions made before it existed.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.CachedModelBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -76,6 +76,16 @@ def test_redis_url_switches_the_cache_to_redis():
     assert "RedisCache" in backend
 
 
+def test_the_user_cache_is_on_only_with_redis():
+    unset = {"REDIS_URL": "", "USER_CACHE_SECONDS": "", **PROD}
+    assert _setting("USER_CACHE_SECONDS", **unset) == "0"
+    assert _setting("USER_CACHE_SECONDS", **{**unset, "REDIS_URL": "redis://r:6379/0"}) == "300"
+    assert _setting("USER_CACHE_SECONDS", **{**unset, "USER_CACHE_SECONDS": "60"}) == "60"
+    result = _django(["check"], **{**unset, "USER_CACHE_SECONDS": "-1"})
+    assert result.returncode != 0
+    assert "USER_CACHE_SECONDS must be 0 or more" in result.stderr
+
+
 def test_production_trusts_the_proxy_tls_header():
     assert _setting("SECURE_PROXY_SSL_HEADER", **PROD) == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
