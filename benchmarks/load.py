@@ -245,17 +245,18 @@ def _think(rng: random.Random, deadline: float) -> None:
 
 
 def stored_commands(stack: Stack, usernames: list[str]) -> dict[str, int]:
-    """Commands kept in each learner's terminal workspaces (their logs), from PostgreSQL."""
+    """Commands kept in each learner's terminal logs (TerminalEntry rows), from PostgreSQL."""
     counts = dict.fromkeys(usernames, 0)
     with stack.psql() as conn:
         rows = conn.execute(
-            "SELECT u.username, w.state FROM lessons_workspace w "
-            "JOIN auth_user u ON u.id = w.learner_id WHERE u.username = ANY(%s)",
+            "SELECT u.username, count(e.id) FROM lessons_terminalentry e "
+            "JOIN lessons_workspace w ON w.id = e.workspace_id "
+            "JOIN auth_user u ON u.id = w.learner_id WHERE u.username = ANY(%s) "
+            "GROUP BY u.username",
             (usernames,),
         ).fetchall()
-    for username, state in rows:
-        data = json.loads(state) if isinstance(state, str) else state
-        counts[username] += len(data.get("log", [])) if isinstance(data, dict) else 0
+    for username, count in rows:
+        counts[username] = count
     return counts
 
 

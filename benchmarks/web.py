@@ -352,8 +352,7 @@ def run(
                 samples[name].append(measure(kind, seconds))
         with stack.psql() as conn:
             longest = conn.execute(
-                "SELECT coalesce(max(json_array_length((state::json)->'log')), 0) "
-                "FROM lessons_workspace"
+                "SELECT coalesce(max(position), 0) FROM lessons_terminalentry"
             ).fetchone()[0]
         measured = in_process(stack, query_user)
         workers = stack.workers

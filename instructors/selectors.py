@@ -327,10 +327,12 @@ def learner_work(*, learner, course: Course) -> list[LessonWork]:
     ):
         attempts.setdefault(attempt.exercise.lesson_id, []).append(attempt)
     logs: dict[int, list[dict]] = {}
-    for workspace in Workspace.objects.filter(
-        learner=learner, exercise__lesson__in=lessons
-    ).select_related("exercise"):
-        logs[workspace.exercise.lesson_id] = [e for e in workspace.log if isinstance(e, dict)]
+    for workspace in (
+        Workspace.objects.filter(learner=learner, exercise__lesson__in=lessons)
+        .select_related("exercise")
+        .prefetch_related("entries")
+    ):
+        logs[workspace.exercise.lesson_id] = workspace.log
     return [
         LessonWork(
             lesson, progress.get(lesson.pk), attempts.get(lesson.pk, []), logs.get(lesson.pk, [])

@@ -15,6 +15,7 @@ from lessons.models import (
     ExerciseVersion,
     Lesson,
     Progress,
+    TerminalEntry,
     Workspace,
 )
 
@@ -161,8 +162,25 @@ class ProgressAdmin(ReadOnlyAdmin):
     list_select_related = ("learner", "lesson")
 
 
+class TerminalEntryInline(admin.TabularInline):
+    """A terminal's commands, read-only, in the order they ran."""
+
+    model = TerminalEntry
+    fields = ("position", "host", "command", "status", "output")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(Workspace)
 class WorkspaceAdmin(ReadOnlyAdmin):
+    inlines = [TerminalEntryInline]
     list_display = ("learner", "exercise", "exercise_version", "updated_at")
     search_fields = ("learner__username", "exercise__lesson__title")
     list_select_related = ("learner", "exercise__lesson", "exercise_version")

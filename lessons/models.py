@@ -189,9 +189,12 @@ class ExerciseVersion(ExerciseContent):
 class Workspace(models.Model):
     """A learner's live state for one exercise, restored when they come back.
 
-    ``state`` for a terminal exercise: ``{"network": Network.to_dict(), "log": [{host, command,
-    output, status}]}``; for the form kinds: ``{"routes": {...}}``, ``{"records": {...}}`` or
-    ``{"answers": [...]}`` (the learner's unsaved rows, see lessons/exercises.py).
+    ``state`` for a terminal exercise: ``{"network": Network.to_dict()}``, with ``log_start``
+    (the commands a `clear` took off the screen), ``path`` (the last ping's packets, for the
+    diagram) and ``progress_touched_at`` when they apply; the commands themselves are
+    ``TerminalEntry`` rows (``log``). For the form kinds: ``{"routes": {...}}``,
+    ``{"records": {...}}`` or ``{"answers": [...]}`` (the learner's unsaved rows, see
+    lessons/exercises.py).
     """
 
     learner = models.ForeignKey(
@@ -218,7 +221,47 @@ class Workspace(models.Model):
 
     @property
     def log(self) -> list[dict]:
-        return list(self.state.get("log", [])) if isinstance(self.state, dict) else []
+        """The terminal's commands in the order they ran, as ``{host, command, output, status}``
+        (one query, or none when ``entries`` were prefetched)."""
+        if self.pk is None:
+            return []
+        return [entry.as_dict() for entry in self.entries.all()]
+
+
+class TerminalEntry(models.Model):
+    """One command a learner ran in a terminal workspace, with its output.
+
+    The log is rows rather than a list inside ``Workspace.state``: a command adds one small row,
+    where a list in the state had the whole log (up to 500 commands and their outputs) read,
+    decoded, encoded and written again by every command.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField()  # 1, 2, 3... in the order the commands ran
+    host = models.TextField()
+    command = models.TextField()
+    output = models.TextField(blank=True)  # emptied for the oldest when a log's outputs grow
+    status = models.SmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "position"], name="terminal_entry_unique_position"
+            )
+        ]
+        verbose_name_plural = "terminal entries"
+
+    def __str__(self) -> str:
+        return f"{self.host}$ {self.command}"
+
+    def as_dict(self) -> dict:
+        return {
+            "host": self.host,
+            "command": self.command,
+            "output": self.output,
+            "status": self.status,
+        }
 
 
 class Attempt(models.Model):

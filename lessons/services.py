@@ -18,17 +18,17 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, DateTimeField, F, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Length
 from django.utils import timezone
 
 from lessons import exercises as ex
-from lessons import lessonfile, pagecache
+from lessons import lessonfile, pagecache, terminallog
 from lessons.models import (
     Attempt,
     Course,
@@ -38,16 +38,21 @@ from lessons.models import (
     Lesson,
     Progress,
     ProgressStatus,
+    TerminalEntry,
     Workspace,
 )
+from lessons.terminallog import MAX_STORED_OUTPUT, TRUNCATED
 from netlearn.sim import Network, ScenarioError, SimError
 from netlearn.sim.limits import MAX_LINE
 
 MAX_WORKSPACE_COMMANDS = 500  # commands kept in one workspace before "Reset" is needed
-MAX_STORED_OUTPUT = 16 * 1024  # characters of one command's output kept in the log
-MAX_LOG_OUTPUT = 256 * 1024  # characters of output kept in a whole log (the oldest go first)
 MAX_FORM_STATE = 256 * 1024  # characters of JSON in a form workspace
-TRUNCATED = "\n[output truncated]\n"
+# A command touches the learner's progress (in progress, last activity) when it is the first in
+# its terminal or the terminal was idle this long: last activity is shown to the minute, and a
+# learner typing commands would otherwise pay an UPDATE of their progress row on every one.
+PROGRESS_TOUCH_INTERVAL = timedelta(seconds=60)
+PROGRESS_TOUCHED = "progress_touched_at"  # the terminal state's key for the last touch
+TRIM_EVERY = 16  # commands between two trims of a log's outputs to MAX_LOG_OUTPUT
 
 _sqlite_lock = threading.RLock()
 
@@ -129,6 +134,8 @@ class CommandOutcome:
     # False when the diagram on the learner's screen is still right: the command left the
     # network as it was and no packet path was drawn (``ip addr``, ``cat``...).
     redraw: bool = True
+    # The command's place in the log (TerminalEntry.position); 0 when nothing was stored.
+    position: int = 0
 
     @property
     def entry(self) -> dict:
@@ -141,9 +148,10 @@ class CommandOutcome:
 
 
 def fresh_state(exercise: Exercise) -> dict:
-    """A workspace's state before the learner did anything."""
+    """A workspace's state before the learner did anything (a terminal's log is its
+    TerminalEntry rows, none yet)."""
     if exercise.kind == ExerciseKind.TERMINAL:
-        return {"network": ex.starting_network(exercise.spec()).to_dict(), "log": []}
+        return {"network": ex.starting_network(exercise.spec()).to_dict()}
     return {}
 
 
@@ -154,23 +162,47 @@ def _log_entry(host: str, line: str, result) -> dict:
     return {"host": host, "command": line, "output": output, "status": result.status}
 
 
+def _trim_outputs(workspace: Workspace) -> None:
+    """Empty the stored outputs beyond the log's budget (lessons/terminallog.py); run every
+    ``TRIM_EVERY`` commands, so a log holds at most that many outputs more than the budget."""
+    lengths = (
+        TerminalEntry.objects.filter(workspace=workspace)
+        .exclude(output="")
+        .order_by("-position")
+        .values_list("pk", Length("output"))
+    )
+    beyond = terminallog.outputs_beyond_budget(list(lengths))
+    if beyond:
+        TerminalEntry.objects.filter(pk__in=beyond).update(output="")
+
+
+def _store_log(workspace: Workspace, log: list[dict]) -> None:
+    """Replace a workspace's whole log (after a replay on a new exercise version)."""
+    TerminalEntry.objects.filter(workspace=workspace).delete()
+    TerminalEntry.objects.bulk_create(
+        TerminalEntry(workspace=workspace, position=position, **entry)
+        for position, entry in enumerate(terminallog.within_output_budget(log), 1)
+    )
+
+
 def _terminal(workspace: Workspace, exercise: Exercise, version_id: int) -> tuple:
-    """(network, log, replayed) of a locked terminal workspace, brought to the exercise version
-    ``version_id``."""
+    """(network, replayed log or None) of a terminal workspace, brought to the exercise version
+    ``version_id``: the saved network when it belongs to that version (the log is not read),
+    else the log run again on the version's starting network, with its new outputs (the caller
+    stores them when it writes)."""
     state = workspace.state if isinstance(workspace.state, dict) else {}
-    log = [e for e in state.get("log", []) if isinstance(e, dict)]
     if workspace.exercise_version_id == version_id and "network" in state:
         try:
-            return Network.from_dict(state["network"]), log, False
+            return Network.from_dict(state["network"]), None
         except (ScenarioError, SimError, KeyError, TypeError, ValueError):
             pass  # an unreadable state (an older simulator): rebuild it from the log
     net = ex.starting_network(exercise.spec())
     new_log = []
-    for entry in log:
+    for entry in workspace.log:
         host, line = entry.get("host"), entry.get("command")
         if host in net.hosts and isinstance(line, str):
             new_log.append(_log_entry(host, line, net.run(host, line)))
-    return net, new_log, True
+    return net, new_log
 
 
 def _same_network(before: Any, after: dict) -> bool:
@@ -181,14 +213,88 @@ def _same_network(before: Any, after: dict) -> bool:
     return {**before, "commands_run": None} == {**after, "commands_run": None}
 
 
+def _progress_touched_at(state: dict) -> datetime | None:
+    """When a command of this terminal last touched the learner's progress (kept in its state)."""
+    try:
+        return datetime.fromisoformat(state[PROGRESS_TOUCHED])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def _current_version_id(exercise: Exercise) -> int:
     """The primary key of the exercise's current version (without reading its content)."""
     return exercise.versions.filter(version=exercise.version).values_list("pk", flat=True).get()
 
 
+_LOCKED_TERMINAL_SQL = """
+    SELECT w.id, w.learner_id, w.exercise_id, w.exercise_version_id, w.state, w.created_at,
+           w.updated_at, v.version AS exercise_version_number
+    FROM lessons_workspace w JOIN lessons_exerciseversion v ON v.id = w.exercise_version_id
+    WHERE w.learner_id = %s AND w.exercise_id = %s
+"""
+_LAST_POSITION_SQL = "SELECT max(position) FROM lessons_terminalentry WHERE workspace_id = %s"
+# The log's next command in one statement: its position is read from the rows themselves (under
+# the workspace's lock, in a statement of its own, so it sees the command of the tab that held
+# the lock before), and nothing is stored when the log already holds the most it may.
+_APPEND_SQL = """
+    INSERT INTO lessons_terminalentry (workspace_id, position, host, command, output, status)
+    SELECT %s, coalesce(max(position), 0) + 1, %s, %s, %s, %s
+    FROM lessons_terminalentry WHERE workspace_id = %s
+    HAVING coalesce(max(position), 0) < %s
+    RETURNING position
+"""
+
+
+def _locked_terminal(*, learner, exercise: Exercise) -> Workspace | None:
+    """The learner's workspace, locked, with its version's number (``exercise_version_number``).
+
+    Plain SQL, as ``_last_position`` and ``_append_entry``: every command runs these, and
+    building them through the ORM cost about as much CPU as the rest of the command. (SQLite
+    has no row locks; there ``_write_transaction``'s process-wide lock serialises the writers.)
+    """
+    lock = " FOR UPDATE OF w" if connection.vendor == "postgresql" else ""
+    found = list(
+        Workspace.objects.raw(
+            _LOCKED_TERMINAL_SQL + lock,
+            [getattr(learner, "pk", learner), getattr(exercise, "pk", exercise)],
+        )
+    )
+    return found[0] if found else None
+
+
+def _last_position(workspace: Workspace) -> int:
+    """The position of the log's last command (0: none), read once the workspace is locked: as a
+    subquery of the locking SELECT it would come from the snapshot taken before waiting for the
+    lock, and miss the command of the tab that held it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LAST_POSITION_SQL, [workspace.pk])
+        return cursor.fetchone()[0] or 0
+
+
+def _append_entry(workspace: Workspace, entry: dict) -> int | None:
+    """Store ``entry`` as the log's next command; its position, or None when the log is full."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _APPEND_SQL,
+            [
+                workspace.pk,
+                entry["host"],
+                entry["command"],
+                entry["output"],
+                entry["status"],
+                workspace.pk,
+                MAX_WORKSPACE_COMMANDS,
+            ],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def run_command(*, learner, exercise: Exercise, host: str, line: str) -> CommandOutcome:
     """Run one command line on ``host`` in the learner's terminal for ``exercise``; the
-    workspace keeps the network's new state and the command in its log."""
+    command is stored as the log's next TerminalEntry, and the workspace's state is written
+    only when the command changed what it holds (the network, the drawn path, the progress
+    touch): ``ip addr`` or ``ping`` add a row and write nothing else."""
     if exercise.kind != ExerciseKind.TERMINAL:
         raise WorkspaceError("This exercise has no terminal.")
     line = line.rstrip("\r\n")
@@ -201,15 +307,11 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
     trace = None
     saved = ["state", "exercise_version", "updated_at"]
     redraw = True
+    position = 0
     with _write_transaction():
         # The workspace, locked, with its version's number: when that is the exercise's current
         # version (every command but the first after a change), no need to look the version up.
-        workspace = (
-            Workspace.objects.select_for_update(of=("self",))
-            .annotate(exercise_version_number=F("exercise_version__version"))
-            .filter(learner=learner, exercise=exercise)
-            .first()
-        )
+        workspace = _locked_terminal(learner=learner, exercise=exercise)
         created = False
         if workspace is not None and workspace.exercise_version_number == exercise.version:
             version_id = workspace.exercise_version_id
@@ -225,21 +327,17 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
                     "state": lambda: fresh_state(exercise),
                 },
             )
-        net, log, replayed = _terminal(workspace, exercise, version_id)
-        replayed = replayed and not created
-        if replayed:  # keep the new outputs of the replay even if this line is refused
-            workspace.state = _terminal_state(net, log, workspace.state)
+        net, replayed_log = _terminal(workspace, exercise, version_id)
+        replayed = replayed_log is not None and not created
+        if replayed_log is not None:  # keep the new outputs even if this line is refused
+            _store_log(workspace, replayed_log)
+            workspace.state = _terminal_state(net, workspace.state, len(replayed_log))
             workspace.exercise_version_id = version_id
             workspace.save(update_fields=saved)
         if host not in net.hosts:
             error = f"There is no host named {host!r} in this exercise."
         elif not line.strip():
             pass  # a blank line: a new prompt, nothing to run or keep
-        elif len(log) >= MAX_WORKSPACE_COMMANDS:
-            error = (
-                f"This terminal has reached its limit of {MAX_WORKSPACE_COMMANDS} commands. "
-                "Reset the exercise to start over."
-            )
         else:
             try:
                 result = net.run(host, line)
@@ -247,17 +345,34 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
                 error = str(exc)
             else:
                 entry, trace = _log_entry(host, line, result), result.trace
-                log.append(entry)
+                position = _append_entry(workspace, entry) or 0
+                if not position:  # the log is full: the command is not kept
+                    error = (
+                        f"This terminal has reached its limit of {MAX_WORKSPACE_COMMANDS} "
+                        "commands. Reset the exercise to start over."
+                    )
+            if position:
+                if position % TRIM_EVERY == 0:
+                    _trim_outputs(workspace)
                 previous = workspace.state if isinstance(workspace.state, dict) else {}
-                workspace.state = _terminal_state(net, log, workspace.state)
-                redraw = (
-                    replayed
-                    or "path" in previous
-                    or not _same_network(previous.get("network"), workspace.state["network"])
+                network = net.to_dict()
+                changed = not _same_network(previous.get("network"), network)
+                redraw = replayed or "path" in previous or changed
+                now = timezone.now()
+                touched = _progress_touched_at(previous)
+                stale = touched is None or not (
+                    timedelta(0) <= now - touched < PROGRESS_TOUCH_INTERVAL
                 )
-                workspace.exercise_version_id = version_id
-                workspace.save(update_fields=saved)
-                _touch_progress(learner=learner, lesson=exercise.lesson, now=timezone.now())
+                if position == 1 or stale:
+                    touched = now
+                    _touch_progress(learner=learner, lesson=exercise.lesson, now=now)
+                if redraw or position == 1 or stale:
+                    state = _terminal_state(net, previous, position, network=network)
+                    state[PROGRESS_TOUCHED] = touched.isoformat()
+                    workspace.state = state
+                    workspace.save(update_fields=saved)  # its signal replaces the page
+                else:  # the state holds this network already: only the log grew
+                    pagecache.learner_changed(learner.pk)
     if error:
         raise WorkspaceError(error)
     return CommandOutcome(
@@ -270,37 +385,37 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
         trace=trace,
         network=net,
         redraw=redraw,
+        position=position,
     )
 
 
-def remember_path(*, workspace: Workspace, path: dict) -> None:
+def remember_path(*, workspace: Workspace, path: dict, position: int) -> None:
     """Keep the packets' path of the command that left ``workspace`` in its state (a ping, a
     traceroute) beside the network, for the diagram; the next command's state drops it.
 
-    Only while that command is still the last one: if another tab's command was stored
-    meanwhile, writing the state this request saw would undo that command (a lost update)."""
-    log = workspace.log
+    Only while that command (at ``position`` in the log) is still the last one: if another
+    tab's command was stored meanwhile, writing the state this request saw would undo that
+    command (a lost update)."""
     with _write_transaction():
-        current = Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
+        current = _locked_terminal(learner=workspace.learner_id, exercise=workspace.exercise_id)
         if current is None or not isinstance(current.state, dict):
             return
-        if len(current.log) != len(log) or current.log[-1:] != log[-1:]:
+        if _last_position(current) != position:
             return  # another command came after this one: its state wins, without a path
-        Workspace.objects.filter(pk=workspace.pk).update(state={**current.state, "path": path})
+        Workspace.objects.filter(pk=current.pk).update(state={**current.state, "path": path})
         pagecache.learner_changed(current.learner_id)
 
 
-def _terminal_state(net: Network, log: list[dict], previous: Any) -> dict:
-    """A terminal workspace's new state; the screen stays cleared where it was cleared."""
-    budget = MAX_LOG_OUTPUT
-    for entry in reversed(log):  # the scrollback forgets the oldest outputs, never a command
-        budget -= len(entry.get("output") or "")
-        if budget < 0 and entry.get("output"):
-            entry["output"] = ""
-    state = {"network": net.to_dict(), "log": log}
-    start = previous.get("log_start") if isinstance(previous, dict) else None
+def _terminal_state(net: Network, previous: Any, count: int, network: dict | None = None) -> dict:
+    """A terminal workspace's new state (no path drawn); the screen stays cleared where it was
+    cleared, and the progress touch is remembered."""
+    state = {"network": network if network is not None else net.to_dict()}
+    previous = previous if isinstance(previous, dict) else {}
+    start = previous.get("log_start")
     if isinstance(start, int) and start > 0:
-        state["log_start"] = min(start, len(log))
+        state["log_start"] = min(start, count)
+    if PROGRESS_TOUCHED in previous:
+        state[PROGRESS_TOUCHED] = previous[PROGRESS_TOUCHED]
     return state
 
 
@@ -308,13 +423,11 @@ def clear_terminal(*, learner, exercise: Exercise) -> None:
     """`clear`: empty the learner's screen for good (a reload shows it empty too). The network
     and the command history stay, so a new version of the exercise can still replay them."""
     with _write_transaction():
-        workspace = (
-            Workspace.objects.select_for_update().filter(learner=learner, exercise=exercise).first()
-        )
+        workspace = _locked_terminal(learner=learner, exercise=exercise)
         if workspace is None or not isinstance(workspace.state, dict):
             return
         state = {k: v for k, v in workspace.state.items() if k != "path"}
-        state["log_start"] = len(state.get("log", []))
+        state["log_start"] = _last_position(workspace)
         workspace.state = state
         workspace.save(update_fields=["state", "updated_at"])
 
@@ -330,6 +443,7 @@ def reset_workspace(*, learner, exercise: Exercise) -> Workspace:
             exercise=exercise,
             defaults={"exercise_version": version, "state": state},
         )
+        TerminalEntry.objects.filter(workspace=workspace).delete()
         workspace.state = state
         workspace.exercise_version = version
         workspace.save()
@@ -378,7 +492,8 @@ def attempt_grade(*, learner, exercise: Exercise, submission: Any = None) -> Att
         if workspace is None:
             net, log = ex.starting_network(spec), []
         else:
-            net, log, _ = _terminal(workspace, exercise, version.pk)
+            net, replayed_log = _terminal(workspace, exercise, version.pk)
+            log = replayed_log if replayed_log is not None else workspace.log
         submitted: dict = {"commands": [{"host": e["host"], "command": e["command"]} for e in log]}
         grade = ex.grade(spec, network=net)
     else:

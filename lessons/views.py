@@ -290,7 +290,7 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
         return _render_page(request, lesson, exercise, command_error=str(exc))
     path = _path_of(line, outcome.trace)
     if path is not None:
-        services.remember_path(workspace=outcome.workspace, path=path)
+        services.remember_path(workspace=outcome.workspace, path=path, position=outcome.position)
     if not request.htmx:
         return redirect(lesson_url(), permanent=False)
     if outcome.replayed:  # the exercise changed and the whole log was run again: reload

@@ -97,8 +97,8 @@ def test_the_lesson_page_runs_a_fixed_number_of_queries(
     item = lesson(course, "routing-between-networks")
     services.run_command(learner=learner, exercise=item.exercise, host="A", line="ip a")
     # session, user, lesson with its course and exercise, the course's lessons, progress,
-    # workspace (with its version's number), latest attempt, instructor?
-    with django_assert_max_num_queries(8):
+    # workspace (with its version's number), its terminal's commands, latest attempt, instructor?
+    with django_assert_max_num_queries(9):
         learner_client.get(url(course, item.slug))
     add_lessons(course, 6)
     for _ in range(5):
@@ -106,7 +106,7 @@ def test_the_lesson_page_runs_a_fixed_number_of_queries(
         services.attempt_grade(learner=learner, exercise=item.exercise)
     for other in course.lessons.all()[4:]:
         services.attempt_grade(learner=learner, exercise=other.exercise)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = learner_client.get(url(course, item.slug))
     assert response.status_code == 200
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from exercise_specs import make_lesson, spec
 
-from lessons import services
+from lessons import services, terminallog
 from lessons.exercises import SubmissionError
-from lessons.models import Attempt, Progress, ProgressStatus, Workspace
+from lessons.models import Attempt, Progress, ProgressStatus, TerminalEntry, Workspace
 from lessons.selectors import workspace_view
 from lessons.services import WorkspaceError
 
@@ -331,7 +336,9 @@ PING = "ping -c 1 192.165.1.1"
 def test_the_path_of_the_last_ping_is_kept_for_the_diagram(learner):
     exercise = make_lesson("terminal").exercise
     ping = services.run_command(learner=learner, exercise=exercise, host="A", line=PING)
-    services.remember_path(workspace=ping.workspace, path={"command": "ping"})
+    services.remember_path(
+        workspace=ping.workspace, path={"command": "ping"}, position=ping.position
+    )
     workspace = Workspace.objects.get(learner=learner, exercise=exercise)
     assert workspace.state["path"] == {"command": "ping"}
     assert [e["command"] for e in workspace.log] == [PING]
@@ -343,7 +350,9 @@ def test_the_path_of_a_ping_never_undoes_a_command_from_another_tab(learner):
     exercise = make_lesson("terminal").exercise
     ping = services.run_command(learner=learner, exercise=exercise, host="A", line=PING)
     services.run_command(learner=learner, exercise=exercise, host="A", line=SOLVE_A)
-    services.remember_path(workspace=ping.workspace, path={"command": "ping"})
+    services.remember_path(
+        workspace=ping.workspace, path={"command": "ping"}, position=ping.position
+    )
     workspace = Workspace.objects.get(learner=learner, exercise=exercise)
     assert [e["command"] for e in workspace.log] == [PING, SOLVE_A]
     assert "path" not in workspace.state
@@ -351,8 +360,70 @@ def test_the_path_of_a_ping_never_undoes_a_command_from_another_tab(learner):
     assert "192.165.2.0/24 via 192.165.1.1" in after.output, "the network kept tab 2's route"
 
 
+def test_a_command_that_changes_nothing_adds_a_row_and_rewrites_no_state(
+    learner, django_capture_on_commit_callbacks
+):
+    """The log is rows: ``ip addr`` stores its entry and leaves the workspace's state (the
+    network) as it was; a command that changes the network writes the state too."""
+    exercise = make_lesson("terminal").exercise
+    services.run_command(learner=learner, exercise=exercise, host="A", line="ip addr")
+    before = Workspace.objects.get(learner=learner, exercise=exercise)
+    with CaptureQueriesContext(connection) as queries:
+        services.run_command(learner=learner, exercise=exercise, host="A", line="ip addr")
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().startswith(("INSERT", "UPDATE"))]
+    assert len(writes) == 1 and "lessons_terminalentry" in writes[0], writes
+    after = Workspace.objects.get(learner=learner, exercise=exercise)
+    assert after.state == before.state and after.updated_at == before.updated_at
+    assert [e["command"] for e in after.log] == ["ip addr", "ip addr"]
+
+    services.run_command(learner=learner, exercise=exercise, host="A", line=SOLVE_A)
+    changed = Workspace.objects.get(learner=learner, exercise=exercise)
+    assert changed.state["network"] != before.state["network"]
+    assert TerminalEntry.objects.filter(workspace=changed).count() == 3
+
+
+def test_progress_is_touched_by_the_first_command_and_after_a_minute_idle(learner):
+    """Last activity is kept to the minute: commands in a row touch the progress row once."""
+    exercise = make_lesson("terminal").exercise
+    services.run_command(learner=learner, exercise=exercise, host="A", line="ip addr")
+    first = progress_of(learner, exercise.lesson)
+    assert first.status == ProgressStatus.IN_PROGRESS
+    services.run_command(learner=learner, exercise=exercise, host="A", line="ip route")
+    assert progress_of(learner, exercise.lesson).last_activity_at == first.last_activity_at
+
+    workspace = Workspace.objects.get(learner=learner, exercise=exercise)
+    a_while_ago = timezone.now() - services.PROGRESS_TOUCH_INTERVAL - timedelta(seconds=1)
+    workspace.state = {**workspace.state, services.PROGRESS_TOUCHED: a_while_ago.isoformat()}
+    workspace.save()
+    services.run_command(learner=learner, exercise=exercise, host="A", line="ip route")
+    assert progress_of(learner, exercise.lesson).last_activity_at > first.last_activity_at
+
+
+def test_the_stored_outputs_are_trimmed_to_the_budget_every_few_commands(learner, monkeypatch):
+    exercise = make_lesson("terminal").exercise
+    first = services.run_command(learner=learner, exercise=exercise, host="A", line="ip addr")
+    monkeypatch.setattr(terminallog, "MAX_LOG_OUTPUT", 2 * len(first.output) + 1)
+    for _ in range(services.TRIM_EVERY - 1):
+        services.run_command(learner=learner, exercise=exercise, host="A", line="ip addr")
+    outputs = list(
+        TerminalEntry.objects.filter(workspace__learner=learner).values_list("output", flat=True)
+    )
+    assert len(outputs) == services.TRIM_EVERY, "every command is kept"
+    assert outputs[-2:] == [first.output] * 2, "the newest outputs are kept"
+    assert set(outputs[:-2]) == {""}, "the older ones are emptied"
+
+
+def test_a_reset_empties_the_log(learner):
+    exercise = make_lesson("terminal").exercise
+    services.run_command(learner=learner, exercise=exercise, host="A", line=SOLVE_A)
+    services.reset_workspace(learner=learner, exercise=exercise)
+    assert Workspace.objects.get(learner=learner, exercise=exercise).log == []
+    again = services.run_command(learner=learner, exercise=exercise, host="A", line="ip addr")
+    assert again.position == 1
+
+
 def test_the_scrollback_forgets_the_oldest_outputs_but_no_command(learner, monkeypatch):
-    monkeypatch.setattr(services, "MAX_LOG_OUTPUT", 100)
+    monkeypatch.setattr(terminallog, "MAX_LOG_OUTPUT", 100)
     exercise = make_lesson("terminal").exercise
     for _ in range(3):
         services.run_command(learner=learner, exercise=exercise, host="A", line="ip route")

@@ -111,9 +111,10 @@ def test_clear_empties_the_log_for_good_and_keeps_the_network(learner_client, le
         page.content.decode().split('aria-label="Terminal output"', 1)[1].split("</div>", 1)[0]
     )
     assert "ip addr add 10.1.1.1/24" not in log_html
-    state = workspace(learner, terminal).state
+    kept = workspace(learner, terminal)
+    state = kept.state
     # The history stays (a new version of the exercise replays it); only the screen is cleared.
-    assert [e["command"] for e in state["log"]] == ["ip addr add 10.1.1.1/24 dev eth0"]
+    assert [e["command"] for e in kept.log] == ["ip addr add 10.1.1.1/24 dev eth0"]
     assert any(
         "10.1.1.1/24" in i["addresses"]
         for i in state["network"]["hosts"]["A"]["interfaces"].values()
