@@ -236,6 +236,19 @@ _LAST_POSITION_SQL = "SELECT max(position) FROM lessons_terminalentry WHERE work
 # The log's next command in one statement: its position is read from the rows themselves (under
 # the workspace's lock, in a statement of its own, so it sees the command of the tab that held
 # the lock before), and nothing is stored when the log already holds the most it may.
+# The same for a command that left the network as it was, outside a transaction: the workspace
+# is locked for this one statement, and the entry stored only if the workspace is still as the
+# command saw it (``updated_at``: every write of a terminal's state moves it). The position is
+# read from the statement's snapshot, which may predate waiting for the lock: a command stored
+# meanwhile makes this insert fail on the unique position, and the caller falls back.
+_APPEND_UNCHANGED_SQL = """
+    WITH w AS (SELECT id FROM lessons_workspace WHERE id = %s AND updated_at = %s {lock}),
+         n AS (SELECT coalesce(max(position), 0) AS last
+               FROM lessons_terminalentry WHERE workspace_id = %s)
+    INSERT INTO lessons_terminalentry (workspace_id, position, host, command, output, status)
+    SELECT w.id, n.last + 1, %s, %s, %s, %s FROM w, n WHERE n.last < %s
+    RETURNING position
+"""
 _APPEND_SQL = """
     INSERT INTO lessons_terminalentry (workspace_id, position, host, command, output, status)
     SELECT %s, coalesce(max(position), 0) + 1, %s, %s, %s, %s
@@ -245,21 +258,25 @@ _APPEND_SQL = """
 """
 
 
-def _locked_terminal(*, learner, exercise: Exercise) -> Workspace | None:
-    """The learner's workspace, locked, with its version's number (``exercise_version_number``).
+def _terminal_row(*, learner, exercise: Exercise, lock: bool) -> Workspace | None:
+    """The learner's workspace with its version's number (``exercise_version_number``), locked
+    when ``lock`` (PostgreSQL; SQLite has no row locks, there ``_write_transaction``'s
+    process-wide lock serialises the writers).
 
-    Plain SQL, as ``_last_position`` and ``_append_entry``: every command runs these, and
-    building them through the ORM cost about as much CPU as the rest of the command. (SQLite
-    has no row locks; there ``_write_transaction``'s process-wide lock serialises the writers.)
-    """
-    lock = " FOR UPDATE OF w" if connection.vendor == "postgresql" else ""
+    Plain SQL, as ``_last_position`` and the appends: every command runs these, and building
+    them through the ORM cost about as much CPU as the rest of the command."""
+    suffix = " FOR UPDATE OF w" if lock and connection.vendor == "postgresql" else ""
     found = list(
         Workspace.objects.raw(
-            _LOCKED_TERMINAL_SQL + lock,
+            _LOCKED_TERMINAL_SQL + suffix,
             [getattr(learner, "pk", learner), getattr(exercise, "pk", exercise)],
         )
     )
     return found[0] if found else None
+
+
+def _locked_terminal(*, learner, exercise: Exercise) -> Workspace | None:
+    return _terminal_row(learner=learner, exercise=exercise, lock=True)
 
 
 def _last_position(workspace: Workspace) -> int:
@@ -290,6 +307,77 @@ def _append_entry(workspace: Workspace, entry: dict) -> int | None:
     return row[0] if row else None
 
 
+def _append_if_unchanged(workspace: Workspace, entry: dict) -> int | None:
+    """Store ``entry`` as the log's next command if the workspace is as it was read (see
+    ``_APPEND_UNCHANGED_SQL``); its position, else None."""
+    lock = "FOR UPDATE" if connection.vendor == "postgresql" else ""
+    updated_at = connection.ops.adapt_datetimefield_value(workspace.updated_at)
+    params = [workspace.pk, updated_at, workspace.pk, entry["host"], entry["command"]]
+    params += [entry["output"], entry["status"], MAX_WORKSPACE_COMMANDS]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_APPEND_UNCHANGED_SQL.format(lock=lock), params)
+            row = cursor.fetchone()
+    except IntegrityError:  # another tab's command took this position
+        return None
+    return row[0] if row else None
+
+
+def _run_unchanged(*, learner, exercise: Exercise, host: str, line: str) -> CommandOutcome | None:
+    """Most commands leave the network as it was (``ip addr``, ``ping``, ``dig``...). Those
+    are run on the workspace as read, without a transaction, and stored by one statement
+    (``_append_if_unchanged``): no BEGIN, no COMMIT, no state written. None when the command
+    needs ``run_command``'s locked path: it changed the network, a path is drawn, the progress
+    is due a touch, the exercise changed, the log is full or another tab wrote meanwhile (that
+    path runs it again, on the workspace as it then is)."""
+    # SQLite: its in-memory test database fails rather than waits on a table another thread is
+    # writing; the process-wide writers' lock covers the read too.
+    with _sqlite_lock if connection.vendor == "sqlite" else nullcontext():
+        return _run_unchanged_now(learner=learner, exercise=exercise, host=host, line=line)
+
+
+def _run_unchanged_now(
+    *, learner, exercise: Exercise, host: str, line: str
+) -> CommandOutcome | None:
+    workspace = _terminal_row(learner=learner, exercise=exercise, lock=False)
+    if workspace is None or workspace.exercise_version_number != exercise.version:
+        return None
+    state = workspace.state
+    if not isinstance(state, dict) or "path" in state or not line.strip():
+        return None
+    touched = _progress_touched_at(state)
+    age = timezone.now() - touched if touched is not None else None
+    if age is None or not timedelta(0) <= age < PROGRESS_TOUCH_INTERVAL:
+        return None
+    try:
+        net = Network.from_dict(state["network"])
+        if host not in net.hosts:
+            return None
+        result = net.run(host, line)
+    except (ScenarioError, SimError, KeyError, TypeError, ValueError):
+        return None
+    if not _same_network(state["network"], net.to_dict()):
+        return None
+    entry = _log_entry(host, line, result)
+    position = _append_if_unchanged(workspace, entry)
+    if position is None:
+        return None
+    if position % TRIM_EVERY == 0:
+        _trim_outputs(workspace)
+    pagecache.learner_changed(workspace.learner_id)
+    return CommandOutcome(
+        host,
+        line,
+        entry["output"],
+        entry["status"],
+        workspace=workspace,
+        trace=result.trace,
+        network=net,
+        redraw=False,
+        position=position,
+    )
+
+
 def run_command(*, learner, exercise: Exercise, host: str, line: str) -> CommandOutcome:
     """Run one command line on ``host`` in the learner's terminal for ``exercise``; the
     command is stored as the log's next TerminalEntry, and the workspace's state is written
@@ -302,6 +390,9 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
         raise WorkspaceError("Type one command at a time.")
     if len(line) > MAX_LINE:
         raise WorkspaceError(f"A command line can be at most {MAX_LINE} characters long.")
+    unchanged = _run_unchanged(learner=learner, exercise=exercise, host=host, line=line)
+    if unchanged is not None:
+        return unchanged
     error = ""
     entry: dict = {"host": host, "command": line, "output": "", "status": 0}
     trace = None
@@ -402,7 +493,9 @@ def remember_path(*, workspace: Workspace, path: dict, position: int) -> None:
             return
         if _last_position(current) != position:
             return  # another command came after this one: its state wins, without a path
-        Workspace.objects.filter(pk=current.pk).update(state={**current.state, "path": path})
+        Workspace.objects.filter(pk=current.pk).update(
+            state={**current.state, "path": path}, updated_at=timezone.now()
+        )
         pagecache.learner_changed(current.learner_id)
 
 

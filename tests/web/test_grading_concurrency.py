@@ -105,6 +105,31 @@ def test_concurrent_commands_in_one_terminal_are_all_kept(learner):
         assert f"10.{n}.0.0/16 via 192.165.1.1 dev eth0" in routes.output
 
 
+def test_commands_that_change_nothing_racing_ones_that_do_are_all_kept_in_order(learner):
+    """``ip r`` takes the unlocked path (lessons.services._run_unchanged), a route add the
+    locked one; racing, every command is stored once, at positions 1..n with no gap."""
+    exercise = make_lesson("terminal").exercise
+    for _ in range(2):  # the unlocked path needs a recent progress touch
+        services.run_command(learner=learner, exercise=exercise, host="A", line="ip r")
+    adds = [f"ip route add 10.{n}.0.0/16 via 192.165.1.1" for n in range(THREADS // 2)]
+    lines = adds + ["ip r"] * (THREADS - len(adds))
+    run_together(
+        [
+            lambda line=line: services.run_command(
+                learner=learner, exercise=exercise, host="A", line=line
+            )
+            for line in lines
+        ]
+    )
+    workspace = Workspace.objects.get(learner=learner, exercise=exercise)
+    assert sorted(e["command"] for e in workspace.log) == sorted(["ip r", "ip r", *lines])
+    positions = list(workspace.entries.values_list("position", flat=True))
+    assert positions == list(range(1, len(lines) + 3))
+    routes = services.run_command(learner=learner, exercise=exercise, host="A", line="ip r")
+    for n in range(len(adds)):
+        assert f"10.{n}.0.0/16 via 192.165.1.1 dev eth0" in routes.output
+
+
 def test_learners_grading_at_once_do_not_share_progress(learner, other_learner):
     lesson = make_lesson("quiz")
     run_together(
