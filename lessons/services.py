@@ -213,12 +213,14 @@ def _same_network(before: Any, after: dict) -> bool:
     return {**before, "commands_run": None} == {**after, "commands_run": None}
 
 
-def _progress_touched_at(state: dict) -> datetime | None:
-    """When a command of this terminal last touched the learner's progress (kept in its state)."""
+def _touch_due(state: dict, now: datetime) -> bool:
+    """Whether this terminal's command must touch the learner's progress: no command of it has
+    (its state keeps when one last did), or not within ``PROGRESS_TOUCH_INTERVAL``."""
     try:
-        return datetime.fromisoformat(state[PROGRESS_TOUCHED])
+        touched = datetime.fromisoformat(state[PROGRESS_TOUCHED])
     except (KeyError, TypeError, ValueError):
-        return None
+        return True
+    return not timedelta(0) <= now - touched < PROGRESS_TOUCH_INTERVAL
 
 
 def _current_version_id(exercise: Exercise) -> int:
@@ -226,21 +228,19 @@ def _current_version_id(exercise: Exercise) -> int:
     return exercise.versions.filter(version=exercise.version).values_list("pk", flat=True).get()
 
 
-_LOCKED_TERMINAL_SQL = """
+_TERMINAL_ROW_SQL = """
     SELECT w.id, w.learner_id, w.exercise_id, w.exercise_version_id, w.state, w.created_at,
            w.updated_at, v.version AS exercise_version_number
     FROM lessons_workspace w JOIN lessons_exerciseversion v ON v.id = w.exercise_version_id
     WHERE w.learner_id = %s AND w.exercise_id = %s
 """
 _LAST_POSITION_SQL = "SELECT max(position) FROM lessons_terminalentry WHERE workspace_id = %s"
-# The log's next command in one statement: its position is read from the rows themselves (under
-# the workspace's lock, in a statement of its own, so it sees the command of the tab that held
-# the lock before), and nothing is stored when the log already holds the most it may.
-# The same for a command that left the network as it was, outside a transaction: the workspace
-# is locked for this one statement, and the entry stored only if the workspace is still as the
-# command saw it (``updated_at``: every write of a terminal's state moves it). The position is
-# read from the statement's snapshot, which may predate waiting for the lock: a command stored
-# meanwhile makes this insert fail on the unique position, and the caller falls back.
+# The log's next command in one statement, for a command that left the network as it was,
+# outside a transaction: the workspace is locked for this one statement, and the entry stored
+# only if the workspace is still as the command saw it (``updated_at``: every write of a
+# terminal's state moves it). The position is read from the statement's snapshot, which may
+# predate waiting for the lock: a command stored meanwhile makes this insert fail on the unique
+# position, and the caller falls back. Nothing is stored when the log holds the most it may.
 _APPEND_UNCHANGED_SQL = """
     WITH w AS (SELECT id FROM lessons_workspace WHERE id = %s AND updated_at = %s {lock}),
          n AS (SELECT coalesce(max(position), 0) AS last
@@ -249,6 +249,8 @@ _APPEND_UNCHANGED_SQL = """
     SELECT w.id, n.last + 1, %s, %s, %s, %s FROM w, n WHERE n.last < %s
     RETURNING position
 """
+# The same under the workspace's lock, held by the caller's transaction: its position is read
+# in a statement of its own, so it sees the command of the tab that held the lock before.
 _APPEND_SQL = """
     INSERT INTO lessons_terminalentry (workspace_id, position, host, command, output, status)
     SELECT %s, coalesce(max(position), 0) + 1, %s, %s, %s, %s
@@ -268,15 +270,11 @@ def _terminal_row(*, learner, exercise: Exercise, lock: bool) -> Workspace | Non
     suffix = " FOR UPDATE OF w" if lock and connection.vendor == "postgresql" else ""
     found = list(
         Workspace.objects.raw(
-            _LOCKED_TERMINAL_SQL + suffix,
+            _TERMINAL_ROW_SQL + suffix,
             [getattr(learner, "pk", learner), getattr(exercise, "pk", exercise)],
         )
     )
     return found[0] if found else None
-
-
-def _locked_terminal(*, learner, exercise: Exercise) -> Workspace | None:
-    return _terminal_row(learner=learner, exercise=exercise, lock=True)
 
 
 def _last_position(workspace: Workspace) -> int:
@@ -288,45 +286,37 @@ def _last_position(workspace: Workspace) -> int:
         return cursor.fetchone()[0] or 0
 
 
-def _append_entry(workspace: Workspace, entry: dict) -> int | None:
-    """Store ``entry`` as the log's next command; its position, or None when the log is full."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _APPEND_SQL,
-            [
-                workspace.pk,
-                entry["host"],
-                entry["command"],
-                entry["output"],
-                entry["status"],
-                workspace.pk,
-                MAX_WORKSPACE_COMMANDS,
-            ],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def _append_if_unchanged(workspace: Workspace, entry: dict) -> int | None:
-    """Store ``entry`` as the log's next command if the workspace is as it was read (see
-    ``_APPEND_UNCHANGED_SQL``); its position, else None."""
-    lock = "FOR UPDATE" if connection.vendor == "postgresql" else ""
-    updated_at = connection.ops.adapt_datetimefield_value(workspace.updated_at)
-    params = [workspace.pk, updated_at, workspace.pk, entry["host"], entry["command"]]
-    params += [entry["output"], entry["status"], MAX_WORKSPACE_COMMANDS]
+def _append_entry(workspace: Workspace, entry: dict, *, unchanged: bool = False) -> int | None:
+    """Store ``entry`` as the log's next command (every ``TRIM_EVERY`` commands the log's
+    outputs are trimmed); its position, or None when the log is full or (``unchanged``: outside
+    a transaction, see ``_APPEND_UNCHANGED_SQL``) when the workspace changed since it was read."""
+    values = [entry["host"], entry["command"], entry["output"], entry["status"]]
+    if unchanged:
+        lock = "FOR UPDATE" if connection.vendor == "postgresql" else ""
+        seen = connection.ops.adapt_datetimefield_value(workspace.updated_at)
+        sql = _APPEND_UNCHANGED_SQL.format(lock=lock)
+        params = [workspace.pk, seen, workspace.pk, *values, MAX_WORKSPACE_COMMANDS]
+    else:
+        sql, params = _APPEND_SQL, [workspace.pk, *values, workspace.pk, MAX_WORKSPACE_COMMANDS]
     try:
         with connection.cursor() as cursor:
-            cursor.execute(_APPEND_UNCHANGED_SQL.format(lock=lock), params)
+            cursor.execute(sql, params)
             row = cursor.fetchone()
     except IntegrityError:  # another tab's command took this position
+        if not unchanged:
+            raise  # under the lock no other tab can: a real error
         return None
-    return row[0] if row else None
+    if row is None:
+        return None
+    if row[0] % TRIM_EVERY == 0:
+        _trim_outputs(workspace)
+    return row[0]
 
 
 def _run_unchanged(*, learner, exercise: Exercise, host: str, line: str) -> CommandOutcome | None:
     """Most commands leave the network as it was (``ip addr``, ``ping``, ``dig``...). Those
     are run on the workspace as read, without a transaction, and stored by one statement
-    (``_append_if_unchanged``): no BEGIN, no COMMIT, no state written. None when the command
+    (``_append_entry``): no BEGIN, no COMMIT, no state written. None when the command
     needs ``run_command``'s locked path: it changed the network, a path is drawn, the progress
     is due a touch, the exercise changed, the log is full or another tab wrote meanwhile (that
     path runs it again, on the workspace as it then is)."""
@@ -345,9 +335,7 @@ def _run_unchanged_now(
     state = workspace.state
     if not isinstance(state, dict) or "path" in state or not line.strip():
         return None
-    touched = _progress_touched_at(state)
-    age = timezone.now() - touched if touched is not None else None
-    if age is None or not timedelta(0) <= age < PROGRESS_TOUCH_INTERVAL:
+    if _touch_due(state, timezone.now()):
         return None
     try:
         net = Network.from_dict(state["network"])
@@ -359,17 +347,12 @@ def _run_unchanged_now(
     if not _same_network(state["network"], net.to_dict()):
         return None
     entry = _log_entry(host, line, result)
-    position = _append_if_unchanged(workspace, entry)
+    position = _append_entry(workspace, entry, unchanged=True)
     if position is None:
         return None
-    if position % TRIM_EVERY == 0:
-        _trim_outputs(workspace)
     pagecache.learner_changed(workspace.learner_id)
     return CommandOutcome(
-        host,
-        line,
-        entry["output"],
-        entry["status"],
+        **entry,
         workspace=workspace,
         trace=result.trace,
         network=net,
@@ -402,7 +385,7 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
     with _write_transaction():
         # The workspace, locked, with its version's number: when that is the exercise's current
         # version (every command but the first after a change), no need to look the version up.
-        workspace = _locked_terminal(learner=learner, exercise=exercise)
+        workspace = _terminal_row(learner=learner, exercise=exercise, lock=True)
         created = False
         if workspace is not None and workspace.exercise_version_number == exercise.version:
             version_id = workspace.exercise_version_id
@@ -422,7 +405,7 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
         replayed = replayed_log is not None and not created
         if replayed_log is not None:  # keep the new outputs even if this line is refused
             _store_log(workspace, replayed_log)
-            workspace.state = _terminal_state(net, workspace.state, len(replayed_log))
+            workspace.state = _terminal_state(net.to_dict(), workspace.state, len(replayed_log))
             workspace.exercise_version_id = version_id
             workspace.save(update_fields=saved)
         if host not in net.hosts:
@@ -443,23 +426,18 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
                         "commands. Reset the exercise to start over."
                     )
             if position:
-                if position % TRIM_EVERY == 0:
-                    _trim_outputs(workspace)
                 previous = workspace.state if isinstance(workspace.state, dict) else {}
                 network = net.to_dict()
                 changed = not _same_network(previous.get("network"), network)
                 redraw = replayed or "path" in previous or changed
                 now = timezone.now()
-                touched = _progress_touched_at(previous)
-                stale = touched is None or not (
-                    timedelta(0) <= now - touched < PROGRESS_TOUCH_INTERVAL
-                )
-                if position == 1 or stale:
-                    touched = now
+                touch = position == 1 or _touch_due(previous, now)
+                if touch:
                     _touch_progress(learner=learner, lesson=exercise.lesson, now=now)
-                if redraw or position == 1 or stale:
-                    state = _terminal_state(net, previous, position, network=network)
-                    state[PROGRESS_TOUCHED] = touched.isoformat()
+                if redraw or touch:
+                    state = _terminal_state(network, previous, position)
+                    if touch:
+                        state[PROGRESS_TOUCHED] = now.isoformat()
                     workspace.state = state
                     workspace.save(update_fields=saved)  # its signal replaces the page
                 else:  # the state holds this network already: only the log grew
@@ -467,10 +445,7 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
     if error:
         raise WorkspaceError(error)
     return CommandOutcome(
-        host,
-        line,
-        entry["output"],
-        entry["status"],
+        **entry,
         workspace=workspace,
         replayed=replayed,
         trace=trace,
@@ -488,7 +463,9 @@ def remember_path(*, workspace: Workspace, path: dict, position: int) -> None:
     tab's command was stored meanwhile, writing the state this request saw would undo that
     command (a lost update)."""
     with _write_transaction():
-        current = _locked_terminal(learner=workspace.learner_id, exercise=workspace.exercise_id)
+        current = _terminal_row(
+            learner=workspace.learner_id, exercise=workspace.exercise_id, lock=True
+        )
         if current is None or not isinstance(current.state, dict):
             return
         if _last_position(current) != position:
@@ -499,10 +476,11 @@ def remember_path(*, workspace: Workspace, path: dict, position: int) -> None:
         pagecache.learner_changed(current.learner_id)
 
 
-def _terminal_state(net: Network, previous: Any, count: int, network: dict | None = None) -> dict:
-    """A terminal workspace's new state (no path drawn); the screen stays cleared where it was
-    cleared, and the progress touch is remembered."""
-    state = {"network": network if network is not None else net.to_dict()}
+def _terminal_state(network: dict, previous: Any, count: int) -> dict:
+    """A terminal workspace's new state for ``network`` (``Network.to_dict()``; no path drawn)
+    with ``count`` commands in its log: the screen stays cleared where it was cleared, and the
+    progress touch is remembered."""
+    state = {"network": network}
     previous = previous if isinstance(previous, dict) else {}
     start = previous.get("log_start")
     if isinstance(start, int) and start > 0:
@@ -516,7 +494,7 @@ def clear_terminal(*, learner, exercise: Exercise) -> None:
     """`clear`: empty the learner's screen for good (a reload shows it empty too). The network
     and the command history stay, so a new version of the exercise can still replay them."""
     with _write_transaction():
-        workspace = _locked_terminal(learner=learner, exercise=exercise)
+        workspace = _terminal_row(learner=learner, exercise=exercise, lock=True)
         if workspace is None or not isinstance(workspace.state, dict):
             return
         state = {k: v for k, v in workspace.state.items() if k != "path"}
