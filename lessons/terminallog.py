@@ -17,15 +17,9 @@ TRUNCATED = "\n[output truncated]\n"
 def within_output_budget(log: list[dict]) -> list[dict]:
     """The log as a terminal keeps it: the newest outputs up to ``MAX_LOG_OUTPUT`` characters
     in all, older outputs emptied (the scrollback forgets outputs, never a command)."""
-    budget = MAX_LOG_OUTPUT
-    kept = []
-    for entry in reversed(log):
-        budget -= len(entry.get("output") or "")
-        if budget < 0 and entry.get("output"):
-            entry = {**entry, "output": ""}
-        kept.append(entry)
-    kept.reverse()
-    return kept
+    newest_first = [(i, len(log[i].get("output") or "")) for i in reversed(range(len(log)))]
+    beyond = set(outputs_beyond_budget(newest_first))
+    return [{**entry, "output": ""} if i in beyond else entry for i, entry in enumerate(log)]
 
 
 def outputs_beyond_budget(lengths: list[tuple[int, int]]) -> list[int]:
