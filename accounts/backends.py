@@ -37,14 +37,14 @@ see ``authenticate`` for why the log-in check then still runs once.
 from __future__ import annotations
 
 import logging
-import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+
+from netlearn import generations
 
 logger = logging.getLogger(__name__)
 
@@ -100,18 +100,14 @@ def lookup(user_id: object) -> tuple[str | None, object | None]:
     """The user's current generation and the user stored under it (None: not stored, or stored
     under an older generation); (None, None) when the cache fails."""
     gen_key, key = generation_key(user_id), user_key(user_id)
-    found = _cache_call("get_many", [gen_key, key])
-    if found is None:
+    try:
+        found = cache.get_many([gen_key, key])
+        generation = generations.current(gen_key, found, timeout=GENERATION_SECONDS)
+    except Exception:  # noqa: BLE001 - any cache failure: read the database
+        logger.warning("user cache unavailable", exc_info=True)
         return None, None
-    generation = found.get(gen_key)
     if generation is None:
-        token = uuid.uuid4().hex
-        if _cache_call("add", gen_key, token, timeout=GENERATION_SECONDS):
-            generation = token
-        else:
-            generation = _cache_call("get", gen_key)
-        if generation is None:
-            return None, None
+        return None, None
     stored = found.get(key)
     user = None
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == generation:
@@ -122,31 +118,17 @@ def lookup(user_id: object) -> tuple[str | None, object | None]:
 
 
 def keep(user_id: object, generation: str, user, seconds: int) -> None:
-    _cache_call("set", user_key(user_id), (generation, user), timeout=seconds)
+    try:
+        cache.set(user_key(user_id), (generation, user), timeout=seconds)
+    except Exception:  # noqa: BLE001 - any cache failure: the next request reads the database
+        logger.warning("user cache unavailable", exc_info=True)
 
 
 def forget_user(user_id: object) -> None:
     """Stop serving a user's cached row: replace their generation now and, inside a
     transaction, again once it commits."""
-    if cache_seconds() <= 0 or user_id is None:
-        return
-    key = generation_key(user_id)
-
-    def replace() -> None:
-        _cache_call("set", key, uuid.uuid4().hex, timeout=GENERATION_SECONDS)
-
-    replace()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(replace)
-
-
-def _cache_call(method: str, *args, **kwargs):
-    """A cache operation, or None when the cache fails: the database answers instead."""
-    try:
-        return getattr(cache, method)(*args, **kwargs)
-    except Exception:  # noqa: BLE001 - any cache failure: read the database
-        logger.warning("user cache unavailable (%s)", method, exc_info=True)
-        return None
+    if cache_seconds() > 0 and user_id is not None:
+        generations.replace(generation_key(user_id), timeout=GENERATION_SECONDS)
 
 
 def _user_changed(sender, instance, **kwargs) -> None:

@@ -27,16 +27,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+
+from netlearn import generations
 
 logger = logging.getLogger(__name__)
 
@@ -71,37 +71,16 @@ def _none_when_down(func: Callable) -> Callable:
 # -- generations ----------------------------------------------------------------------------------
 
 
-def _bump(key: str) -> None:
-    """Replace a generation now and, inside a transaction, again once it commits (a page
-    rendered meanwhile from the data before the commit carries the token in between)."""
-
-    def replace() -> None:
-        try:
-            cache.set(key, uuid.uuid4().hex, timeout=None)
-        except Exception:  # the cache is down: pages expire after PAGE_TIMEOUT
-            logger.warning("lesson page cache: could not replace %s", key, exc_info=True)
-
-    replace()
-    replace.pagecache_key = key  # type: ignore[attr-defined]
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        current = set(connection.savepoint_ids)
-        for savepoints, func, _ in connection.run_on_commit:
-            if getattr(func, "pagecache_key", None) == key and savepoints <= current:
-                return  # already pending for this transaction or one it is in
-        transaction.on_commit(replace)
-
-
 def learner_changed(learner_id: int | None) -> None:
     """Something a learner's pages show changed (call inside the writing transaction, or after)."""
     if learner_id is not None and enabled():
-        _bump(_learner_key(learner_id))
+        generations.replace(_learner_key(learner_id))
 
 
 def content_changed() -> None:
     """A course, lesson or exercise changed: every learner's pages are re-rendered."""
     if enabled():
-        _bump(CONTENT)
+        generations.replace(CONTENT)
 
 
 @_none_when_down
@@ -110,11 +89,7 @@ def content_generation() -> str | None:
     process (lessons.selectors.visible_lesson)."""
     if not enabled():
         return None
-    found = cache.get(CONTENT)
-    if found is None:
-        token = uuid.uuid4().hex
-        found = token if cache.add(CONTENT, token, timeout=None) else cache.get(CONTENT)
-    return str(found)
+    return str(generations.current(CONTENT, cache.get_many([CONTENT])))
 
 
 # -- pages ----------------------------------------------------------------------------------------
@@ -155,17 +130,13 @@ def lookup(request: HttpRequest, course_slug: str, lesson_slug: str) -> Lookup |
     key = "lessons:page:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
     learner_key = _learner_key(user.pk)
     found = cache.get_many([CONTENT, learner_key, key])
-    for name in (CONTENT, learner_key):
-        if name not in found:
-            token = uuid.uuid4().hex
-            found[name] = token if cache.add(name, token, timeout=None) else cache.get(name)
-    generations = (str(found[CONTENT]), str(found[learner_key]))
+    current = tuple(str(generations.current(name, found)) for name in (CONTENT, learner_key))
     stored = found.get(key)
     html = None
-    if isinstance(stored, tuple) and len(stored) == 2 and tuple(stored[0]) == generations:
+    if isinstance(stored, tuple) and len(stored) == 2 and tuple(stored[0]) == current:
         html = stored[1]
         get_token(request)  # as rendering {% csrf_token %} does: the cookie's expiry is renewed
-    return Lookup(key, generations, html)
+    return Lookup(key, current, html)
 
 
 @_none_when_down

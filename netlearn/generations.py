@@ -1,0 +1,50 @@
+"""Generation tokens in the shared cache: what keeps a cached copy from outliving a write.
+
+A generation is a random token under a key. A copy (a rendered lesson page, a user row) is
+stored with the generation read *before* the database was, and served only while that
+generation is still current. A write replaces the token now and, inside a transaction, again
+once it commits (pending once per transaction), so a copy rendered from the data before the
+commit carries a token the commit has replaced. Used by the lesson page cache
+(``lessons/pagecache.py``) and the user cache (``accounts/backends.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def current(key: str, found: dict, *, timeout: int | None = None) -> object | None:
+    """The generation under ``key``: from ``found`` (a ``get_many`` that asked for it) or, when
+    it is missing, a new token added now (or the one another process added first). A failing
+    cache raises."""
+    if key in found:
+        return found[key]
+    token = uuid.uuid4().hex
+    return token if cache.add(key, token, timeout=timeout) else cache.get(key)
+
+
+def replace(key: str, *, timeout: int | None = None) -> None:
+    """Replace the generation under ``key`` now and, inside a transaction, again once it
+    commits. A failing cache is logged, not raised: copies then expire on their own timeout."""
+
+    def new_token() -> None:
+        try:
+            cache.set(key, uuid.uuid4().hex, timeout=timeout)
+        except Exception:  # noqa: BLE001 - the cache is down
+            logger.warning("could not replace the generation %s", key, exc_info=True)
+
+    new_token()
+    new_token.generation_key = key  # type: ignore[attr-defined]
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        savepoints = set(connection.savepoint_ids)
+        for pending_savepoints, func, _ in connection.run_on_commit:
+            if getattr(func, "generation_key", None) == key and pending_savepoints <= savepoints:
+                return  # already pending for this transaction or one it is in
+        transaction.on_commit(new_token)
