@@ -156,10 +156,18 @@ def fresh_state(exercise: Exercise) -> dict:
 
 
 def _log_entry(host: str, line: str, result) -> dict:
+    """A command and its output as the log keeps them: the output cut at ``MAX_STORED_OUTPUT``,
+    and NUL characters as U+FFFD in both (PostgreSQL's text columns refuse NUL; a browser
+    shows a NUL in a page as U+FFFD anyway)."""
     output = result.output
     if len(output) > MAX_STORED_OUTPUT:
         output = output[:MAX_STORED_OUTPUT] + TRUNCATED
-    return {"host": host, "command": line, "output": output, "status": result.status}
+    return {
+        "host": host,
+        "command": line.replace("\x00", "\ufffd"),
+        "output": output.replace("\x00", "\ufffd"),
+        "status": result.status,
+    }
 
 
 def _trim_outputs(workspace: Workspace) -> None:

@@ -41,6 +41,16 @@ def test_a_command_runs_in_the_simulator_and_is_logged(learner):
     assert workspace.exercise_version.version == 1
 
 
+def test_a_line_with_a_nul_character_is_kept(learner):
+    """The fuzzer's case: PostgreSQL's text columns refuse NUL, so the log keeps it as U+FFFD
+    (what a browser shows for a NUL in a page)."""
+    exercise = make_lesson("terminal").exercise
+    outcome = services.run_command(learner=learner, exercise=exercise, host="A", line="echo a\x00b")
+    workspace = Workspace.objects.get(learner=learner, exercise=exercise)
+    assert workspace.log == [outcome.entry]
+    assert outcome.command == "echo a\ufffdb" and "\x00" not in outcome.output
+
+
 def test_the_network_remembers_earlier_commands(learner):
     exercise = make_lesson("terminal").exercise
     services.run_command(learner=learner, exercise=exercise, host="A", line=SOLVE_A)
