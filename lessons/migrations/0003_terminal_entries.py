@@ -11,6 +11,12 @@ def _state(value):
     return dict(value) if isinstance(value, dict) else None
 
 
+def _text(value):
+    """As the log keeps text (lessons.services._log_entry): PostgreSQL's text columns refuse
+    NUL, which the JSON text of the old log held escaped."""
+    return str(value).replace("\x00", "\ufffd")
+
+
 def logs_to_entries(apps, schema_editor):
     """Each terminal's ``state["log"]`` becomes its TerminalEntry rows; the state keeps the
     rest (network, log_start, path)."""
@@ -25,9 +31,9 @@ def logs_to_entries(apps, schema_editor):
             TerminalEntry(
                 workspace_id=workspace.pk,
                 position=position,
-                host=str(entry.get("host", "")),
-                command=str(entry.get("command", "")),
-                output=str(entry.get("output") or ""),
+                host=_text(entry.get("host", "")),
+                command=_text(entry.get("command", "")),
+                output=_text(entry.get("output") or ""),
                 status=int(entry.get("status") or 0),
             )
             for position, entry in enumerate(
