@@ -26,10 +26,17 @@ def run(page: Page, line: str) -> None:
 
 
 def check(page: Page) -> list[str]:
+    """The results of "Check my work", read once htmx swapped them in: the results already on
+    the page are marked first, since the response can arrive before the swap (under load the
+    previous check's results were read as this one's)."""
+    page.evaluate(
+        "() => document.getElementById('check-results')?.setAttribute('data-e2e-stale', '')"
+    )
     with page.expect_response(lambda r: r.url.endswith("/check/")):
         page.get_by_role("button", name="Check my work").click()
     page.wait_for_load_state()
-    results = page.get_by_role("list", name="Check results").get_by_role("listitem")
+    fresh = page.locator("#check-results:not([data-e2e-stale])")
+    results = fresh.get_by_role("list", name="Check results").get_by_role("listitem")
     expect(results.first).to_be_visible()
     return [text.strip() for text in results.all_inner_texts()]
 
