@@ -236,9 +236,9 @@ def _current_version_id(exercise: Exercise) -> int:
     return exercise.versions.filter(version=exercise.version).values_list("pk", flat=True).get()
 
 
-_TERMINAL_ROW_SQL = """
-    SELECT w.id, w.learner_id, w.exercise_id, w.exercise_version_id, w.state, w.created_at,
-           w.updated_at, v.version AS exercise_version_number
+_WORKSPACE_FIELDS = [field.attname for field in Workspace._meta.concrete_fields]
+_TERMINAL_ROW_SQL = f"""
+    SELECT {", ".join(f"w.{f.column}" for f in Workspace._meta.concrete_fields)}, v.version
     FROM lessons_workspace w JOIN lessons_exerciseversion v ON v.id = w.exercise_version_id
     WHERE w.learner_id = %s AND w.exercise_id = %s
 """
@@ -276,13 +276,30 @@ def _terminal_row(*, learner, exercise: Exercise, lock: bool) -> Workspace | Non
     Plain SQL, as ``_last_position`` and the appends: every command runs these, and building
     them through the ORM cost about as much CPU as the rest of the command."""
     suffix = " FOR UPDATE OF w" if lock and connection.vendor == "postgresql" else ""
-    found = list(
-        Workspace.objects.raw(
-            _TERMINAL_ROW_SQL + suffix,
-            [getattr(learner, "pk", learner), getattr(exercise, "pk", exercise)],
-        )
+    params = [getattr(learner, "pk", learner), getattr(exercise, "pk", exercise)]
+    with connection.cursor() as cursor:
+        cursor.execute(_TERMINAL_ROW_SQL + suffix, params)
+        row = cursor.fetchone()
+    return None if row is None else _workspace_from_row(row)
+
+
+def _workspace_from_row(row: tuple) -> Workspace:
+    """The Workspace of a ``_TERMINAL_ROW_SQL`` row, as the ORM builds one (the state decoded,
+    SQLite's datetime text parsed), with ``exercise_version_number``. Not a RawQuerySet: its
+    setup for each query (model init order, converters) cost a command more CPU than the
+    query's round trip."""
+    values = dict(zip(_WORKSPACE_FIELDS, row, strict=False))
+    values["state"] = Workspace._meta.get_field("state").from_db_value(
+        values["state"], None, connection
     )
-    return found[0] if found else None
+    if connection.vendor == "sqlite":  # PostgreSQL's driver returns datetimes already
+        for name in ("created_at", "updated_at"):
+            values[name] = connection.ops.convert_datetimefield_value(
+                values[name], None, connection
+            )
+    workspace = Workspace.from_db(connection.alias, _WORKSPACE_FIELDS, list(values.values()))
+    workspace.exercise_version_number = row[len(_WORKSPACE_FIELDS)]
+    return workspace
 
 
 def _last_position(workspace: Workspace) -> int:
