@@ -57,7 +57,7 @@ def test_database_url_selects_the_database():
     engine = _setting(
         "DATABASES['default']['ENGINE']", DATABASE_URL="postgres://u@db.example:5432/nl", **PROD
     )
-    assert engine == "'django.db.backends.postgresql'"
+    assert engine == "'netlearn.db.postgresql'"  # Django's, see netlearn/db/postgresql/base.py
 
 
 def test_default_database_is_sqlite_in_the_project():
