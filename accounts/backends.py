@@ -100,8 +100,10 @@ def lookup(user_id: object) -> tuple[str | None, object | None]:
     """The user's current generation and the user stored under it (None: not stored, or stored
     under an older generation); (None, None) when the cache fails."""
     gen_key, key = generation_key(user_id), user_key(user_id)
+    riders = generations.riders()  # the content generation: the same round trip serves it
     try:
-        found = cache.get_many([gen_key, key])
+        found = cache.get_many([gen_key, key, *riders])
+        generations.remember(riders, found)
         generation = generations.current(gen_key, found, timeout=GENERATION_SECONDS)
     except Exception:  # noqa: BLE001 - any cache failure: read the database
         logger.warning("user cache unavailable", exc_info=True)

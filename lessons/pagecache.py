@@ -53,6 +53,10 @@ def enabled() -> bool:
     return bool(getattr(settings, "LESSON_PAGE_CACHE", False))
 
 
+# Commands and lesson pages read the content generation: it rides along with the user's.
+generations.ride_along(CONTENT, when=enabled)
+
+
 def _none_when_down(func: Callable) -> Callable:
     """A cache that fails only costs the rendering: the reads and writes of pages answer None
     (render, don't keep) instead of raising into the view."""
@@ -89,7 +93,10 @@ def content_generation() -> str | None:
     process (lessons.selectors.visible_lesson)."""
     if not enabled():
         return None
-    return str(generations.current(CONTENT, cache.get_many([CONTENT])))
+    found = generations.read_along(CONTENT)  # with the user's generation, this request
+    if found is None:
+        found = cache.get_many([CONTENT])
+    return str(generations.current(CONTENT, found))
 
 
 # -- pages ----------------------------------------------------------------------------------------

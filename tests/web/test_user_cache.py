@@ -216,3 +216,49 @@ def test_a_cache_that_is_down_falls_back_to_the_database(
     learner.is_active = False
     learner.save()  # forgetting the user fails quietly too
     assert not user_of(browser).is_authenticated
+
+
+def command_url(item) -> str:
+    return reverse("lesson_command", args=[item.course.slug, item.slug])
+
+
+@pytest.fixture
+def redis_commands(redis_cache, monkeypatch):
+    """The commands the web process sends to Redis, by name and keys."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client()  # shared by every call (netlearn/cache.py)
+    sent: list[tuple] = []
+    send = client.execute_command
+
+    def recording(*args, **options):
+        sent.append(args)
+        return send(*args, **options)
+
+    monkeypatch.setattr(client, "execute_command", recording)
+    return sent
+
+
+def test_a_command_reads_the_content_generation_with_the_user(redis_commands, learner, terminal):
+    """One round trip for the user and the content generation (generations.ride_along)."""
+    browser = logged_in(learner)
+    data = {"host": "A", "line": "ip addr"}
+    for _ in range(2):  # the workspace, the progress touch: then a command as most are
+        assert browser.post(command_url(terminal), data, HTTP_HX_REQUEST="true").status_code == 200
+    redis_commands.clear()
+    assert browser.post(command_url(terminal), data, HTTP_HX_REQUEST="true").status_code == 200
+    reads = [args for args in redis_commands if args[0] in ("GET", "MGET")]
+    assert [args[0] for args in reads] == ["GET", "MGET"]  # the session; the user and content
+    assert any("lessons:gen:content" in str(key) for key in reads[1][1:])
+
+
+def test_a_lesson_unpublished_between_two_commands_is_gone_for_the_second(
+    redis_cache, learner, terminal
+):
+    """What rode along is for its own request only: the next one reads the content again."""
+    browser = logged_in(learner)
+    data = {"host": "A", "line": "ip addr"}
+    assert browser.post(command_url(terminal), data, HTTP_HX_REQUEST="true").status_code == 200
+    terminal.published = False
+    terminal.save()
+    assert browser.post(command_url(terminal), data, HTTP_HX_REQUEST="true").status_code == 404
