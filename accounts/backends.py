@@ -100,7 +100,7 @@ def lookup(user_id: object) -> tuple[str | None, object | None]:
     """The user's current generation and the user stored under it (None: not stored, or stored
     under an older generation); (None, None) when the cache fails."""
     gen_key, key = generation_key(user_id), user_key(user_id)
-    riders = generations.riders()  # the content generation: the same round trip serves it
+    riders = generations.riders(user_id)  # the content generation...: one round trip for all
     try:
         found = cache.get_many([gen_key, key, *riders])
         generations.remember(riders, found)

@@ -41,6 +41,7 @@ from lessons.models import (
     TerminalEntry,
     Workspace,
 )
+from lessons.terminalcache import Slot
 from lessons.terminallog import MAX_STORED_OUTPUT, TRUNCATED
 from netlearn.sim import Network, ScenarioError, SimError
 from netlearn.sim.limits import MAX_LINE
@@ -338,24 +339,44 @@ def _append_entry(workspace: Workspace, entry: dict, *, unchanged: bool = False)
     return row[0]
 
 
-def _run_unchanged(*, learner, exercise: Exercise, host: str, line: str) -> CommandOutcome | None:
+def _run_unchanged(
+    *, learner, exercise: Exercise, host: str, line: str, slot: Slot | None
+) -> CommandOutcome | None:
     """Most commands leave the network as it was (``ip addr``, ``ping``, ``dig``...). Those
     are run on the workspace as read, without a transaction, and stored by one statement
     (``_append_entry``): no BEGIN, no COMMIT, no state written. None when the command
     needs ``run_command``'s locked path: it changed the network, a path is drawn, the progress
     is due a touch, the exercise changed, the log is full or another tab wrote meanwhile (that
-    path runs it again, on the workspace as it then is)."""
+    path runs it again, on the workspace as it then is).
+
+    The workspace is the copy ``slot`` kept in the cache when there is one (no database read:
+    lessons/terminalcache.py); when that copy turns out stale, the row read from the database,
+    which is then kept."""
     # SQLite: its in-memory test database fails rather than waits on a table another thread is
     # writing; the process-wide writers' lock covers the read too.
     with _sqlite_lock if connection.vendor == "sqlite" else nullcontext():
-        return _run_unchanged_now(learner=learner, exercise=exercise, host=host, line=line)
+        learner_id = getattr(learner, "pk", learner)
+        kept = slot.kept(learner_id, exercise.pk) if slot is not None else False
+        if kept:
+            outcome = _run_unchanged_on(kept, exercise=exercise, host=host, line=line)
+            if outcome is not None:
+                return outcome
+        workspace = _terminal_row(learner=learner, exercise=exercise, lock=False)
+        if workspace is None:
+            return None
+        if slot is not None and not _same_row(kept, workspace):
+            slot.keep(workspace, workspace.exercise_version_number)
+        return _run_unchanged_on(workspace, exercise=exercise, host=host, line=line)
 
 
-def _run_unchanged_now(
-    *, learner, exercise: Exercise, host: str, line: str
+def _same_row(kept: Workspace | None | bool, workspace: Workspace) -> bool:
+    return isinstance(kept, Workspace) and kept.updated_at == workspace.updated_at
+
+
+def _run_unchanged_on(
+    workspace: Workspace, *, exercise: Exercise, host: str, line: str
 ) -> CommandOutcome | None:
-    workspace = _terminal_row(learner=learner, exercise=exercise, lock=False)
-    if workspace is None or workspace.exercise_version_number != exercise.version:
+    if workspace.exercise_version_number != exercise.version:
         return None
     state = workspace.state
     if not isinstance(state, dict) or "path" in state or not line.strip():
@@ -386,11 +407,14 @@ def _run_unchanged_now(
     )
 
 
-def run_command(*, learner, exercise: Exercise, host: str, line: str) -> CommandOutcome:
+def run_command(
+    *, learner, exercise: Exercise, host: str, line: str, slot: Slot | None = None
+) -> CommandOutcome:
     """Run one command line on ``host`` in the learner's terminal for ``exercise``; the
     command is stored as the log's next TerminalEntry, and the workspace's state is written
     only when the command changed what it holds (the network, the drawn path, the progress
-    touch): ``ip addr`` or ``ping`` add a row and write nothing else."""
+    touch): ``ip addr`` or ``ping`` add a row and write nothing else. ``slot``: where the
+    view keeps the learner's row in the cache (lessons/terminalcache.py), refreshed here."""
     if exercise.kind != ExerciseKind.TERMINAL:
         raise WorkspaceError("This exercise has no terminal.")
     line = line.rstrip("\r\n")
@@ -398,7 +422,7 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
         raise WorkspaceError("Type one command at a time.")
     if len(line) > MAX_LINE:
         raise WorkspaceError(f"A command line can be at most {MAX_LINE} characters long.")
-    unchanged = _run_unchanged(learner=learner, exercise=exercise, host=host, line=line)
+    unchanged = _run_unchanged(learner=learner, exercise=exercise, host=host, line=line, slot=slot)
     if unchanged is not None:
         return unchanged
     error = ""
@@ -467,6 +491,8 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
                     workspace.save(update_fields=saved)  # its signal replaces the page
                 else:  # the state holds this network already: only the log grew
                     pagecache.learner_changed(learner.pk)
+    if slot is not None:  # as the database now holds it, for the next command
+        slot.keep(workspace, exercise.version)
     if error:
         raise WorkspaceError(error)
     return CommandOutcome(
@@ -480,7 +506,9 @@ def run_command(*, learner, exercise: Exercise, host: str, line: str) -> Command
     )
 
 
-def remember_path(*, workspace: Workspace, path: dict, position: int) -> None:
+def remember_path(
+    *, workspace: Workspace, path: dict, position: int, slot: Slot | None = None
+) -> None:
     """Keep the packets' path of the command that left ``workspace`` in its state (a ping, a
     traceroute) beside the network, for the diagram; the next command's state drops it.
 
@@ -495,10 +523,13 @@ def remember_path(*, workspace: Workspace, path: dict, position: int) -> None:
             return
         if _last_position(current) != position:
             return  # another command came after this one: its state wins, without a path
+        current.state, current.updated_at = {**current.state, "path": path}, timezone.now()
         Workspace.objects.filter(pk=current.pk).update(
-            state={**current.state, "path": path}, updated_at=timezone.now()
+            state=current.state, updated_at=current.updated_at
         )
         pagecache.learner_changed(current.learner_id)
+    if slot is not None:
+        slot.keep(current, current.exercise_version_number)
 
 
 def _terminal_state(network: dict, previous: Any, count: int) -> dict:

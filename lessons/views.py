@@ -8,7 +8,9 @@ of the diagram, the progress bar and the hints. Every lookup of learner data goe
 
 from __future__ import annotations
 
+import functools
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap
 
 from lessons import exercises as ex
-from lessons import pagecache, selectors, services
+from lessons import pagecache, selectors, services, terminalcache
 from lessons.diagram import natural_key, packet_path
 from lessons.diagram import render as render_diagram
 from lessons.exercises import SubmissionError
@@ -260,11 +262,25 @@ def lesson(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResp
     return response
 
 
+def _terminal_row_rides_along(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The learner's terminal row is fetched with the user (lessons/terminalcache.py): outside
+    ``login_required``, which reads the user."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+        terminalcache.Slot(course_slug, lesson_slug).ride_along()
+        return view(request, course_slug, lesson_slug)
+
+    return wrapped
+
+
+@_terminal_row_rides_along
 @login_required
 @rate_limited(key="commands", rate="120/m")
 @require_POST
 def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     """Run one terminal line; htmx appends its output to the log and redraws the diagram."""
+    slot = terminalcache.Slot(course_slug, lesson_slug)
     lesson = _get_lesson(course_slug, lesson_slug)
     exercise = _exercise_or_404(lesson, ExerciseKind.TERMINAL)
     host = request.POST.get("host", "")
@@ -275,13 +291,14 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
 
     if line.strip() in CLEAR_COMMANDS:
         services.clear_terminal(learner=request.user, exercise=exercise)
+        slot.forget(request.user.pk)
         if request.htmx:
             return reswap(HttpResponse(""), "innerHTML")
         return redirect(lesson_url(), permanent=False)
 
     try:
         outcome = services.run_command(
-            learner=request.user, exercise=exercise, host=host, line=line
+            learner=request.user, exercise=exercise, host=host, line=line, slot=slot
         )
     except services.WorkspaceError as exc:
         if request.htmx:
@@ -290,7 +307,9 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
         return _render_page(request, lesson, exercise, command_error=str(exc))
     path = _path_of(line, outcome.trace)
     if path is not None:
-        services.remember_path(workspace=outcome.workspace, path=path, position=outcome.position)
+        services.remember_path(
+            workspace=outcome.workspace, path=path, position=outcome.position, slot=slot
+        )
     if not request.htmx:
         return redirect(lesson_url(), permanent=False)
     if outcome.replayed:  # the exercise changed and the whole log was run again: reload
@@ -413,6 +432,7 @@ def reset(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRespo
             {"course": lesson.course, "lesson": lesson, "urls": urls},
         )
     services.reset_workspace(learner=request.user, exercise=exercise)
+    terminalcache.Slot(course_slug, lesson_slug).forget(request.user.pk)
     request.session.pop(_hint_key(exercise), None)
     if request.htmx:
         return HttpResponseClientRedirect(urls["lesson"])

@@ -71,9 +71,16 @@ def ride_along(key: str, *, when: Callable[[], bool]) -> None:
     _riders[key] = when
 
 
-def riders() -> list[str]:
+def ride_along_this_request(key_of: Callable[[object], str]) -> None:
+    """For this request only, read ``key_of(user_id)`` with the user's generation too (a key
+    of the learner's own, such as their terminal's row: ``lessons/terminalcache.py``)."""
+    _read.extra = [*(getattr(_read, "extra", None) or []), key_of]
+
+
+def riders(user_id: object = None) -> list[str]:
     """The keys to read along with the user's generation now."""
-    return [key for key, when in _riders.items() if when()]
+    keys = [key for key, when in _riders.items() if when()]
+    return keys + [key_of(user_id) for key_of in getattr(_read, "extra", None) or []]
 
 
 def remember(keys: list[str], found: dict) -> None:
@@ -97,6 +104,7 @@ def _drop_read(key: str) -> None:
 
 def _forget_read(**kwargs) -> None:
     _read.values = None
+    _read.extra = None
 
 
 request_started.connect(_forget_read, dispatch_uid="generations.forget_read.start")

@@ -11,11 +11,13 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from exercise_specs import make_lesson
 
-from lessons import services
+from lessons import services, terminalcache
 from lessons.models import Attempt, Progress, ProgressStatus, Workspace
+from netlearn import generations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -126,6 +128,35 @@ def test_commands_that_change_nothing_racing_ones_that_do_are_all_kept_in_order(
     positions = list(workspace.entries.values_list("position", flat=True))
     assert positions == list(range(1, len(lines) + 3))
     routes = services.run_command(learner=learner, exercise=exercise, host="A", line="ip r")
+    for n in range(len(adds)):
+        assert f"10.{n}.0.0/16 via 192.165.1.1 dev eth0" in routes.output
+
+
+def test_racing_commands_on_a_kept_copy_of_the_row_are_all_kept_in_order(learner, settings):
+    """As above, each command running on the copy of the workspace the cache kept (as read
+    along with the user: lessons/terminalcache.py), which the route adds make stale."""
+    settings.LESSON_PAGE_CACHE = True  # a cache shared by the threads: the local-memory one
+    lesson = make_lesson("terminal")
+    exercise, slot = lesson.exercise, terminalcache.Slot(lesson.course.slug, lesson.slug)
+    key = slot.key(learner.pk)
+
+    def command(line: str):
+        generations.remember([key], cache.get_many([key]))  # what the user's read brought
+        return services.run_command(
+            learner=learner, exercise=exercise, host="A", line=line, slot=slot
+        )
+
+    for _ in range(2):
+        command("ip r")
+    assert cache.get(key) is not None
+    adds = [f"ip route add 10.{n}.0.0/16 via 192.165.1.1" for n in range(THREADS // 2)]
+    lines = adds + ["ip r"] * (THREADS - len(adds))
+    run_together([lambda line=line: command(line) for line in lines])
+    workspace = Workspace.objects.get(learner=learner, exercise=exercise)
+    assert sorted(e["command"] for e in workspace.log) == sorted(["ip r", "ip r", *lines])
+    positions = list(workspace.entries.values_list("position", flat=True))
+    assert positions == list(range(1, len(lines) + 3))
+    routes = command("ip r")
     for n in range(len(adds)):
         assert f"10.{n}.0.0/16 via 192.165.1.1 dev eth0" in routes.output
 

@@ -6,10 +6,7 @@ its own that is deleted afterwards, with sessions kept in Redis as in production
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-import redis
 from axes.models import AccessAttempt
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.models import Group
@@ -24,33 +21,8 @@ from benchmarks.stack import free_port
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 HOME = "/"
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """Django's cache and sessions in Redis (as with REDIS_URL set) and the user cache on."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("needs Redis on 127.0.0.1:6379")
-    prefix = f"netlearn-test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "netlearn.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    settings.USER_CACHE_SECONDS = 300
-    yield
-    for key in client.scan_iter(match=f"{prefix}:*"):
-        client.delete(key)
-    client.close()
 
 
 def logged_in(user, backend: str | None = None) -> Client:
