@@ -57,6 +57,11 @@ KEY_VERSION = 1
 GENERATION_SECONDS = 24 * 3600  # a generation outlives the users stored under it
 
 
+def keys_for(user_id: object) -> list[str]:
+    """What ``lookup`` reads for ``user_id``, for reading it earlier (accounts/prefetch.py)."""
+    return [generation_key(user_id), user_key(user_id), *generations.riders(user_id)]
+
+
 def user_key(user_id: object) -> str:
     return f"accounts:user:v{KEY_VERSION}:{user_id}"
 
@@ -102,8 +107,11 @@ def lookup(user_id: object) -> tuple[str | None, object | None]:
     gen_key, key = generation_key(user_id), user_key(user_id)
     riders = generations.riders(user_id)  # the content generation...: one round trip for all
     try:
-        found = cache.get_many([gen_key, key, *riders])
-        generations.remember(riders, found)
+        # read with the session when a cookie named this user (accounts/prefetch.py)
+        found = generations.read_along_all([gen_key, key, *riders])
+        if found is None:
+            found = cache.get_many([gen_key, key, *riders])
+            generations.remember(riders, found)
         generation = generations.current(gen_key, found, timeout=GENERATION_SECONDS)
     except Exception:  # noqa: BLE001 - any cache failure: read the database
         logger.warning("user cache unavailable", exc_info=True)

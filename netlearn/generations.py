@@ -83,9 +83,31 @@ def riders(user_id: object = None) -> list[str]:
     return keys + [key_of(user_id) for key_of in getattr(_read, "extra", None) or []]
 
 
+def ride_along_with_session(keys_of: Callable[[], list[str]]) -> None:
+    """For this request only, read ``keys_of()`` (evaluated when the session is read) with the
+    session: the user's keys, when a signed cookie names the user (accounts/prefetch.py)."""
+    _read.with_session = keys_of
+
+
+def session_riders() -> list[str]:
+    """The keys to read along with this request's session."""
+    keys_of = getattr(_read, "with_session", None)
+    return keys_of() if keys_of is not None else []
+
+
 def remember(keys: list[str], found: dict) -> None:
     """``keys`` were read along (``found``: their ``get_many``), for the rest of the request."""
-    _read.values = {key: found.get(key, _MISSING) for key in keys}
+    values = getattr(_read, "values", None) or {}
+    values.update({key: found.get(key, _MISSING) for key in keys})
+    _read.values = values
+
+
+def read_along_all(keys: list[str]) -> dict | None:
+    """``keys`` as a ``get_many`` answer when every one of them rode along; else None."""
+    values = getattr(_read, "values", None) or {}
+    if not all(key in values for key in keys):
+        return None
+    return {key: values[key] for key in keys if values[key] is not _MISSING}
 
 
 def read_along(key: str) -> dict | None:
@@ -105,6 +127,7 @@ def _drop_read(key: str) -> None:
 def _forget_read(**kwargs) -> None:
     _read.values = None
     _read.extra = None
+    _read.with_session = None
 
 
 request_started.connect(_forget_read, dispatch_uid="generations.forget_read.start")

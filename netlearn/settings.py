@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The user's id in a signed cookie: the session and the user read in one round trip.
+    "accounts.prefetch.PrefetchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,7 +133,8 @@ if REDIS_URL:
         "default": {"BACKEND": "netlearn.cache.RedisCache", "LOCATION": REDIS_URL}
     }
     # Sessions read from Redis and written through to the database: a Redis restart logs nobody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # (Django's cached_db, also reading the user with the session: accounts/sessions.py)
+    SESSION_ENGINE = "accounts.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -52,7 +52,7 @@ def redis_cache(settings):
             "KEY_PREFIX": prefix,
         }
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "accounts.sessions"
     settings.USER_CACHE_SECONDS = 300
     yield
     for key in client.scan_iter(match=f"{prefix}:*"):

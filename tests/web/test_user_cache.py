@@ -211,8 +211,12 @@ def redis_commands(redis_cache, monkeypatch):
     return sent
 
 
-def test_a_command_reads_the_content_generation_with_the_user(redis_commands, learner, terminal):
-    """One round trip for the user and the content generation (generations.ride_along)."""
+def test_a_command_reads_its_session_user_and_lesson_in_one_round_trip(
+    redis_commands, learner, terminal
+):
+    """The session, the user (accounts/prefetch.py), the content generation and the terminal
+    row (netlearn/generations.py's riders) in one MGET: the cookie naming the user is set by the
+    first request."""
     browser = logged_in(learner)
     data = {"host": "A", "line": "ip addr"}
     for _ in range(2):  # the workspace, the progress touch: then a command as most are
@@ -220,8 +224,11 @@ def test_a_command_reads_the_content_generation_with_the_user(redis_commands, le
     redis_commands.clear()
     assert browser.post(command_url(terminal), data, HTTP_HX_REQUEST="true").status_code == 200
     reads = [args for args in redis_commands if args[0] in ("GET", "MGET")]
-    assert [args[0] for args in reads] == ["GET", "MGET"]  # the session; the user and content
-    assert any("lessons:gen:content" in str(key) for key in reads[1][1:])
+    assert [args[0] for args in reads] == ["MGET"]
+    keys = " ".join(str(key) for key in reads[0][1:])
+    for part in ("sessions", "accounts:user:gen:", "accounts:user:v", "lessons:gen:content"):
+        assert part in keys
+    assert "lessons:terminal:" in keys
 
 
 def test_a_lesson_unpublished_between_two_commands_is_gone_for_the_second(
