@@ -14,7 +14,10 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Each worker is recycled after max_requests plus a random share of up to half as many again: with
+# a small jitter, workers under even load reached the limit together and all re-imported Django at
+# once (a stall of about a second on two CPUs, measured in benchmarks/web_history.md).
+max_requests_jitter = max_requests // 2
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
