@@ -13,10 +13,12 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-# Each worker is recycled after max_requests plus a random share of up to half as many again: with
-# a small jitter, workers under even load reached the limit together and all re-imported Django at
-# once (a stall of about a second on two CPUs, measured in benchmarks/web_history.md).
+# Each worker is recycled after max_requests plus a random share of up to half as many again, so
+# memory cannot creep. Recycling is not free: a new worker imports Django again, about a second of
+# CPU on a small machine. At 2,000 (the old default, jitter 200) a busy server spent a tenth of its
+# CPU on it, and workers under even load reached the limit together and all restarted at once
+# (benchmarks/web_history.md). Every cache NetLearn keeps in a process is bounded.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 2
 accesslog = "-"
 errorlog = "-"

@@ -30,9 +30,8 @@ def test_a_short_web_bench_answers_every_request_and_writes_its_report(tmp_path,
          "--client", client, "--page-learners", "2", "--command-learners", "8",
          "--results", str(tmp_path)],
         cwd=ROOT,
-        # No worker recycling in one-second windows: under this even load the five workers reach
-        # max_requests (2000, jitter 200) within the same half second and are replaced together,
-        # each importing Django again, and a window could then see next to no answers.
+        # No worker recycling in one-second windows: a window that saw a worker import Django
+        # again could see next to no answers.
         env={**os.environ, "GUNICORN_MAX_REQUESTS": "0"},
         capture_output=True,
         text=True,
