@@ -74,7 +74,8 @@ def ride_along(key: str, *, when: Callable[[], bool]) -> None:
 def ride_along_this_request(key_of: Callable[[object], str]) -> None:
     """For this request only, read ``key_of(user_id)`` with the user's generation too (a key
     of the learner's own, such as their terminal's row: ``lessons/terminalcache.py``)."""
-    _read.extra = [*(getattr(_read, "extra", None) or []), key_of]
+    if _in_request():
+        _read.extra = [*(getattr(_read, "extra", None) or []), key_of]
 
 
 def riders(user_id: object = None) -> list[str]:
@@ -86,7 +87,8 @@ def riders(user_id: object = None) -> list[str]:
 def ride_along_with_session(keys_of: Callable[[], list[str]]) -> None:
     """For this request only, read ``keys_of()`` (evaluated when the session is read) with the
     session: the user's keys, when a signed cookie names the user (accounts/prefetch.py)."""
-    _read.with_session = keys_of
+    if _in_request():
+        _read.with_session = keys_of
 
 
 def session_riders() -> list[str]:
@@ -96,7 +98,11 @@ def session_riders() -> list[str]:
 
 
 def remember(keys: list[str], found: dict) -> None:
-    """``keys`` were read along (``found``: their ``get_many``), for the rest of the request."""
+    """``keys`` were read along (``found``: their ``get_many``), for the rest of the request.
+    Outside a request (a management command, a shell) nothing is kept: no request's end would
+    forget it."""
+    if not _in_request():
+        return
     values = getattr(_read, "values", None) or {}
     values.update({key: found.get(key, _MISSING) for key in keys})
     _read.values = values
@@ -124,11 +130,27 @@ def _drop_read(key: str) -> None:
         values.pop(key, None)
 
 
-def _forget_read(**kwargs) -> None:
+def _in_request() -> bool:
+    return getattr(_read, "in_request", False)
+
+
+def begin_request(**kwargs) -> None:
+    """A request starts on this thread (``request_started``): nothing read along before."""
+    _forget_read()
+    _read.in_request = True
+
+
+def end_request(**kwargs) -> None:
+    """The request ends (``request_finished``): what it read along is forgotten."""
+    _forget_read()
+    _read.in_request = False
+
+
+def _forget_read() -> None:
     _read.values = None
     _read.extra = None
     _read.with_session = None
 
 
-request_started.connect(_forget_read, dispatch_uid="generations.forget_read.start")
-request_finished.connect(_forget_read, dispatch_uid="generations.forget_read.finish")
+request_started.connect(begin_request, dispatch_uid="generations.begin_request")
+request_finished.connect(end_request, dispatch_uid="generations.end_request")

@@ -12,10 +12,10 @@ KEY = "test:gen:rider"
 
 
 @pytest.fixture(autouse=True)
-def _fresh():
-    generations._forget_read()
+def _in_a_request():
+    generations.begin_request()
     yield
-    generations._forget_read()
+    generations.end_request()
 
 
 def test_a_key_that_rode_along_is_served_from_the_read():
@@ -41,6 +41,16 @@ def test_a_request_boundary_forgets_what_rode_along(signal):
     generations.remember([KEY], {KEY: "token-1"})
     signal.send(sender=None)
     assert generations.read_along(KEY) is None
+
+
+def test_outside_a_request_nothing_is_kept():
+    """A shell or a management command has no request end to forget it: a generation it
+    remembered would be served stale to every later read on that thread."""
+    generations.end_request()
+    generations.remember([KEY], {KEY: "token-1"})
+    generations.ride_along_this_request(lambda user_id: KEY)
+    assert generations.read_along(KEY) is None
+    assert KEY not in generations.riders()
 
 
 def test_riders_are_those_whose_condition_holds(monkeypatch):

@@ -141,6 +141,7 @@ def test_racing_commands_on_a_kept_copy_of_the_row_are_all_kept_in_order(learner
     key = slot.key(learner.pk)
 
     def command(line: str):
+        generations.begin_request()  # each thread serves a request
         generations.remember([key], cache.get_many([key]))  # what the user's read brought
         return services.run_command(
             learner=learner, exercise=exercise, host="A", line=line, slot=slot
@@ -148,7 +149,10 @@ def test_racing_commands_on_a_kept_copy_of_the_row_are_all_kept_in_order(learner
 
     for _ in range(2):
         command("ip r")
-    assert cache.get(key) is not None
+    generations.begin_request()
+    generations.remember([key], cache.get_many([key]))
+    assert isinstance(slot.kept(learner.pk, exercise.pk), Workspace)  # the racers start from it
+    generations.end_request()
     adds = [f"ip route add 10.{n}.0.0/16 via 192.165.1.1" for n in range(THREADS // 2)]
     lines = adds + ["ip r"] * (THREADS - len(adds))
     run_together([lambda line=line: command(line) for line in lines])
