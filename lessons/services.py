@@ -364,13 +364,13 @@ def _run_unchanged(
         workspace = _terminal_row(learner=learner, exercise=exercise, lock=False)
         if workspace is None:
             return None
-        if slot is not None and not _same_row(kept, workspace):
+        if isinstance(kept, Workspace) and kept.updated_at == workspace.updated_at:
+            # The copy was current: the command needs the locked path (it changed the network,
+            # a path is drawn...), and running it again on the same row would only repeat that.
+            return None
+        if slot is not None:
             slot.keep(workspace, workspace.exercise_version_number)
         return _run_unchanged_on(workspace, exercise=exercise, host=host, line=line)
-
-
-def _same_row(kept: Workspace | None | bool, workspace: Workspace) -> bool:
-    return isinstance(kept, Workspace) and kept.updated_at == workspace.updated_at
 
 
 def _run_unchanged_on(
