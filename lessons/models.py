@@ -219,6 +219,19 @@ class Workspace(models.Model):
     def __str__(self) -> str:
         return f"{self.learner} on {self.exercise.lesson}"
 
+    @classmethod
+    def from_values(cls, values: dict, version_number: int) -> Workspace:
+        """A workspace as the ORM loads one, from ``field_values()`` (Python values, state
+        decoded), with its version's number as ``exercise_version_number``: for the rows the
+        terminal reads with plain SQL or from the cache (lessons/services.py, terminalcache.py)."""
+        fields = [field.attname for field in cls._meta.concrete_fields]
+        workspace = cls.from_db("default", fields, [values[name] for name in fields])
+        workspace.exercise_version_number = version_number
+        return workspace
+
+    def field_values(self) -> dict:
+        return {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
+
     @property
     def log(self) -> list[dict]:
         """The terminal's commands in the order they ran, as ``{host, command, output, status}``

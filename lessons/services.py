@@ -237,9 +237,9 @@ def _current_version_id(exercise: Exercise) -> int:
     return exercise.versions.filter(version=exercise.version).values_list("pk", flat=True).get()
 
 
-_WORKSPACE_FIELDS = [field.attname for field in Workspace._meta.concrete_fields]
+_WORKSPACE_COLUMNS = [(field.attname, field.column) for field in Workspace._meta.concrete_fields]
 _TERMINAL_ROW_SQL = f"""
-    SELECT {", ".join(f"w.{f.column}" for f in Workspace._meta.concrete_fields)}, v.version
+    SELECT {", ".join(f"w.{column}" for _, column in _WORKSPACE_COLUMNS)}, v.version
     FROM lessons_workspace w JOIN lessons_exerciseversion v ON v.id = w.exercise_version_id
     WHERE w.learner_id = %s AND w.exercise_id = %s
 """
@@ -289,7 +289,8 @@ def _workspace_from_row(row: tuple) -> Workspace:
     SQLite's datetime text parsed), with ``exercise_version_number``. Not a RawQuerySet: its
     setup for each query (model init order, converters) cost a command more CPU than the
     query's round trip."""
-    values = dict(zip(_WORKSPACE_FIELDS, row, strict=False))
+    *fields, version_number = row
+    values = dict(zip((name for name, _ in _WORKSPACE_COLUMNS), fields, strict=True))
     values["state"] = Workspace._meta.get_field("state").from_db_value(
         values["state"], None, connection
     )
@@ -298,9 +299,7 @@ def _workspace_from_row(row: tuple) -> Workspace:
             values[name] = connection.ops.convert_datetimefield_value(
                 values[name], None, connection
             )
-    workspace = Workspace.from_db(connection.alias, _WORKSPACE_FIELDS, list(values.values()))
-    workspace.exercise_version_number = row[len(_WORKSPACE_FIELDS)]
-    return workspace
+    return Workspace.from_values(values, version_number)
 
 
 def _last_position(workspace: Workspace) -> int:

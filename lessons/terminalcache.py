@@ -31,7 +31,6 @@ logger = logging.getLogger(__name__)
 
 KEY_VERSION = 1
 TIMEOUT = 3600  # seconds: a learner away for an hour reads their row from the database again
-FIELDS = [field.attname for field in Workspace._meta.concrete_fields]
 
 
 def enabled() -> bool:
@@ -67,11 +66,9 @@ class Slot:
         if not isinstance(values, dict) or values.get("exercise_id") != exercise_id:
             return None
         try:
-            workspace = Workspace.from_db("default", FIELDS, [values[name] for name in FIELDS])
+            return Workspace.from_values(values, version_number)
         except (KeyError, TypeError, ValueError):
             return None
-        workspace.exercise_version_number = version_number
-        return workspace
 
     def keep(self, workspace: Workspace, version_number: int) -> None:
         """Keep ``workspace`` as it is now in the database (its ``updated_at`` included): only
@@ -81,9 +78,8 @@ class Slot:
         key = self.key(workspace.learner_id)
         if not enabled() or generations.read_along(key) is None:
             return
-        values = {name: getattr(workspace, name) for name in FIELDS}
         try:
-            cache.set(key, (values, version_number), timeout=TIMEOUT)
+            cache.set(key, (workspace.field_values(), version_number), timeout=TIMEOUT)
         except Exception:  # noqa: BLE001 - the cache is down: commands read the database
             logger.warning("terminal cache unavailable", exc_info=True)
 
