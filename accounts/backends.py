@@ -104,13 +104,13 @@ class CachedModelBackend(ModelBackend):
 def lookup(user_id: object) -> tuple[str | None, object | None]:
     """The user's current generation and the user stored under it (None: not stored, or stored
     under an older generation); (None, None) when the cache fails."""
-    gen_key, key = generation_key(user_id), user_key(user_id)
-    riders = generations.riders(user_id)  # the content generation...: one round trip for all
+    keys = keys_for(user_id)  # with the content generation...: one round trip for all
+    gen_key, key, *riders = keys
     try:
         # read with the session when a cookie named this user (accounts/prefetch.py)
-        found = generations.read_along_all([gen_key, key, *riders])
+        found = generations.read_along(*keys)
         if found is None:
-            found = cache.get_many([gen_key, key, *riders])
+            found = cache.get_many(keys)
             generations.remember(riders, found)
         generation = generations.current(gen_key, found, timeout=GENERATION_SECONDS)
     except Exception:  # noqa: BLE001 - any cache failure: read the database

@@ -108,20 +108,13 @@ def remember(keys: list[str], found: dict) -> None:
     _read.values = values
 
 
-def read_along_all(keys: list[str]) -> dict | None:
-    """``keys`` as a ``get_many`` answer when every one of them rode along; else None."""
+def read_along(*keys: str) -> dict | None:
+    """``keys`` as a ``get_many`` answer (a key missing from the cache is left out) when every
+    one of them rode along in this request; else None (read them)."""
     values = getattr(_read, "values", None) or {}
     if not all(key in values for key in keys):
         return None
     return {key: values[key] for key in keys if values[key] is not _MISSING}
-
-
-def read_along(key: str) -> dict | None:
-    """``key`` as a ``get_many`` answer, when it rode along in this request; else None."""
-    values = getattr(_read, "values", None) or {}
-    if key not in values:
-        return None
-    return {} if values[key] is _MISSING else {key: values[key]}
 
 
 def _drop_read(key: str) -> None:
