@@ -16,7 +16,7 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -70,10 +70,14 @@ class ContentInvalid(Exception):
         super().__init__("\n".join(self.problems))
 
 
+def _sqlite_writers() -> AbstractContextManager:
+    """SQLite's process-wide writers' lock (SQLite has no row locks); nothing on PostgreSQL."""
+    return _sqlite_lock if connection.vendor == "sqlite" else nullcontext()
+
+
 @contextmanager
 def _write_transaction() -> Iterator[None]:
-    lock = _sqlite_lock if connection.vendor == "sqlite" else nullcontext()
-    with lock, transaction.atomic():
+    with _sqlite_writers(), transaction.atomic():
         yield
 
 
@@ -353,7 +357,7 @@ def _run_unchanged(
     which is then kept."""
     # SQLite: its in-memory test database fails rather than waits on a table another thread is
     # writing; the process-wide writers' lock covers the read too.
-    with _sqlite_lock if connection.vendor == "sqlite" else nullcontext():
+    with _sqlite_writers():
         learner_id = getattr(learner, "pk", learner)
         kept = slot.kept(learner_id, exercise.pk) if slot is not None else False
         if kept:
