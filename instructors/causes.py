@@ -1,7 +1,7 @@
 """What each diagnosed cause code means, in a sentence an instructor reads at a glance.
 
 Grading stores a stable cause code with every failed goal: the simulator's (``netlearn.sim``:
-``trace.py``, ``checks.py``, ``names/checks.py``) and the grader's own (``lessons/exercises.py``:
+``trace.py``, ``checks.py``, ``names/checks.py``) and the grader's own (``lessons/kinds/``:
 ``check-error``, ``unanswered``). The instructors' pages show the sentence with the code beside
 it, so a code stays searchable. ``tests/web/test_cause_labels.py`` finds every code the
 simulator and the grader can emit and fails when one has no sentence here.
@@ -60,7 +60,7 @@ LABELS: dict[str, str] = {
     "wrong-server": "Another server than the one asked for serves the request",
     "not-via-proxy": "The request does not go through the proxy",
     "origin-exposed": "The origin sees the client's own address",
-    # grading: lessons/exercises.py
+    # grading: lessons/kinds/
     "check-error": "The simulator could not check the goal",
     "unanswered": "A quiz question was left unanswered",
     UNKNOWN: "No cause was recorded",

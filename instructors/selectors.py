@@ -20,7 +20,7 @@ from django.db.models import F, QuerySet
 
 from instructors.models import Classroom, LessonDraft
 from lessons import exercises as ex
-from lessons import lessonfile
+from lessons import kinds, lessonfile
 from lessons.models import Attempt, Course, Exercise, Lesson, Progress, Workspace
 from lessons.selectors import (  # noqa: F401 (goal_failure_counts: for the views)
     GradebookRow,
@@ -136,32 +136,8 @@ def validation_report(*, exercise_yaml: str) -> ValidationReport:
 
 def _goal_checks(spec: dict) -> list[GoalCheck]:
     """Per goal, the starting state's and the solution's result (None where it cannot run)."""
-    if spec["kind"] == "quiz":
-        try:
-            solved = ex.grade_quiz(spec["questions"], ex.solution_submission(spec))
-        except ex.SubmissionError:
-            solved = []
-        start = ex.grade_quiz(spec["questions"], {"answers": []})
-        labels = [f"Question {i + 1}" for i in range(len(spec["questions"]))]
-    else:
-        try:
-            net = ex.starting_network(spec)
-            start = ex.check_goals(spec["goals"], net)
-        except Exception:  # the scenario does not load: the problems say why
-            return []
-        solved = []
-        try:
-            if spec["kind"] == "terminal":
-                solved_net = ex.starting_network(spec)
-                commands = (spec.get("solution") or {}).get("commands")
-                if not ex.run_commands(solved_net, commands, path="solution"):
-                    solved = ex.check_goals(spec["goals"], solved_net)
-            else:
-                solved_net = ex.network_for(spec, ex.solution_submission(spec))
-                solved = ex.check_goals(spec["goals"], solved_net)
-        except Exception:  # the solution does not apply: the problems say why
-            solved = []
-        labels = [ex.describe_goal(g) for g in spec["goals"]]
+    checks = kinds.get_kind(spec["kind"]).goal_checks(spec)
+    start, solved = checks.start, checks.solved
     return [
         GoalCheck(
             i,
@@ -169,7 +145,7 @@ def _goal_checks(spec: dict) -> list[GoalCheck]:
             start[i] if i < len(start) else None,
             solved[i] if i < len(solved) else None,
         )
-        for i, label in enumerate(labels)
+        for i, label in enumerate(checks.labels)
     ]
 
 

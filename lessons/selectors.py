@@ -12,12 +12,11 @@ from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 
 from lessons import exercises as ex
-from lessons import lessonfile, terminallog
+from lessons import kinds, lessonfile, terminallog
 from lessons.models import (
     Attempt,
     Course,
     Exercise,
-    ExerciseKind,
     Lesson,
     Progress,
     ProgressStatus,
@@ -226,7 +225,7 @@ def workspace_view(*, learner, exercise: Exercise) -> WorkspaceView:
     workspace = get_workspace(learner=learner, exercise=exercise) if _is_learner(learner) else None
     state = workspace.state if workspace is not None and isinstance(workspace.state, dict) else {}
     outdated = workspace is not None and workspace.exercise_version_number != exercise.version
-    if exercise.kind != ExerciseKind.TERMINAL:
+    if not kinds.get_kind(exercise.kind).terminal:
         return WorkspaceView(exercise, workspace, [], None, state, outdated)
     network = None
     if "network" in state and not outdated:
@@ -330,14 +329,10 @@ def goal_failure_counts(*, exercise: Exercise) -> list[GoalStats]:
             if not result.get("passed"):
                 failures[index] += 1
                 causes.setdefault(index, Counter())[result.get("cause") or "unknown"] += 1
-    goals = exercise.questions if exercise.kind == ExerciseKind.QUIZ else exercise.goals
+    goal_labels = kinds.get_kind(exercise.kind).goal_labels(exercise.spec())
     stats = []
-    for index in range(len(goals)):
-        label = labels.get(index) or (
-            f"Question {index + 1}"
-            if exercise.kind == ExerciseKind.QUIZ
-            else ex.describe_goal(goals[index])
-        )
+    for index in range(len(goal_labels)):
+        label = labels.get(index) or goal_labels[index]
         stats.append(
             GoalStats(
                 index,

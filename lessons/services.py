@@ -28,12 +28,11 @@ from django.db.models.functions import Coalesce, Greatest, Length
 from django.utils import timezone
 
 from lessons import exercises as ex
-from lessons import lessonfile, pagecache, terminallog
+from lessons import kinds, lessonfile, pagecache, terminallog
 from lessons.models import (
     Attempt,
     Course,
     Exercise,
-    ExerciseKind,
     ExerciseVersion,
     Lesson,
     Progress,
@@ -155,9 +154,7 @@ class CommandOutcome:
 def fresh_state(exercise: Exercise) -> dict:
     """A workspace's state before the learner did anything (a terminal's log is its
     TerminalEntry rows, none yet)."""
-    if exercise.kind == ExerciseKind.TERMINAL:
-        return {"network": ex.starting_network(exercise.spec()).to_dict()}
-    return {}
+    return kinds.get_kind(exercise.kind).fresh_state(exercise.spec())
 
 
 def _log_entry(host: str, line: str, result) -> dict:
@@ -418,7 +415,7 @@ def run_command(
     only when the command changed what it holds (the network, the drawn path, the progress
     touch): ``ip addr`` or ``ping`` add a row and write nothing else. ``slot``: where the
     view keeps the learner's row in the cache (lessons/terminalcache.py), refreshed here."""
-    if exercise.kind != ExerciseKind.TERMINAL:
+    if not kinds.get_kind(exercise.kind).terminal:
         raise WorkspaceError("This exercise has no terminal.")
     line = line.rstrip("\r\n")
     if "\n" in line or "\r" in line:
@@ -583,9 +580,9 @@ def reset_workspace(*, learner, exercise: Exercise) -> Workspace:
 def save_form_rows(*, learner, exercise: Exercise, rows: dict) -> Workspace:
     """Keep a learner's form input (``{"routes": ...}``, ``{"records": ...}``,
     ``{"answers": [...]}``) so that it is there when they come back."""
-    if exercise.kind == ExerciseKind.TERMINAL:
+    key = kinds.get_kind(exercise.kind).submission_key
+    if key is None:
         raise WorkspaceError("This exercise has no form.")
-    key = {"routes": "routes", "dns": "records", "quiz": "answers"}[exercise.kind]
     if not isinstance(rows, dict) or set(rows) - {key}:
         raise WorkspaceError(f"Expected the {key} of this exercise.")
     if len(json.dumps(rows)) > MAX_FORM_STATE:
@@ -617,7 +614,7 @@ def attempt_grade(*, learner, exercise: Exercise, submission: Any = None) -> Att
     """
     spec = exercise.spec()
     version = exercise.current_version()
-    if exercise.kind == ExerciseKind.TERMINAL:
+    if kinds.get_kind(exercise.kind).terminal:
         workspace = Workspace.objects.filter(learner=learner, exercise=exercise).first()
         if workspace is None:
             net, log = ex.starting_network(spec), []

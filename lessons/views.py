@@ -19,20 +19,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap
 
-from lessons import exercises as ex
-from lessons import pagecache, selectors, services, terminalcache
-from lessons.diagram import natural_key, packet_path
-from lessons.diagram import render as render_diagram
+from lessons import kinds, pagecache, selectors, services, terminalcache
+from lessons.diagram import packet_path
 from lessons.exercises import SubmissionError
-from lessons.forms import QuizForm, row_formset
+from lessons.kinds.base import ExerciseForm
+from lessons.kinds.network import page_diagram
 from lessons.markdown import render_markdown
-from lessons.models import Attempt, Exercise, ExerciseKind, Lesson
+from lessons.models import Attempt, Exercise, Lesson
 from netlearn.ratelimit import rate_limited
-from netlearn.sim import Network, ScenarioError, SimError
+from netlearn.sim import SimError
 from netlearn.sim.limits import MAX_LINE
 
 PAGE = "lessons/lesson.html"
@@ -57,9 +55,10 @@ def _get_exercise(lesson: Lesson) -> Exercise | None:
         return None
 
 
-def _exercise_or_404(lesson: Lesson, *kinds: str) -> Exercise:
+def _exercise_or_404(lesson: Lesson, *, terminal: bool = False) -> Exercise:
+    """The lesson's exercise (404 without one, or, with ``terminal``, without a terminal)."""
     exercise = _get_exercise(lesson)
-    if exercise is None or (kinds and exercise.kind not in kinds):
+    if exercise is None or (terminal and not kinds.get_kind(exercise.kind).terminal):
         raise Http404("This lesson has no such exercise.")
     return exercise
 
@@ -158,57 +157,12 @@ class _Page:
             shown_hints=[render_markdown(h) for h in hints[:shown]] if failed else [],
             more_hints=failed and shown < len(hints),
         )
-        if exercise.kind == ExerciseKind.TERMINAL:
-            hosts = sorted(view.hosts, key=natural_key)
-            host = request.GET.get("host") or (view.log[-1]["host"] if view.log else "")
-            host = host if host in hosts else (hosts[0] if hosts else "")
-            path = view.state.get("path") if not view.outdated else None
-            ctx.update(
-                hosts=hosts,
-                host=host,
-                host_index=hosts.index(host) + 1 if host in hosts else 1,
-                log=view.log,
-                diagram=_diagram(view.network, path),
-            )
-        elif exercise.kind in (ExerciseKind.ROUTES, ExerciseKind.DNS):
-            if "formset" not in self.extra:
-                key = "routes" if exercise.kind == ExerciseKind.ROUTES else "records"
-                ctx["formset"] = row_formset(
-                    exercise.kind, choices=_row_choices(exercise), saved=view.state.get(key)
-                )
-            try:
-                ctx["diagram"] = _diagram(ex.starting_network(spec), None)
-            except ScenarioError:
-                ctx["diagram"] = None
-        elif exercise.kind == ExerciseKind.QUIZ and "quiz_form" not in self.extra:
-            ctx["quiz_form"] = QuizForm(
-                initial=QuizForm.initial_from(view.state.get("answers")),
-                questions=exercise.questions,
-            )
+        # The kind's part of the page: its template and what that shows.
+        kind = kinds.get_kind(exercise.kind)
+        ctx["exercise_template"] = kind.template
+        host = request.GET.get("host") or ""
+        ctx.update(kind.page_context(spec=spec, view=view, host=host, extra=self.extra))
         return ctx
-
-
-def _diagram(network: Network | None, path: dict | None):
-    if network is None:
-        return None
-    diagram = render_diagram(network, path)
-    # diagram.py escapes every text it draws
-    return {
-        "svg": mark_safe(diagram.svg),  # noqa: S308
-        "description": diagram.description,
-        "path_summary": diagram.path_summary,
-    }
-
-
-def _row_choices(exercise: Exercise) -> list[str]:
-    """Routes: the hosts whose table the exercise is about (the solution's), else every host;
-    DNS: the zones served in the scenario."""
-    scenario = exercise.scenario if isinstance(exercise.scenario, dict) else {}
-    if exercise.kind == ExerciseKind.ROUTES:
-        solution = (exercise.solution or {}).get("routes") or {}
-        hosts = list(solution) or list(scenario.get("hosts") or {})
-        return sorted((str(h) for h in hosts), key=natural_key)
-    return sorted(ex.dns_servers(scenario), key=natural_key)
 
 
 def _render_page(request: HttpRequest, lesson: Lesson, exercise: Exercise | None, **extra):
@@ -282,7 +236,7 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
     """Run one terminal line; htmx appends its output to the log and redraws the diagram."""
     slot = terminalcache.Slot(course_slug, lesson_slug)
     lesson = _get_lesson(course_slug, lesson_slug)
-    exercise = _exercise_or_404(lesson, ExerciseKind.TERMINAL)
+    exercise = _exercise_or_404(lesson, terminal=True)
     host = request.POST.get("host", "")
     line = request.POST.get("line", "")
 
@@ -319,7 +273,7 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
     if path is None and not outcome.redraw:  # the diagram on screen is still right
         return HttpResponse(entry)
     diagram = render_to_string(
-        f"{PAGE}#diagram", {"diagram": _diagram(outcome.network, path), "oob": True}
+        f"{PAGE}#diagram", {"diagram": page_diagram(outcome.network, path), "oob": True}
     )
     return HttpResponse(entry + diagram)
 
@@ -334,70 +288,47 @@ def check(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRespo
     exercise = _exercise_or_404(lesson)
     learner = request.user
     extra: dict[str, Any] = {}
-    rows_partial = "route-rows" if exercise.kind == ExerciseKind.ROUTES else "dns-rows"
+    # The kind reads its own form from the post (None: a terminal, graded as it is).
+    form = kinds.get_kind(exercise.kind).bound_form(exercise.spec(), request.POST)
 
-    if exercise.kind == ExerciseKind.TERMINAL:
+    if form is None:
         attempt = services.attempt_grade(learner=learner, exercise=exercise)
-    elif exercise.kind in (ExerciseKind.ROUTES, ExerciseKind.DNS):
-        add_row = "add_row" in request.POST
-        formset = row_formset(
-            exercise.kind, choices=_row_choices(exercise), data=request.POST, add_row=add_row
-        )
-        extra["formset"] = formset
-        if add_row:
-            if request.htmx:
-                return _render_partials(request, lesson, exercise, [rows_partial], **extra)
-            return _render_page(request, lesson, exercise, **extra)
-        if not formset.is_valid():
-            return _form_problem(request, lesson, exercise, rows_partial, extra)
-        try:
-            attempt = services.attempt_grade(
-                learner=learner, exercise=exercise, submission=formset.submission()
-            )
-        except SubmissionError as exc:
-            extra["loose_errors"] = formset.attach_errors(exc.errors)
-            return _form_problem(request, lesson, exercise, rows_partial, extra)
     else:
-        quiz_form = QuizForm(request.POST, questions=exercise.questions)
-        extra["quiz_form"] = quiz_form
-        if not quiz_form.is_valid():
-            extra["submission_error"] = "Choose one of the answers for each question."
+        extra.update(form.context)
+        if form.add_row:
             if request.htmx:
-                return _render_partials(request, lesson, exercise, ["check-results"], **extra)
+                return _render_partials(request, lesson, exercise, [form.rows_partial], **extra)
             return _render_page(request, lesson, exercise, **extra)
+        if not form.is_valid():
+            return _form_problem(request, lesson, exercise, form, extra)
         try:
             attempt = services.attempt_grade(
-                learner=learner, exercise=exercise, submission=quiz_form.submission()
+                learner=learner, exercise=exercise, submission=form.submission()
             )
         except SubmissionError as exc:
-            extra["submission_error"] = "; ".join(exc.errors.values())
-            if request.htmx:
-                return _render_partials(request, lesson, exercise, ["check-results"], **extra)
-            return _render_page(request, lesson, exercise, **extra)
+            extra.update(form.attach_errors(exc.errors))
+            return _form_problem(request, lesson, exercise, form, extra)
 
     if attempt.passed:
         request.session.pop(_hint_key(exercise), None)
     if not request.htmx:
         return redirect(_lesson_urls(lesson)["lesson"] + "#check-results", permanent=False)
     extra["attempt"] = attempt
-    names = ["check-results", "progress", "hints"]
-    if exercise.kind in (ExerciseKind.ROUTES, ExerciseKind.DNS):
-        names.append(f"{rows_partial}-oob")
+    names = ["check-results", "progress", "hints", *(form.oob_partials if form else ())]
     return _render_partials(request, lesson, exercise, names, **extra)
 
 
 def _form_problem(
-    request: HttpRequest, lesson: Lesson, exercise: Exercise, rows_partial: str, extra: dict
+    request: HttpRequest, lesson: Lesson, exercise: Exercise, form: ExerciseForm, extra: dict
 ) -> HttpResponse:
-    """Rows that cannot be applied: each error beside its row, nothing graded."""
-    extra["submission_error"] = (
-        "Some rows cannot be added, so nothing was checked: see the message beside each row."
-    )
-    extra["attempt"] = None
+    """A form that cannot be graded (a bad answer, rows that cannot be applied: each error
+    beside its row): nothing graded, the form's message in the results."""
+    extra.setdefault("submission_error", form.invalid_message)
+    if form.clear_results_when_invalid:
+        extra["attempt"] = None
     if request.htmx:
-        return _render_partials(
-            request, lesson, exercise, ["check-results", f"{rows_partial}-oob"], **extra
-        )
+        names = ["check-results", *form.oob_partials]
+        return _render_partials(request, lesson, exercise, names, **extra)
     return _render_page(request, lesson, exercise, **extra)
 
 

@@ -25,7 +25,7 @@ from instructors.causes import LABELS, UNKNOWN, cause_label
 
 ROOT = Path(__file__).resolve().parents[2]
 SIM = Path(netlearn.sim.__file__).parent
-SOURCES = [*sorted(SIM.rglob("*.py")), ROOT / "lessons" / "exercises.py"]
+SOURCES = [*sorted(SIM.rglob("*.py")), *sorted((ROOT / "lessons" / "kinds").glob("*.py"))]
 
 # Where the cause sits among the positional arguments of each result type (or a local
 # ``drop(cause, detail)`` helper); it may also be passed as ``cause=``.

@@ -322,7 +322,7 @@ def test_import_of_an_oversized_lesson_file_names_the_limit(instructor_client):
 def test_a_form_claiming_thousands_of_rows_is_refused_quickly(learner_client, kind, prefix):
     import time
 
-    from lessons.exercises import MAX_ROWS
+    from lessons.kinds.rows import MAX_ROWS
 
     lesson = make_lesson(kind, slug=f"{kind}-rows")
     url = reverse("lesson_check", args=[lesson.course.slug, lesson.slug])
