@@ -52,8 +52,14 @@ __all__ = [
     "validate_exercise",
 ]
 
-SPEC_KEYS = ("kind", "prompt", "scenario", "goals", "questions", "solution", "hints")
 MAX_HINTS = 20
+
+
+def spec_keys() -> tuple[str, ...]:
+    """The keys of an exercise mapping, in the lesson file's order: the shared ones around
+    every kind's own (``kind, prompt, scenario, goals, questions, solution, hints``)."""
+    own = dict.fromkeys(key for kind in kinds.all_kinds() for key in kind.spec_keys)
+    return ("kind", "prompt", *own, "solution", "hints")
 
 
 # -- the exercise mapping ------------------------------------------------------------------------
@@ -102,10 +108,11 @@ def check_shape(spec: Any, *, path: str = "exercise") -> list[Problem]:
     """Problems with the mapping's structure alone (no simulator)."""
     if not isinstance(spec, dict):
         return [Problem(path, "must be a mapping with kind, prompt, ... (see DESIGN.md)")]
+    keys = spec_keys()
     problems = [
-        Problem(f"{path}.{key}", f"unknown key (expected one of {', '.join(SPEC_KEYS)})")
+        Problem(f"{path}.{key}", f"unknown key (expected one of {', '.join(keys)})")
         for key in spec
-        if key not in SPEC_KEYS
+        if key not in keys
     ]
     name = spec.get("kind")
     if not kinds.is_kind(name):
@@ -187,4 +194,6 @@ def normalise_spec(spec: Any, *, path: str = "exercise") -> dict:
     problems = validate_exercise(spec, path=path)
     if problems:
         raise ExerciseInvalid(problems)
-    return {key: spec[key] for key in SPEC_KEYS if key in spec and spec[key] not in (None, [], {})}
+    return {
+        key: spec[key] for key in spec_keys() if key in spec and spec[key] not in (None, [], {})
+    }

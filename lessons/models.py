@@ -197,8 +197,8 @@ class Workspace(models.Model):
     (the commands a `clear` took off the screen), ``path`` (the last ping's packets, for the
     diagram) and ``progress_touched_at`` when they apply; the commands themselves are
     ``TerminalEntry`` rows (``log``). For the form kinds: ``{"routes": {...}}``,
-    ``{"records": {...}}`` or ``{"answers": [...]}`` (the learner's unsaved rows, see
-    lessons/exercises.py).
+    ``{"records": {...}}`` or ``{"answers": [...]}`` (the learner's unsaved rows: the kind's
+    ``submission_key``, see lessons/kinds/).
     """
 
     learner = models.ForeignKey(

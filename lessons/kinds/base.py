@@ -8,6 +8,7 @@ database: a kind works on the ``exercise`` mapping of a lesson file (its "spec")
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
@@ -88,7 +89,7 @@ class GoalChecks:
 # -- the learner's form on the lesson page -------------------------------------------------------
 
 
-class ExerciseForm:
+class ExerciseForm(ABC):
     """What the "Check my work" view needs of a kind's posted form, whatever its fields.
 
     ``context`` is merged into the lesson page's context (the bound form under the name the
@@ -107,15 +108,19 @@ class ExerciseForm:
     clear_results_when_invalid: ClassVar[bool] = False
 
     @property
+    @abstractmethod
     def context(self) -> dict[str, Any]:
         raise NotImplementedError
 
+    @abstractmethod
     def is_valid(self) -> bool:
         raise NotImplementedError
 
+    @abstractmethod
     def submission(self) -> dict:
         raise NotImplementedError
 
+    @abstractmethod
     def attach_errors(self, errors: Mapping[str, str]) -> dict[str, Any]:
         """Show grading's errors on the form; returns what to add to the page's context."""
         raise NotImplementedError
@@ -124,12 +129,15 @@ class ExerciseForm:
 # -- the kind ------------------------------------------------------------------------------------
 
 
-class Kind:
-    """One kind of exercise. Subclasses set the class attributes and implement the methods
-    that raise ``NotImplementedError``; ``lessons.kinds.register`` makes one known by name."""
+class Kind(ABC):
+    """One kind of exercise. Subclasses set the class attributes and implement the abstract
+    methods; ``lessons.kinds.register`` makes one known by name."""
 
     name: ClassVar[str]  # the lesson file's ``kind``
     label: ClassVar[str]  # how the admin and the authoring pages name it
+    # The keys of the exercise mapping that are the kind's own (besides kind, prompt, solution
+    # and hints, which every kind has): ``scenario``, ``goals``; a quiz's ``questions``.
+    spec_keys: ClassVar[tuple[str, ...]]
     # The one key a solution mapping has (``solution: {commands: ...}``), and whether the
     # lesson file must give it (a quiz's answer key is in its questions).
     solution_key: ClassVar[str]
@@ -146,28 +154,34 @@ class Kind:
 
     # the lesson file's mapping
 
+    @abstractmethod
     def check_shape(self, spec: dict, path: str) -> list[Problem]:
         """Problems with the kind's own keys (structure only, no simulator)."""
         raise NotImplementedError
 
+    @abstractmethod
     def validate(self, spec: dict, path: str) -> list[Problem]:
         """Problems of a well-shaped mapping: the scenario loads, the solution passes..."""
         raise NotImplementedError
 
+    @abstractmethod
     def to_fields(self, spec: dict) -> dict:
         """The model fields ``scenario``, ``goals`` and ``extra`` that hold the kind's keys."""
         raise NotImplementedError
 
+    @abstractmethod
     def from_fields(self, *, scenario: Any, goals: Any, extra: Any) -> dict:
         """The kind's keys of the mapping, from the model fields (inverse of ``to_fields``)."""
         raise NotImplementedError
 
     # grading
 
+    @abstractmethod
     def goal_labels(self, spec: dict) -> list[str]:
         """One label per graded goal, as the results and the per-goal statistics show it."""
         raise NotImplementedError
 
+    @abstractmethod
     def grade(self, spec: dict, *, submission: Any = None, network: Any = None) -> Grade:
         """Grade a submission (or, for a terminal, ``network``: the workspace's); raises
         SubmissionError for input that cannot apply."""
@@ -178,7 +192,10 @@ class Kind:
         solution = spec.get("solution") or {}
         return {self.solution_key: solution.get(self.solution_key, {})}
 
+    @abstractmethod
     def goal_checks(self, spec: dict) -> GoalChecks:
+        """Per goal, the starting state's and the solution's results (the authoring page's
+        "Validate"), without raising: what fails is the validation problems' to say."""
         raise NotImplementedError
 
     # the learner's workspace and page

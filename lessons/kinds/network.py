@@ -9,6 +9,7 @@ and validating the whole exercise are the same for all of them and live here.
 from __future__ import annotations
 
 import copy
+from abc import abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -163,11 +164,15 @@ class NetworkKind(Kind):
     work does (``network``).
     """
 
+    spec_keys = ("scenario", "goals")
+
+    @abstractmethod
     def solved_network(self, spec: dict, path: str) -> tuple[Network | None, list[Problem]]:
         """The network the solution builds, or the problems (under ``path``, the solution's
         own path) that stop it."""
         raise NotImplementedError
 
+    @abstractmethod
     def network(self, spec: dict, *, submission: Any = None, network: Any = None) -> Network:
         """The network the learner's work builds; raises SubmissionError for input that
         cannot apply."""

@@ -170,6 +170,7 @@ class PostedAnswers(ExerciseForm):
 class QuizKind(Kind):
     name = "quiz"
     label = "Quiz"
+    spec_keys = ("questions",)
     solution_key = "answers"
     solution_required = False
     submission_key = "answers"

@@ -9,6 +9,7 @@ simulator's and dnspython's call (the kind's ``network``), so a row says exactly
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -227,10 +228,12 @@ class RowsKind(NetworkKind):
     rows: ClassVar[type[RowFormSet]]  # rows_of(the kind's RowForm)
     text: ClassVar[RowsText]
 
+    @abstractmethod
     def choices(self, spec: dict) -> list[str]:
         """The hosts or zones a row can name, in the order the form offers them."""
         raise NotImplementedError
 
+    @abstractmethod
     def network_for(self, spec: dict, submission: dict) -> Network:
         """The network the rows of ``submission`` build; SubmissionError by row."""
         raise NotImplementedError

@@ -42,6 +42,17 @@ def test_a_lesson_file_with_an_unknown_kind_lists_the_known_ones():
     ]
 
 
+def test_an_unknown_key_is_named_with_every_kinds_keys_in_the_lesson_files_order():
+    problems = exercises.check_shape({**spec("routes"), "goal": []})
+    assert problems == [
+        Problem(
+            "exercise.goal",
+            "unknown key (expected one of kind, prompt, scenario, goals, questions, solution, "
+            "hints)",
+        )
+    ]
+
+
 def test_the_models_kind_choices_are_the_registrys():
     field = Exercise._meta.get_field("kind")
     assert list(field.choices) == [
