@@ -23,10 +23,10 @@ from django import forms
 from lessons.diagram import natural_key
 from lessons.kinds.base import SubmissionError
 from lessons.kinds.rows import (
-    MAX_ROWS,
     RowForm,
     RowsKind,
     RowsText,
+    row_groups,
     row_values,
     rows_of,
     text_field,
@@ -159,22 +159,17 @@ _LINE_PREFIX = re.compile(r"^line \d+: ")
 def with_records(scenario: dict, records: Any, *, path: str = "records") -> tuple[dict, dict]:
     """A copy of ``scenario`` with the record rows appended to their zones; (scenario, errors)."""
     scenario = copy.deepcopy(scenario)
-    if not isinstance(records, dict):
-        return scenario, {path: "must map zone names to lists of records"}
     servers = dns_servers(scenario)
     errors: dict[str, str] = {}
-    for zone, rows in records.items():
-        zpath = f"{path}.{zone}"
-        hosts = servers.get(_zone_key(str(zone)))
-        if not hosts:
-            errors[zpath] = f"no DNS server in this exercise serves the zone {zone}"
-            continue
-        if not isinstance(rows, list):
-            errors[zpath] = "must be a list of records"
-            continue
-        if len(rows) > MAX_ROWS:
-            errors[zpath] = f"at most {MAX_ROWS} records per zone"
-            continue
+
+    def unknown(zone: Any) -> str | None:
+        if servers.get(_zone_key(str(zone))):
+            return None
+        return f"no DNS server in this exercise serves the zone {zone}"
+
+    groups = row_groups(records, errors, path=path, group="zone", noun="record", unknown=unknown)
+    for zone, zpath, rows in groups:
+        hosts = servers[_zone_key(str(zone))]
         lines: list[tuple[int, str]] = []
         for i, row in enumerate(rows):
             try:

@@ -17,10 +17,10 @@ from lessons.diagram import natural_key
 from lessons.kinds.base import SubmissionError
 from lessons.kinds.network import starting_network
 from lessons.kinds.rows import (
-    MAX_ROWS,
     RowForm,
     RowsKind,
     RowsText,
+    row_groups,
     row_values,
     rows_of,
     text_field,
@@ -63,20 +63,13 @@ def route_row_args(row: Any) -> list[str] | None:
 
 def add_routes(net: Network, routes: Any, *, path: str = "routes") -> dict[str, str]:
     """Apply route rows per host to ``net`` as ``ip route add`` would; returns errors by row."""
-    if not isinstance(routes, dict):
-        return {path: "must map host names to lists of routes"}
     errors: dict[str, str] = {}
-    for host, rows in routes.items():
-        hpath = f"{path}.{host}"
-        if host not in net.hosts:
-            errors[hpath] = f"there is no host named {host!r} in this exercise"
-            continue
-        if not isinstance(rows, list):
-            errors[hpath] = "must be a list of routes"
-            continue
-        if len(rows) > MAX_ROWS:
-            errors[hpath] = f"at most {MAX_ROWS} routes per host"
-            continue
+
+    def unknown(host: Any) -> str | None:
+        return None if host in net.hosts else f"there is no host named {host!r} in this exercise"
+
+    groups = row_groups(routes, errors, path=path, group="host", noun="route", unknown=unknown)
+    for host, hpath, rows in groups:
         for i, row in enumerate(rows):
             try:
                 args = route_row_args(row)

@@ -10,7 +10,7 @@ simulator's and dnspython's call (the kind's ``network``), so a row says exactly
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -41,6 +41,34 @@ def row_values(row: dict, fields: tuple[str, ...], what: str) -> dict[str, str]:
             raise ValueError(f"the {key} is too long")
         values[key] = value
     return values
+
+
+def row_groups(
+    submitted: Any,
+    errors: dict[str, str],
+    *,
+    path: str,
+    group: str,
+    noun: str,
+    unknown: Callable[[Any], str | None],
+) -> Iterator[tuple[Any, str, list]]:
+    """The groups of a submission's rows (``{"A": [row, ...]}``: rows by host or by zone) that
+    can be read, as (name, path, rows); for the others, their error goes into ``errors`` under
+    their path. ``unknown(name)`` says why a group is not in the exercise (None: it is)."""
+    if not isinstance(submitted, dict):
+        errors[path] = f"must map {group} names to lists of {noun}s"
+        return
+    for name, rows in submitted.items():
+        gpath = f"{path}.{name}"
+        problem = unknown(name)
+        if problem is None and not isinstance(rows, list):
+            problem = f"must be a list of {noun}s"
+        elif problem is None and len(rows) > MAX_ROWS:
+            problem = f"at most {MAX_ROWS} {noun}s per {group}"
+        if problem is None:
+            yield name, gpath, rows
+        else:
+            errors[gpath] = problem
 
 
 # -- forms ---------------------------------------------------------------------------------------
