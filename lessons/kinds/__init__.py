@@ -55,8 +55,8 @@ def unregister(name: str) -> None:
 
 
 def _load_builtin() -> None:
-    """Import the built-in kinds' modules on first use (they import Django's forms and the
-    simulator, which lessons.models, importing this package, does not need)."""
+    """Import the built-in kinds' modules on first use rather than with this package, so that
+    a kind's module may import this package (to call ``register``) without a cycle."""
     global _builtin_loaded
     if _builtin_loaded:
         return
