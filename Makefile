@@ -19,7 +19,8 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	@if $(PY) manage.py help loadlessons >/dev/null 2>&1; then $(PY) manage.py loadlessons; fi
-	$(PY) manage.py createinstructor demo --password demo-instructor-pw --noinput
+	$(PY) manage.py createinstructor demo --password demo-instructor-pw --noinput \
+		--editor-of linux-networking
 	@echo ""
 	@echo "  NetLearn is at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo instructor: username 'demo', password 'demo-instructor-pw'"

@@ -149,9 +149,8 @@ def _is_visible_learner(user, learner) -> bool:
 
 
 def instructor_named(username: str):
-    """The instructor (or staff member) with this username, or None: a learner's name gets the
-    same answer as an unknown one, so the form tells nothing about who has an account."""
+    """The instructor with this username (``is_instructor``: the group, or a superuser), or
+    None: a learner's name gets the same answer as an unknown one, so the form tells nothing
+    about who has an account."""
     users = get_user_model().objects.filter(username=username, is_active=True)
-    return users.filter(
-        Q(groups__name=INSTRUCTORS_GROUP) | Q(is_staff=True) | Q(is_superuser=True)
-    ).first()
+    return users.filter(Q(groups__name=INSTRUCTORS_GROUP) | Q(is_superuser=True)).first()

@@ -10,7 +10,7 @@ from exercise_specs import make_course
 from instructors.models import Classroom, Membership
 from instructors.services import JOIN_CODE_ALPHABET
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instructor_edits_new_courses")]
+pytestmark = pytest.mark.django_db
 
 
 def test_instructor_creates_a_class_with_a_join_code_and_link(instructor, instructor_client):
