@@ -1,6 +1,6 @@
 from django.urls import path
 
-from instructors import views, views_import, views_sharing
+from instructors import views, views_gradebook, views_import, views_sharing
 
 app_name = "instructors"
 
@@ -38,12 +38,12 @@ urlpatterns = [
         views_sharing.class_instructors,
         name="class_instructors",
     ),
-    path("gradebook/", views.gradebook, name="gradebook"),
-    path("gradebook/export.csv", views.gradebook_csv, name="gradebook_csv"),
-    path("gradebook/learners/<int:learner_pk>/", views.learner_detail, name="learner"),
+    path("gradebook/", views_gradebook.gradebook, name="gradebook"),
+    path("gradebook/export.csv", views_gradebook.gradebook_csv, name="gradebook_csv"),
+    path("gradebook/learners/<int:learner_pk>/", views_gradebook.learner_detail, name="learner"),
     path(
         "gradebook/learners/<int:learner_pk>/lessons/<int:lesson_pk>/reset/",
-        views.learner_reset,
+        views_gradebook.learner_reset,
         name="learner_reset",
     ),
     path("join/", views.join, name="join"),
