@@ -305,15 +305,16 @@ def import_upload(user, upload: Upload, *, confirmed: str | None = None) -> tupl
 
 def keep_pending(user, upload: Upload, plan: ImportPlan) -> PendingImport:
     """Keep the upload until its importer confirms (replacing any earlier one of theirs)."""
-    with transaction.atomic():
-        PendingImport.objects.filter(importer=user).delete()
-        return PendingImport.objects.create(
-            importer=user,
-            name=upload.name[:255],
-            data=upload.data,
-            course=upload.course,
-            plan=plan.digest,
-        )
+    pending, _ = PendingImport.objects.update_or_create(
+        importer=user,
+        defaults={
+            "name": upload.name[:255],
+            "data": upload.data,
+            "course": upload.course,
+            "plan": plan.digest,
+        },
+    )
+    return pending
 
 
 def pending_of(user) -> PendingImport | None:

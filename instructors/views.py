@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -72,7 +73,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "instructors/dashboard.html",
         {
             "courses": tenancy.authored_courses(request.user),
-            "drafts": selectors.drafts_of(author=request.user),
+            # A draft of a lesson they no longer author (an editor removed) is not listed.
+            "drafts": selectors.drafts_of(author=request.user).filter(
+                Q(lesson__isnull=True)
+                | Q(lesson__course__in=tenancy.authored_courses(request.user).values("pk"))
+            ),
         },
     )
 

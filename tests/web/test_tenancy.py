@@ -222,6 +222,18 @@ def test_an_editor_authors_the_course_but_does_not_share_it(alice, bob, django_u
     assert list(course.editors.all()) == [bob]
 
 
+def test_a_removed_editor_no_longer_finds_their_draft_of_the_course(alice, bob):
+    course = _owned(alice, "c")
+    course.editors.add(bob)
+    lesson = make_lesson("quiz", course=course, slug="quiz")
+    bob.lesson_drafts.create(lesson=lesson, course=course, title="Bob's edit")
+    dashboard = reverse("instructors:dashboard")
+    assert "Bob&#x27;s edit" in _html(_client(bob).get(dashboard))
+    _client(alice).post(reverse("instructors:course_editors", args=[course.pk]), {"remove": bob.pk})
+    assert "Bob&#x27;s edit" not in _html(_client(bob).get(dashboard))
+    assert _client(bob).get(reverse("instructors:lesson_edit", args=[lesson.pk])).status_code == 404
+
+
 @pytest.mark.parametrize("username", ["ada", "nobody", "alice"])
 def test_only_another_instructor_can_be_invited(alice, learner, username):
     course = _owned(alice, "c")
