@@ -14,6 +14,7 @@ the skipped ones are listed as warnings.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -29,6 +30,19 @@ MAX_PATH_DEPTH = 4
 MAX_SHOWN_NAME = 80  # characters of a member's name quoted in a message
 READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 TEXT_SUFFIXES = (".md", ".yaml")
+# What zipfile raises on damaged input besides BadZipFile (found by tests/web/test_fuzz_import.py:
+# an unknown "version needed", a header cut short, a broken deflate stream...).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
 
 
 class ZipProblems(Exception):
@@ -56,7 +70,7 @@ def shown(name: str) -> str:
 def open_zip(name: str, data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+    except ZIP_ERRORS as exc:
         raise ZipProblems([f"{name}: not a zip file ({exc})"]) from None
     count = len(archive.infolist())
     if count > MAX_MEMBERS:
@@ -114,7 +128,7 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     except zipfile.BadZipFile as exc:
         reason = "it is damaged: its CRC check failed" if "CRC" in str(exc) else f"{exc}"
         raise ValueError(reason) from None
-    except (zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+    except ZIP_ERRORS as exc:
         raise ValueError(f"it cannot be unpacked ({exc})") from None
     if len(data) != info.file_size:
         raise ValueError(
@@ -157,7 +171,9 @@ def read_members(name: str, data: bytes) -> Unpacked:
     seen: set[str] = set()
     for info in archive.infolist():
         label = shown(info.filename)
-        if (problem := _path_problem(info)) is not None:
+        if not info.filename:
+            problems.append(f"{name}: an entry has no name (the zip is damaged)")
+        elif (problem := _path_problem(info)) is not None:
             problems.append(f"{label}: {problem}")
         elif info.filename in seen:
             problems.append(f"{label}: appears twice in this zip")
