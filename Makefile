@@ -50,7 +50,7 @@ test-db: $(STAMP)
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest tests/sim/test_fuzz_shell.py \
 		tests/sim/test_fuzz_scenario.py tests/web/test_fuzz_exercise.py \
-		tests/web/test_fuzz_terminal.py -n 2
+		tests/web/test_fuzz_terminal.py tests/web/test_fuzz_import.py -n 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
