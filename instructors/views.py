@@ -1,5 +1,6 @@
-"""The instructor's pages: authoring (courses, lessons, import/export), classes, the gradebook
-and its analytics; and the learner's side of classes (joining one with its code).
+"""The instructor's pages: authoring (courses, lessons, export), a lesson's analytics, classes;
+and the learner's side of classes (joining one with its code). The gradebook, imports and
+sharing have their own modules (views_gradebook, views_import, views_sharing).
 
 Every authoring and gradebook view is ``instructor_required`` (403 for learners, log-in for
 anonymous visitors) and checked before the method, so a learner gets 403 whatever they send.
