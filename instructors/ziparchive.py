@@ -23,6 +23,9 @@ from pathlib import Path, PurePosixPath
 from django.utils.text import slugify
 
 MAX_MEMBERS = 500  # entries in the zip's directory, folders included
+# Lesson files in one zip: each exercise is validated by the simulator (about 0.05-0.15 s each),
+# twice when the import is previewed, within a request.
+MAX_LESSON_FILES = 100
 MAX_TOTAL_BYTES = 20 * 1024 * 1024  # unpacked, all members together
 MAX_MEMBER_BYTES = 2 * 1024 * 1024  # unpacked, one member (a lesson file is at most 256 KiB)
 MAX_NAME_PART = 120  # characters of one file or folder name (a slug is at most 100)
@@ -188,6 +191,12 @@ def read_members(name: str, data: bytes) -> Unpacked:
         else:
             wanted.append(info)
         seen.add(info.filename)
+    lesson_files = sum(info.filename.endswith(".md") for info in wanted)
+    if lesson_files > MAX_LESSON_FILES:
+        problems.append(
+            f"{name}: {lesson_files} lesson files; a zip holds at most {MAX_LESSON_FILES} "
+            "(import a larger course in parts)"
+        )
     total = sum(info.file_size for info in wanted)
     if total > MAX_TOTAL_BYTES:
         problems.append(

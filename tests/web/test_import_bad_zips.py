@@ -138,6 +138,13 @@ def test_too_many_members(instructor_client):
     assert "course.zip: 501 entries; a course zip holds at most 500" in page
 
 
+def test_too_many_lesson_files(instructor_client):
+    count = ziparchive.MAX_LESSON_FILES + 1
+    files = _course(**{f"c/{n:03d}-l{n}.md": LESSON for n in range(2, count + 1)})
+    page = _post(instructor_client, _zip(files))
+    assert f"course.zip: {count} lesson files; a zip holds at most 100" in page
+
+
 def test_a_member_that_appears_twice(instructor_client):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
