@@ -304,3 +304,29 @@ def test_existing_instructors_keep_editing_existing_courses_after_the_migration(
     assert [user.username for user in course.editors.all()] == ["teacher"]
     assert course.owner is None
     MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_teachers_gradebook_query_count_is_constant(
+    alice, bob, django_user_model, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course = _owned(alice, "networking")
+    lesson = make_lesson("quiz", course=course, slug="quiz")
+    classroom = instructor_services.create_classroom(instructor=bob, course=course, name="B")
+
+    def add(start: int, count: int) -> None:
+        for n in range(start, start + count):
+            user = django_user_model.objects.create_user(f"learner{n:02d}")
+            services.start_lesson(learner=user, lesson=lesson)
+            instructor_services.join_classroom(learner=user, classroom=classroom)
+
+    client, url = _client(bob), reverse("instructors:gradebook")
+    add(0, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, {"course": course.pk}).status_code == 200
+    add(2, 20)
+    with django_assert_max_num_queries(len(few)):
+        page = _html(client.get(url, {"course": course.pk}))
+    assert page.count('<th scope="row">') == 22
