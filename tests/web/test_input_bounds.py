@@ -326,11 +326,13 @@ def test_a_form_claiming_thousands_of_rows_is_refused_quickly(learner_client, ki
 
     lesson = make_lesson(kind, slug=f"{kind}-rows")
     url = reverse("lesson_check", args=[lesson.course.slug, lesson.slug])
-    started = time.perf_counter()
+    # CPU time of this process, not wall time: the bound is on the work the request does, which
+    # a loaded machine must not turn into a flaky failure.
+    started = time.process_time()
     response = learner_client.post(
         url, {f"{prefix}-TOTAL_FORMS": "100000", f"{prefix}-INITIAL_FORMS": "0"}
     )
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 3.0
     assert response.status_code == 200
     page = response.content.decode()
     assert f'name="{prefix}-{MAX_ROWS - 1}-' in page
