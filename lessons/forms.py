@@ -17,6 +17,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from lessons.exercises import MAX_FIELD, MAX_ROWS, MAX_TTL_VALUE, RECORD_TYPES
+from netlearn.validators import StorableTextMixin
 
 ROUTES_PREFIX = "routes"
 RECORDS_PREFIX = "records"
@@ -33,7 +34,7 @@ def _text(label: str, *, placeholder: str = "", numeric: bool = False) -> forms.
     )
 
 
-class _RowForm(forms.Form):
+class _RowForm(StorableTextMixin, forms.Form):
     """A row of a table-like exercise; ``row_error`` is the simulator's verdict on the row."""
 
     row_error: str = ""
