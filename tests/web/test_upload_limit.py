@@ -42,8 +42,8 @@ def test_a_text_post_fits_under_the_same_limit():
 
 
 def test_nginx_answers_an_oversized_upload_with_a_page_naming_the_limit():
-    assert "error_page 413 @too_large;" in TEMPLATE
-    page = TEMPLATE.split("location @too_large", 1)[1]
+    assert "error_page 413 /netlearn-errors/413.html;" in TEMPLATE
+    page = TEMPLATE.split("location = /netlearn-errors/413.html", 1)[1]
     assert "at most ${NETLEARN_UPLOAD_MAX_MB} MB" in page
 
 
