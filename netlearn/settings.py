@@ -184,9 +184,8 @@ AXES_USERNAME_CALLABLE = "accounts.forms.lockout_username"
 # reach gunicorn or runserver directly); the client's address is read from X-Forwarded-For that
 # far from the right (netlearn/clientip.py). TRUSTED_PROXIES: optional networks the nearest proxy
 # connects from; a request from elsewhere is keyed on its own address whatever its headers say.
-TRUSTED_PROXY_COUNT = env_int(
-    "TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY", not DEBUG) else 0
-)
+# Production runs behind nginx or an ingress (with or without TLS there, so not BEHIND_TLS_PROXY).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more; got {TRUSTED_PROXY_COUNT}")
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])

@@ -66,6 +66,8 @@ def test_the_header_counts_only_from_a_trusted_proxy(settings):
 
 def test_the_proxy_count_defaults_to_the_compose_stacks_one_nginx():
     assert _setting("TRUSTED_PROXY_COUNT", **PROD) == "1"
+    # nginx without TLS (the compose stack as shipped) is still a proxy.
+    assert _setting("TRUSTED_PROXY_COUNT", BEHIND_TLS_PROXY="0", **PROD) == "1"
     assert _setting("TRUSTED_PROXY_COUNT", DEBUG="1") == "0"  # runserver: nobody in front
     assert _setting("TRUSTED_PROXY_COUNT", TRUSTED_PROXY_COUNT="2", **PROD) == "2"
     assert _setting("AXES_CLIENT_IP_CALLABLE", **PROD) == "'netlearn.clientip.client_ip'"
