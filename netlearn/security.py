@@ -48,6 +48,7 @@ FORM_CHECKED_VIEWS = frozenset(
         "instructors:import",
         "instructors:classes",
         "instructors:join",
+        "lesson_check",  # the routes and DNS rows' formsets, the quiz's choices
     }
 )
 
