@@ -116,7 +116,7 @@ def rate_for(key: str, default: str) -> Rate:
 
 
 def wait_text(seconds: int) -> str:
-    """ "45 seconds", "about 12 minutes": a wait as a person reads it."""
+    """A wait as a person reads it: 45 seconds, about 12 minutes."""
     if seconds < 90:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = (seconds + 59) // 60

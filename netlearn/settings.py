@@ -63,7 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # NUL and lone surrogates (PostgreSQL refuses them): 404 in a path, 400 in a query or htmx post.
+    # NUL and lone surrogates (PostgreSQL refuses them): 404 in a path, 400 in a query or in a
+    # post to a view without a form (forms say it beside the field: netlearn/validators.py).
     "netlearn.security.UnstorableInputMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so it sees the lockout of a failed log-in and answers with templates/axes/lockout.html.
@@ -218,7 +219,7 @@ for _name, _rate in RATELIMIT_RATES.items():
 
 # The largest upload (a lesson file or course zip), in MB. The import form refuses a larger file
 # with a message; nginx's client_max_body_size is the same number (deploy/nginx.conf.template,
-# docker-compose.yml), so a request the app would take is never cut off by the proxy first.
+# docker-compose.yml), where it was 2 MB against the app's 5 before.
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 5)
 if UPLOAD_MAX_MB < 1:
     raise ImproperlyConfigured(f"UPLOAD_MAX_MB must be 1 or more; got {UPLOAD_MAX_MB}")
