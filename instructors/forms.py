@@ -6,15 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.text import slugify
 
 from lessons import lessonfile
 from lessons.models import Course
+from netlearn.validators import StorableTextMixin, unstorable_path
 
-MAX_UPLOAD = 5 * 1024 * 1024  # bytes of one uploaded lesson file or course zip
+# Bytes of one uploaded lesson file or course zip: UPLOAD_MAX_MB, which nginx's
+# client_max_body_size follows too (deploy/nginx.conf.template).
+MAX_UPLOAD = settings.UPLOAD_MAX_MB * 1024 * 1024
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(StorableTextMixin, forms.ModelForm):
     class Meta:
         model = Course
         fields = ["title", "slug", "description", "order", "published"]
@@ -42,7 +46,7 @@ class CourseForm(forms.ModelForm):
         return order
 
 
-class LessonForm(forms.Form):
+class LessonForm(StorableTextMixin, forms.Form):
     """The lesson editor: the fields of a lesson file. ``exercise`` is cleaned to the parsed
     mapping (or None when blank); a YAML error names its line."""
 
@@ -108,6 +112,22 @@ class LessonForm(forms.Form):
             raise forms.ValidationError(message) from None
         if data is not None and not isinstance(data, dict):
             raise forms.ValidationError("The exercise must be a mapping (kind, prompt, ...).")
+        if (path := unstorable_path(data)) is not None:
+            # An escape such as "\0" or "\ud800" in a quoted string: the text can be kept as a
+            # draft, the parsed exercise can't be stored.
+            raise forms.ValidationError(
+                f"{path}: a quoted string here makes a NUL character or a broken character "
+                "(from an escape such as \\0 or \\ud800), which can't be saved. Remove it."
+            )
+        return data
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # Text PostgreSQL can't store is never saved, not even as a draft: fatal, like text over
+        # its size limit (the view re-renders the form with the message beside the field).
+        self.oversized |= {
+            name for name in ("body", "exercise") if self.has_error(name, code="unstorable")
+        }
         return data
 
     def _check_size(self, name: str, text: str, error: str | None) -> None:
@@ -126,7 +146,7 @@ def size_error(what: str, text: str, limit: int) -> str | None:
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(StorableTextMixin, forms.Form):
     file = forms.FileField(
         label="Lesson file or course zip",
         help_text="A lesson file (.md, with its front matter) or a course as a .zip "
@@ -155,12 +175,12 @@ class ImportForm(forms.Form):
         return data
 
 
-class ClassroomForm(forms.Form):
+class ClassroomForm(StorableTextMixin, forms.Form):
     name = forms.CharField(label="Class name", max_length=200)
     course = forms.ModelChoiceField(label="Course", queryset=Course.objects.all(), empty_label=None)
 
 
-class JoinForm(forms.Form):
+class JoinForm(StorableTextMixin, forms.Form):
     code = forms.CharField(label="Join code", max_length=16)
 
     def clean_code(self) -> str:

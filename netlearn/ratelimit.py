@@ -25,6 +25,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from netlearn.clientip import client_ip
+
 PERIODS = {"s": 1, "m": 60, "h": 3600}
 
 
@@ -46,14 +48,29 @@ def _identity(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    # The client's address, not nginx's (which every request behind it would share).
+    return f"ip:{client_ip(request) or ''}"
+
+
+def _window(key: str, identity: str, rate: Rate, now: float) -> tuple[str, int]:
+    """The counter's cache key for the current window, and seconds until the next one."""
+    window = int(now // rate.seconds)
+    return f"ratelimit:{key}:{identity}:{window}", max(
+        1, int((window + 1) * rate.seconds - now + 0.999)
+    )
+
+
+def waiting(key: str, identity: str, rate: Rate, *, now: float | None = None) -> int:
+    """Seconds to wait when the current window is already full, 0 otherwise; counts nothing
+    (for limits on what succeeded, counted with :func:`hit` afterwards)."""
+    cache_key, left = _window(key, identity, rate, time.time() if now is None else now)
+    return left if (cache.get(cache_key) or 0) >= rate.count else 0
 
 
 def hit(key: str, identity: str, rate: Rate, *, now: float | None = None) -> int:
     """Counts one request in the current window; returns seconds to wait, 0 when allowed."""
     now = time.time() if now is None else now
-    window = int(now // rate.seconds)
-    cache_key = f"ratelimit:{key}:{identity}:{window}"
+    cache_key, left = _window(key, identity, rate, now)
     # add() is atomic on Redis and memcached: the first request of a window creates the counter.
     if cache.add(cache_key, 1, timeout=rate.seconds + 1):
         count = 1
@@ -63,9 +80,7 @@ def hit(key: str, identity: str, rate: Rate, *, now: float | None = None) -> int
         except ValueError:  # expired between add() and incr()
             cache.set(cache_key, 1, timeout=rate.seconds + 1)
             count = 1
-    if count <= rate.count:
-        return 0
-    return max(1, int((window + 1) * rate.seconds - now + 0.999))
+    return 0 if count <= rate.count else left
 
 
 @functools.lru_cache(maxsize=64)
@@ -88,12 +103,31 @@ def rate_limited(*, key: str, rate: str) -> Callable:
             if not wait:
                 return view(request, *args, **kwargs)
             unit = {1: "second", 60: "minute", 3600: "hour"}[parsed.seconds]
-            context = {"limit": f"{parsed.count} {key} a {unit}", "retry_after": wait}
-            template = "429.html#message" if getattr(request, "htmx", False) else "429.html"
-            response = render(request, template, context, status=429)
-            response["Retry-After"] = str(wait)
-            return response
+            return too_many(request, limit=f"{parsed.count} {key} a {unit}", wait=wait)
 
         return wrapped
 
     return decorator
+
+
+def rate_for(key: str, default: str) -> Rate:
+    """``RATELIMIT_RATES[key]`` (or ``default``), parsed."""
+    return _parse(getattr(settings, "RATELIMIT_RATES", {}).get(key, default))
+
+
+def wait_text(seconds: int) -> str:
+    """A wait as a person reads it: 45 seconds, about 12 minutes."""
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = (seconds + 59) // 60
+    return f"about {minutes} minutes"
+
+
+def too_many(request: HttpRequest, *, limit: str, wait: int, **context: object) -> HttpResponse:
+    """The 429 page (templates/429.html; just its message for htmx) with ``Retry-After``.
+    ``limit`` completes "You sent more than ..."; extra ``context`` reaches the template."""
+    template = "429.html#message" if getattr(request, "htmx", False) else "429.html"
+    context = {"limit": limit, "retry_after": wait, "wait": wait_text(wait), **context}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(wait)
+    return response

@@ -6,6 +6,7 @@ the README's Configuration section for the list.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # `Cache-Control: private, no-store` on every response to a session (logged-in pages, exports).
+    "netlearn.security.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The user's id in a signed cookie: the session and the user read in one round trip.
     "accounts.prefetch.PrefetchMiddleware",
@@ -60,6 +63,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # NUL and lone surrogates (PostgreSQL refuses them): 404 in a path, 400 in a query or in a
+    # post to a view without a form (forms say it beside the field: netlearn/validators.py).
+    "netlearn.security.UnstorableInputMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so it sees the lockout of a failed log-in and answers with templates/axes/lockout.html.
     "axes.middleware.AxesMiddleware",
@@ -169,11 +175,28 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-# Behind nginx the client's address is in X-Forwarded-For (nginx sets it; one proxy hop).
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-AXES_IPWARE_PROXY_COUNT = env_int(
-    "AXES_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY", not DEBUG) else 0
-)
+# Locked per username *and* client address (the one netlearn/clientip.py finds behind nginx), so
+# five wrong passwords for a name from one address leave its owner free to log in from theirs.
+AXES_CLIENT_IP_CALLABLE = "netlearn.clientip.client_ip"
+# A username as the log-in form bounds it (axes keeps it in a varchar(255)), for every log-in form.
+AXES_USERNAME_CALLABLE = "accounts.forms.lockout_username"
+
+# How many reverse proxies stand in front of the app (the compose stack's nginx: 1; 0 when clients
+# reach gunicorn or runserver directly); the client's address is read from X-Forwarded-For that
+# far from the right (netlearn/clientip.py). TRUSTED_PROXIES: optional networks the nearest proxy
+# connects from; a request from elsewhere is keyed on its own address whatever its headers say.
+# Production runs behind nginx or an ingress (with or without TLS there, so not BEHIND_TLS_PROXY).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more; got {TRUSTED_PROXY_COUNT}")
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _cidr in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES must list addresses or networks (10.0.0.0/8); got {_cidr!r}"
+        ) from None
 
 # Per-learner limits on the graded POSTs (netlearn.ratelimit); RATELIMIT_ENABLED=0 turns them off.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
@@ -182,12 +205,24 @@ RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 RATELIMIT_RATES = {
     "commands": env_str("RATELIMIT_COMMANDS", "120/m"),
     "checks": env_str("RATELIMIT_CHECKS", "30/m"),
+    # New accounts per client address, and from everyone together (accounts/views.py): a script
+    # minting accounts would multiply every per-learner limit. A class signing up together from
+    # one school address may need RATELIMIT_SIGNUP raised for the day.
+    "signup": env_str("RATELIMIT_SIGNUP", "5/h"),
+    "signup_all": env_str("RATELIMIT_SIGNUP_ALL", "200/h"),
 }
 for _name, _rate in RATELIMIT_RATES.items():
     if not re.fullmatch(r"[1-9][0-9]*/[smh]", _rate):
         raise ImproperlyConfigured(
             f"RATELIMIT_{_name.upper()} must look like '120/m' (count/s|m|h), not {_rate!r}"
         )
+
+# The largest upload (a lesson file or course zip), in MB. The import form refuses a larger file
+# with a message; nginx's client_max_body_size is the same number (deploy/nginx.conf.template,
+# docker-compose.yml), where it was 2 MB against the app's 5 before.
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 5)
+if UPLOAD_MAX_MB < 1:
+    raise ImproperlyConfigured(f"UPLOAD_MAX_MB must be 1 or more; got {UPLOAD_MAX_MB}")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

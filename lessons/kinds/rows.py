@@ -22,6 +22,7 @@ from django.forms import BaseFormSet, formset_factory
 from lessons.kinds.base import ExerciseForm, Problem, SubmissionError
 from lessons.kinds.network import NetworkKind, page_diagram, starting_network
 from netlearn.sim import Network, ScenarioError
+from netlearn.validators import StorableTextMixin
 
 MAX_ROWS = 100  # rows per host (routes) or per zone (DNS records)
 MAX_FIELD = 255  # characters in one form field
@@ -85,7 +86,7 @@ def text_field(label: str, *, placeholder: str = "", numeric: bool = False) -> f
     )
 
 
-class RowForm(forms.Form):
+class RowForm(StorableTextMixin, forms.Form):
     """A row of a table-like exercise; ``row_error`` is the simulator's verdict on the row.
 
     ``row_fields`` starts with ``group_field``, the host or zone the row belongs to: a select

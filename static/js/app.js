@@ -11,6 +11,12 @@ document.addEventListener("htmx:responseError", function (event) {
     var main = document.getElementById("main");
     if (main) main.prepend(box);
   }
+  var type = event.detail.xhr.getResponseHeader("Content-Type") || "";
+  if (status === 400 && type.indexOf("text/plain") === 0) {
+    // A refused post says why in plain text (netlearn/security.py): show it as it is.
+    box.textContent = event.detail.xhr.responseText;
+    return;
+  }
   box.textContent = status === 429
     ? "You're going a little fast: wait a moment and try again."
     : "The server could not answer (" + status + "). Your work is saved; try again in a moment.";

@@ -4,6 +4,7 @@ programs the containers run and fetches pages through nginx, as a visitor would.
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -84,6 +86,7 @@ def stack(tmp_path_factory):
         SECURE_SSL_REDIRECT="0",
         GUNICORN_BIND=f"127.0.0.1:{web_port}",
         GUNICORN_WORKERS="2",
+        UPLOAD_MAX_MB="5",  # compose hands nginx the same number (docker-compose.yml)
     )
     env["STATIC_ROOT"] = str(static_root)
     processes: list[subprocess.Popen] = []
@@ -101,6 +104,7 @@ def stack(tmp_path_factory):
             NETLEARN_UPSTREAM=f"127.0.0.1:{web_port}",
             NGINX_LISTEN=f"127.0.0.1:{nginx_port}",
             NETLEARN_STATIC_ROOT=str(static_root),
+            NETLEARN_UPLOAD_MAX_MB=env["UPLOAD_MAX_MB"],
         )
         # Like the nginx image's envsubst, fill in only our variables: `$host` and friends are
         # nginx's own.
@@ -187,3 +191,99 @@ def test_a_learner_signed_up_on_one_web_process_is_known_to_another(stack):
     response = elsewhere.get("/progress/")
     assert response.status == 200
     assert username in response.body
+
+
+class _Visitor:
+    """A browser on its own loopback address (127.0.0.2, 127.0.0.3, ...: all of 127/8 is this
+    machine), talking to nginx, so nginx sees a different client for each visitor."""
+
+    def __init__(self, base: str, address: str) -> None:
+        parsed = urllib.parse.urlsplit(base)
+        self.host, self.port, self.address = parsed.hostname, parsed.port, address
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, str]:  # fmt: skip
+        connection = http.client.HTTPConnection(
+            self.host, self.port, timeout=30, source_address=(self.address, 0)
+        )
+        sent = {"Host": f"{self.host}:{self.port}", **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, text
+
+    def post_form(self, path: str, data: dict[str, str], **headers: str) -> tuple[int, str]:
+        """GET the form's page for its CSRF token, then POST ``data`` with it."""
+        _, page = self.request("GET", path)
+        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **data}).encode()
+        content = {"Content-Type": "application/x-www-form-urlencoded", **headers}
+        return self.request("POST", path, body, content)
+
+
+PASSWORD = "correct-horse-battery-42"
+
+
+def test_a_lockout_through_nginx_is_per_client_address(stack):
+    """Five wrong passwords for the instructor's name from a learner's machine lock that machine
+    out, not the instructor, whatever X-Forwarded-For the learner's requests claim."""
+    base, _, _ = stack
+    name = "teacher" + uuid.uuid4().hex[:6]
+    instructor, attacker = _Visitor(base, "127.0.0.3"), _Visitor(base, "127.0.0.2")
+    status, _ = instructor.post_form("/accounts/signup/", {
+        "username": name, "password1": PASSWORD, "password2": PASSWORD})  # fmt: skip
+    assert status == 302
+    instructor.cookies.pop("sessionid", None)  # logged out: back later to log in
+    statuses = []
+    for n in range(5):
+        # Each attempt pretends to come from somewhere else; nginx overwrites the header.
+        status, body = attacker.post_form(
+            "/accounts/login/",
+            {"username": name, "password": "wrong-guess"},
+            **{"X-Forwarded-For": f"192.0.2.{n}"},
+        )
+        statuses.append(status)
+    assert statuses == [200, 200, 200, 200, 429]
+    assert "Too many failed log-ins" in body
+    status, _ = attacker.post_form("/accounts/login/", {"username": name, "password": PASSWORD})
+    assert status == 429, "the attacker's address stays locked, even with the right password"
+    status, _ = instructor.post_form("/accounts/login/", {"username": name, "password": PASSWORD})
+    assert status == 302, "the instructor, from their own address, logs in"
+
+
+def test_nginx_lets_through_what_the_app_accepts_and_explains_what_it_does_not(stack):
+    base, _, _ = stack
+    visitor = _Visitor(base, "127.0.0.4")
+    # 3 MB: over nginx's old 2 MB, under the app's 5 MB. The app answers (its CSRF page: this
+    # post has no token), so nginx let the body through.
+    status, body = visitor.request("POST", "/author/import/", b"x" * (3 * 1024 * 1024),
+                                   {"Content-Type": "application/octet-stream"})  # fmt: skip
+    assert status == 403 and "This form has expired" in body
+    status, body = visitor.request("POST", "/author/import/", b"x" * (6 * 1024 * 1024),
+                                   {"Content-Type": "application/octet-stream"})  # fmt: skip
+    assert status == 413
+    assert "at most 5 MB" in body
+
+
+def test_bad_input_through_the_stack_gets_pages_not_500s(stack):
+    """On gunicorn + PostgreSQL with DEBUG off, as the attacks were first tried."""
+    base, _, _ = stack
+    visitor = _Visitor(base, "127.0.0.5")
+    # nginx refuses a %00 in a path itself (the app would answer 404: test_bad_characters.py).
+    status, body = visitor.request("GET", "/join/AB%00C/")
+    assert status == 400 and "We couldn't read that request" in body
+    status, body = visitor.request("GET", "/author/?course=%00")
+    assert status == 400 and "in its “course” part" in body
+    status, body = visitor.post_form("/accounts/login/", {"username": "a" * 5000, "password": "x"})
+    assert status == 200 and "at most 150 characters" in body
+    status, body = visitor.request("GET", "/no/such/page/")
+    assert status == 404 and "<title>Page not found · NetLearn</title>" in body
