@@ -28,7 +28,9 @@ def test_a_learners_pages_are_private(learner_client, terminal):
 
 
 @pytest.mark.django_db
-def test_gradebook_and_exports_are_private(instructor_client, terminal):
+def test_gradebook_and_exports_are_private(
+    instructor_client, instructor_edits_new_courses, terminal
+):
     for url in (
         reverse("instructors:gradebook"),
         reverse("instructors:gradebook_csv"),
