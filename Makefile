@@ -33,6 +33,7 @@ test: $(STAMP)
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest --doctest-modules netlearn/sim lessons
 	$(VENV)/bin/pytest -m "not kernel" -n 2
 	$(VENV)/bin/pytest -m kernel
 
