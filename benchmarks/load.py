@@ -132,63 +132,79 @@ def _kinds(samples: list[Sample], since: float = 0.0) -> dict[str, dict]:
     }
 
 
+def _commands(crowd: list[Learner], logs: dict) -> dict:
+    """Commands answered 200 against commands stored, per learner and in all."""
+    stored = {learner.username: logs["per_learner"].get(learner.username, 0) for learner in crowd}
+    return {
+        "answered_200": sum(learner.commands_ok for learner in crowd),
+        "stored": sum(stored.values()),
+        "mismatched": {
+            learner.username: {
+                "answered_200": learner.commands_ok,
+                "stored": stored[learner.username],
+            }
+            for learner in crowd
+            if learner.commands_ok != stored[learner.username]
+        },
+        "longest_terminal": logs["longest"],
+        "two_tab_pairs": sum(learner.pairs for learner in crowd),
+    }
+
+
+def _targets(kinds: dict, commands: dict, status_5xx: int, no_answer: int) -> dict[str, bool]:
+    return {
+        "no_5xx": status_5xx == 0,
+        "every_request_answered": no_answer == 0,
+        "commands_stored_equal_answered": not commands["mismatched"],
+        "command_p95": 0 < kinds["command"]["p95_ms"] < TARGET_MS["command"],
+        "check_p95": 0 < kinds["check"]["p95_ms"] < TARGET_MS["check"],
+        "no_terminal_full": commands["longest_terminal"] < WORKSPACE_LIMIT,
+    }
+
+
 def results(crowd: list[Learner], plan: Plan, timeline: dict, logs: dict, server: dict) -> dict:
     """The run's numbers and targets, from the learners' samples and the stored terminal logs."""
     samples = [s for learner in crowd for s in learner.samples]
     kinds = _kinds(samples)
-    stored = {learner.username: logs["per_learner"].get(learner.username, 0) for learner in crowd}
-    mismatched = {
-        learner.username: {"answered_200": learner.commands_ok, "stored": stored[learner.username]}
-        for learner in crowd
-        if learner.commands_ok != stored[learner.username]
-    }
+    commands = _commands(crowd, logs)
     status_5xx = sum(1 for s in samples if s.status >= 500)
     no_answer = sum(1 for s in samples if s.status == 0) + timeline["stragglers"]
-    targets = {
-        "no_5xx": status_5xx == 0,
-        "every_request_answered": no_answer == 0,
-        "commands_stored_equal_answered": not mismatched,
-        "command_p95": 0 < kinds["command"]["p95_ms"] < TARGET_MS["command"],
-        "check_p95": 0 < kinds["check"]["p95_ms"] < TARGET_MS["check"],
-        "no_terminal_full": logs["longest"] < WORKSPACE_LIMIT,
-    }
+    targets = _targets(kinds, commands, status_5xx, no_answer)
     cpus = os.cpu_count() or 1
     served = plan.learners if all(targets.values()) else 0
     elapsed = timeline["end"] - timeline["start"]
+    log = server["log"]
     return {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": plan.command_line(),
         "parameters": {**asdict(plan), "lessons": sorted({lr.lesson.slug for lr in crowd})},
-        "machine": {"cpus": cpus, "platform": platform.platform(),
-                    "python": platform.python_version(),
-                    "shared": "load generator, gunicorn and PostgreSQL share the same CPUs"},
+        "machine": {
+            "cpus": cpus,
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "shared": "load generator, gunicorn and PostgreSQL share the same CPUs",
+        },
         "server": {k: v for k, v in server.items() if k != "log"},
         "kinds": kinds,
         "class_in": _kinds(samples, since=timeline["class_in"]),
         "run_seconds": round(elapsed, 1),
-        "requests_per_second": round(len(samples) / elapsed, 1) if elapsed else 0.0,
+        "requests_per_second": round(len(samples) / elapsed, 1),
         "status_5xx": status_5xx,
         "status_429": sum(1 for s in samples if s.status == 429),
         "no_answer": no_answer,
         "stragglers": timeline["stragglers"],
         "errors": sorted({s.error for s in samples if s.error})[:10],
         "server_log": {
-            "tracebacks": server["log"].count("Traceback (most recent call last)"),
-            "worker_timeouts": server["log"].count("WORKER TIMEOUT"),
+            "tracebacks": log.count("Traceback (most recent call last)"),
+            "worker_timeouts": log.count("WORKER TIMEOUT"),
         },
-        "commands": {
-            "answered_200": sum(learner.commands_ok for learner in crowd),
-            "stored": sum(stored.values()),
-            "mismatched": mismatched,
-            "longest_terminal": logs["longest"],
-            "two_tab_pairs": sum(learner.pairs for learner in crowd),
-        },
+        "commands": commands,
         "target_ms": {f"{kind}_p95": ms for kind, ms in TARGET_MS.items()},
         "targets": targets,
         "learners_served": served,
         "learners_per_core": round(served / cpus, 1),
         "ok": all(targets.values()),
-    }  # fmt: skip
+    }
 
 
 def parser() -> argparse.ArgumentParser:

@@ -62,6 +62,10 @@ def _setup(data: dict) -> list[str]:
     ]
 
 
+def _p95(kind: dict) -> str:
+    return f"{kind['p95_ms']} ms" if kind["requests"] else "none sent"
+
+
 def _targets(data: dict) -> list[str]:
     t, c, kinds, target_ms = data["targets"], data["commands"], data["kinds"], data["target_ms"]
     return [
@@ -72,9 +76,9 @@ def _targets(data: dict) -> list[str]:
         f"{_mark(t['every_request_answered'])} |",
         f"| every command answered 200 is stored | {c['answered_200']} answered 200, "
         f"{c['stored']} stored | {_mark(t['commands_stored_equal_answered'])} |",
-        f"| command p95 < {target_ms['command_p95']} ms | {kinds['command']['p95_ms']} ms | "
+        f"| command p95 < {target_ms['command_p95']} ms | {_p95(kinds['command'])} | "
         f"{_mark(t['command_p95'])} |",
-        f"| check p95 < {target_ms['check_p95']} ms | {kinds['check']['p95_ms']} ms | "
+        f"| check p95 < {target_ms['check_p95']} ms | {_p95(kinds['check'])} | "
         f"{_mark(t['check_p95'])} |",
         f"| no terminal at its limit | fullest: {c['longest_terminal']} commands | "
         f"{_mark(t['no_terminal_full'])} |",
@@ -110,7 +114,7 @@ def markdown(data: dict) -> str:
             "",
             "| request | count | statuses | p50 ms | p95 ms | p99 ms | max ms |",
             "|---|---|---|---|---|---|---|",
-            *_latency_rows(data["class_in"]),
+            *_latency_rows({k: v for k, v in data["class_in"].items() if k != "login"}),
             "",
         ]
     )
