@@ -33,7 +33,7 @@ test: lint
 	./scripts/install-test-deps.sh
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest --doctest-modules netlearn/sim lessons
+	$(VENV)/bin/pytest --doctest-modules netlearn/sim lessons benchmarks
 	$(VENV)/bin/pytest -m "not kernel" -n 2
 	$(VENV)/bin/pytest -m kernel
 
