@@ -149,7 +149,6 @@ class Learner:
     samples: list[Sample] = field(default_factory=list)
     commands_ok: int = 0
     pairs: int = 0  # times two commands were sent at once
-    arrived_at: float = 0.0  # time.monotonic() of the log-in
 
     def _do(self, kind: str, call: Callable[[], Response]) -> int:
         at = time.monotonic()
@@ -163,7 +162,7 @@ class Learner:
 
     def _arrive(self, stack: Stack) -> Client | None:
         """Log in and open the lesson page; None when the log-in got no usable answer."""
-        self.arrived_at = at = time.monotonic()
+        at = time.monotonic()
         try:
             client = stack.login(self.username)
         except Exception as exc:  # noqa: BLE001 - reported as a failed log-in
