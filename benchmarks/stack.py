@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import secrets
 import signal
@@ -328,6 +329,27 @@ class Stack:
     def psql(self):
         """A psycopg connection to the stack's database (autocommit)."""
         return _pg_connect(self.database)
+
+    def postgres_backends(self) -> list[int]:
+        """Process ids of the PostgreSQL backends serving this stack's database (for their CPU
+        time; the connection asking is left out)."""
+        with self.psql() as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (self.database,),
+            ).fetchall()
+        return [pid for (pid,) in rows]
+
+    def postgres_version(self) -> str:
+        with self.psql() as conn:
+            return conn.execute("SHOW server_version").fetchone()[0]
+
+    def terminal_logs(self) -> dict:
+        """Commands kept in each learner's terminal logs and in the fullest one
+        (``benchmarks/terminal_logs.py``, with the stack's settings)."""
+        argv = [sys.executable, "-m", "benchmarks.terminal_logs"]
+        out = _run("count the terminal logs", argv, self.env, timeout=120)
+        return json.loads(out.strip().splitlines()[-1])
 
 
 def _wait_healthy(process: subprocess.Popen, port: int, log_path: Path, seconds: float) -> None:

@@ -4,6 +4,15 @@
 # RUN_MIGRATIONS=0 skips it where a separate job migrates, see README, Operations), then hand the
 # process over to gunicorn so it receives the container's signals.
 set -eu
+case "${1:-}" in
+    -h|--help)
+        echo "usage: deploy/entrypoint.sh"
+        echo
+        echo "Start a NetLearn web container: collectstatic, then manage.py prepare (migrate and"
+        echo "load the course, under a lock; RUN_MIGRATIONS=0 skips it), then exec gunicorn with"
+        echo "deploy/gunicorn.conf.py. Settings come from the environment (DATABASE_URL, ...)."
+        exit 0 ;;
+esac
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python}"
 "$PYTHON" manage.py collectstatic --noinput -v0

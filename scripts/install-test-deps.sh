@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suites drive (a browser, nginx, the real networking tools
 # for the kernel differential tests) and wrk, the load generator of `make bench`. A no-op when they
-# are present; never fails the build: a suite whose tool is missing skips itself and says why
-# (`make bench` falls back to a Python client without wrk).
+# are present; never fails the build: a suite whose tool is missing skips itself and says why,
+# which fails the run under CI=true (`make bench` falls back to a Python client without wrk).
 set -u
+case "${1:-}" in
+  -h|--help)
+    echo "usage: scripts/install-test-deps.sh"
+    echo
+    echo "Install (as root, with apt-get) the Debian packages the test suites drive and wrk, the"
+    echo "load generator of make bench; a no-op when they are present. Never fails: under CI=true"
+    echo "a suite whose tool is missing fails instead of skipping (tests/ci_skips.py)."
+    exit 0 ;;
+esac
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have chromium || need+=(chromium)

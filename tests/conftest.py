@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from ci_skips import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401 (hooks)
 from hypothesis import settings
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there

@@ -2,7 +2,7 @@
 normalise what the kernel prints so it compares with `netlearn.sim`'s physical-host form.
 
 The topology is built exactly like the reference transcripts
-(`../shared/reference/linux-networking-transcripts.md`, "How it was captured"):
+(`tests/data/linux-networking-transcripts.md`, "How it was captured"):
 
 - one namespace per host and one per segment; a segment is a bridge `br0` (STP off, up) in its
   own namespace, like a switch;

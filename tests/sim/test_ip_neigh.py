@@ -14,8 +14,6 @@ from transcripts import load
 
 from netlearn.sim import Network
 
-pytestmark = pytest.mark.skipif(load() is None, reason="reference transcripts not found")
-
 
 def transcript(number: int) -> dict:
     return next(t for t in load() if t["id"] == number)

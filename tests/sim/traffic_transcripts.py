@@ -45,8 +45,6 @@ def masked(result: Result) -> tuple[str, str, int]:
 def replay() -> tuple[tuple[dict, Result], ...]:
     """(transcript item, simulator result) for every traffic-family command, in order."""
     data = load()
-    if data is None:
-        return ()
     net = Network.from_scenario(reference_scenario(configured=False))
     cases = []
     for item in data:

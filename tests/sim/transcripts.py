@@ -1,4 +1,5 @@
-"""The reference transcripts (../shared/reference) replayed on the simulator.
+"""The reference transcripts (tests/data/, copied from the project's fidelity reference) replayed
+on the simulator.
 
 ``replay()`` runs every transcript of sections 1-6 in order on one simulated copy of the
 reference topology, so each case sees the state the earlier ones built (the groups' "Setup:"
@@ -18,9 +19,12 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from netlearn.sim import Network, Result
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+# In the repository, so a fresh clone with nothing beside it replays every transcript.
+REFERENCE = Path(__file__).resolve().parents[1] / "data"
 JSON = REFERENCE / "linux-networking-transcripts.json"
 
 # host -> (segment, last MAC byte) for every eth0; R also has eth1.
@@ -105,9 +109,9 @@ def reference_scenario(*, configured: bool = True) -> dict:
     return {"segments": ["net1", "net2"], "hosts": hosts}
 
 
-def load() -> list[dict] | None:
-    if not JSON.exists():
-        return None
+def load() -> list[dict]:
+    """Every captured transcript, in capture order (a fresh list each call: callers may edit it).
+    A missing file is an error, not a skip: the fidelity tests are the point of this suite."""
     return json.loads(JSON.read_text())
 
 
@@ -138,7 +142,7 @@ class Case:
     command: str
     expected: Result
     actual: Result | None
-    skip: str | None
+    artifact: str | None  # why the simulator differs on purpose (ARTIFACTS), else None
 
     def __str__(self) -> str:
         return f"#{self.id} {self.host}$ {self.command}"
@@ -172,8 +176,6 @@ def _apply_equivalent(net: Network, host: str, command: str) -> None:
 def replay() -> tuple[Case, ...]:
     """Every transcript after the setup section, run in order on one simulated network."""
     data = load()
-    if data is None:
-        return ()
     net = Network.from_scenario(reference_scenario(configured=False))
     cases = []
     for item in data:
@@ -192,10 +194,26 @@ def replay() -> tuple[Case, ...]:
         if command.startswith("ip neigh"):
             continue
         actual = net.run(host, command)
-        skip = ARTIFACTS.get(item["id"])
-        cases.append(Case(item["id"], item["topic"], host, command, expected, actual, skip))
+        artifact = ARTIFACTS.get(item["id"])
+        cases.append(Case(item["id"], item["topic"], host, command, expected, actual, artifact))
     return tuple(cases)
 
 
 def cases_for(topic_prefix: str) -> list[Case]:
     return [c for c in replay() if c.topic.startswith(topic_prefix)]
+
+
+def as_params(cases: list[Case]) -> list:
+    """The cases as pytest parameters. A capture artifact (ARTIFACTS) is a strict xfail rather than
+    a skip: it still runs, must still differ, and fails the suite once it matches (then the entry
+    in ARTIFACTS is stale)."""
+    return [
+        pytest.param(
+            case,
+            id=str(case),
+            marks=[pytest.mark.xfail(reason=case.artifact, strict=True, raises=AssertionError)]
+            if case.artifact
+            else [],
+        )
+        for case in cases
+    ]
