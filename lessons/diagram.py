@@ -11,10 +11,8 @@ segments in the order a walk from the first host meets them. Segments are switch
 top to bottom; a host sits in the band just below the first bar it is plugged into (a host only
 on the first segment sits above it), so a chain ``A - net1 - R - net2 - C`` reads top-down.
 
-The path of the last packet is a JSON-serialisable dict (it is stored with the workspace):
-
->>> path = {"command": "ping", "dst": "10.0.0.2", "legs": [{"role": "request",
-...     "hops": [["A", None, "eth0"]], "receiver": "B", "drop": None}]}
+The path of the last packet is a JSON-serialisable dict built by :mod:`lessons.packet_path`
+(re-exported here: ``packet_path``, ``describe_path``).
 """
 
 from __future__ import annotations
@@ -24,6 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
+
+from lessons.packet_path import describe_path, leg_sentence, packet_path
+
+__all__ = ["Diagram", "describe", "describe_path", "natural_key", "packet_path", "render"]
 
 # -- geometry (px in the SVG's user space) ----------------------------------------------------
 MARGIN = 16
@@ -49,45 +51,6 @@ class Diagram:
     @property
     def text(self) -> str:
         return "\n".join(self.description)
-
-
-# -- the path of the last packet ----------------------------------------------------------------
-
-
-def packet_path(command: str, trace: Any) -> dict | None:
-    """The JSON-serialisable path of a ``Result.trace``: a ping's ``PingOutcome``, a
-    traceroute's tuple of probe ``Trace``s (the last probe went furthest) or one ``Trace``.
-    Anything else (``ip``, ``dig``...) has no path: None."""
-    if trace is None:
-        return None
-    name = (command or "").strip().split(" ", 1)[0] or "packet"
-    if hasattr(trace, "request"):  # PingOutcome
-        legs = [_leg("request", trace.request)]
-        if trace.reply is not None:
-            legs.append(_leg("reply", trace.reply))
-        message = getattr(trace, "message", "") or ""
-        return {"command": name, "dst": str(trace.request.dst), "legs": legs, "message": message}
-    if isinstance(trace, tuple | list):
-        probes = [t for t in trace if hasattr(t, "hops")]
-        if not probes:
-            return None
-        trace = probes[-1]
-    if hasattr(trace, "hops") and hasattr(trace, "dst"):
-        return {"command": name, "dst": str(trace.dst), "legs": [_leg("probe", trace)]}
-    return None
-
-
-def _leg(role: str, trace: Any) -> dict:
-    drop = None
-    if trace.drop is not None:
-        drop = {"host": trace.drop.host, "cause": trace.drop.cause, "detail": trace.drop.detail}
-    return {
-        "role": role,
-        "sender": trace.sender,
-        "hops": [[h.host, h.in_iface, h.out_iface] for h in trace.hops],
-        "receiver": trace.receiver,
-        "drop": drop,
-    }
 
 
 # -- layout ------------------------------------------------------------------------------------
@@ -188,47 +151,62 @@ def _segment_order(boxes: dict[str, _Box], segments: list[str]) -> list[str]:
     return order
 
 
-def _layout(net: Any) -> _Layout:
-    boxes, segments = _collect(net)
+def _assign_bands(boxes: dict[str, _Box], segments: list[str]) -> list[list[_Box]]:
+    """Each host in the band just below the first bar it is plugged into (band 0: above the
+    first bar, for hosts only on the first segment or on none)."""
     index = {s: i for i, s in enumerate(segments)}
     bands: list[list[_Box]] = [[] for _ in range(len(segments) + 1)]
     for box in boxes.values():
         used = sorted({index[p.segment] for p in box.ports if p.segment in index})
-        if not used or used == [0]:
-            box.band = 0
-        else:
-            box.band = used[0] + 1
+        box.band = 0 if not used or used == [0] else used[0] + 1
         bands[box.band].append(box)
         box.w = max(MIN_BOX_W, SLOT_W * len(box.ports))
+    return bands
 
-    band_w = [sum(b.w for b in band) + GAP * max(0, len(band) - 1) for band in bands]
-    width = max([2 * MARGIN + w for w in band_w] + [360])
-    band_h = LINE_ZONE + BOX_H + LINE_ZONE
-    layout = _Layout(boxes=boxes, segments=segments, width=width)
+
+def _place(layout: _Layout, bands: list[list[_Box]], band_w: list[float], band_h: float) -> None:
+    """Centre each band's boxes, put each interface's line in its slot, and stack the bars."""
     for b, band in enumerate(bands):
         top = MARGIN + b * (band_h + BAR_H)
-        x = (width - band_w[b]) / 2
+        x = (layout.width - band_w[b]) / 2
         for box in band:
             box.x, box.y = x, top + LINE_ZONE
             for k, port in enumerate(box.ports):
                 # the line on the left of its slot, its label to the right within the slot
                 port.x = box.x + SLOT_W * k + PORT_INSET
             x += box.w + GAP
-    for i, seg in enumerate(segments):
+    for i, seg in enumerate(layout.segments):
         layout.bar_y[seg] = MARGIN + (i + 1) * (band_h + BAR_H) - BAR_H
-    # trim: band 0 needs no room above its boxes; an empty last band needs no room at all
-    layout.top = MARGIN + LINE_ZONE - MARGIN if bands[0] else MARGIN + band_h - MARGIN
+
+
+def _bottom(layout: _Layout, bands: list[list[_Box]], band_h: float) -> float:
+    """Where the drawing ends: the last boxes' labels or the last bar, whichever is lower."""
+    segments = layout.segments
     last = max((b for b, band in enumerate(bands) if band), default=0)
     bottom = MARGIN + last * (band_h + BAR_H) + band_h
-    if last > 0 and not any(
-        p.segment is None or p.segment not in index for box in bands[last] for p in box.ports
-    ):
+    hangs_below = any(
+        p.segment is None or p.segment not in layout.bar_y for box in bands[last] for p in box.ports
+    )
+    if last > 0 and not hangs_below:
         bottom -= LINE_ZONE - MARGIN  # nothing hangs below the last boxes
     if segments:
         bottom = max(bottom, layout.bar_y[segments[-1]] + BAR_H + MARGIN)
     if last < len(segments):  # nothing below the last bar
         bottom = max(layout.bar_y[segments[-1]] + BAR_H + MARGIN, bottom - LINE_ZONE)
-    layout.height = bottom - layout.top + MARGIN
+    return bottom
+
+
+def _layout(net: Any) -> _Layout:
+    boxes, segments = _collect(net)
+    bands = _assign_bands(boxes, segments)
+    band_w = [sum(b.w for b in band) + GAP * max(0, len(band) - 1) for band in bands]
+    band_h = LINE_ZONE + BOX_H + LINE_ZONE
+    width = max([2 * MARGIN + w for w in band_w] + [360])
+    layout = _Layout(boxes=boxes, segments=segments, width=width)
+    _place(layout, bands, band_w, band_h)
+    # trim: band 0 needs no room above its boxes; an empty last band needs no room at all
+    layout.top = MARGIN + LINE_ZONE - MARGIN if bands[0] else MARGIN + band_h - MARGIN
+    layout.height = _bottom(layout, bands, band_h) - layout.top + MARGIN
     return layout
 
 
@@ -365,7 +343,7 @@ def _draw_path(out: list[str], layout: _Layout, path: dict) -> list[str]:
             pts = " ".join(f"{_num(x)},{_num(y)}" for x, y in shifted)
             out.append(
                 f'<polyline class="path path-{role}" points="{pts}" '
-                f'marker-end="url(#arrow-{role})"><title>{_e(_leg_sentence(leg))}</title>'
+                f'marker-end="url(#arrow-{role})"><title>{_e(leg_sentence(leg))}</title>'
                 f"</polyline>"
             )
         drop = leg.get("drop")
@@ -480,28 +458,3 @@ def describe(net: Any, layout: _Layout | None = None) -> tuple[str, ...]:
             sentence += "; forwards packets (ip_forward is 1)"
         lines.append(sentence + ".")
     return tuple(lines)
-
-
-def _leg_sentence(leg: dict) -> str:
-    names = [h[0] for h in leg.get("hops", []) if h]
-    if leg.get("receiver") and (not names or names[-1] != leg["receiver"]):
-        names.append(leg["receiver"])
-    if not names and leg.get("sender"):
-        names = [leg["sender"]]
-    role = {"request": "Request", "reply": "Reply", "probe": "Packet"}.get(
-        leg.get("role", ""), "Packet"
-    )
-    text = f"{role} " + " → ".join(names)
-    drop = leg.get("drop")
-    if leg.get("receiver"):
-        text += f": delivered to {leg['receiver']}"
-    elif drop:
-        text += f": dropped at {drop.get('host')}: {drop.get('detail')}"
-    return text
-
-
-def describe_path(path: dict) -> str:
-    """One sentence for the last packet path: 'Last ping to X: request A → R → C: ...'."""
-    legs = [_leg_sentence(leg) for leg in path.get("legs", [])]
-    head = f"Last {path.get('command', 'packet')} to {path.get('dst', '?')}"
-    return head + ": " + "; ".join(legs) + "."
