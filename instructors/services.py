@@ -1,7 +1,7 @@
 """Every write of the instructor flow: lessons from the editor, their order, drafts, imports,
 classes and memberships, resetting a learner's exercise.
 
-Exercises go through the lessons app's ``save_exercise`` (validation by the simulator, a new
+Exercises go through the lessons app's ``content.save_exercise`` (validation by the simulator, a new
 ``ExerciseVersion`` when a published exercise changes; earlier attempts keep theirs and progress
 never goes backwards). Deleting a lesson archives it (``archive_lesson``).
 """
@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from instructors.models import Classroom, LessonDraft, Membership
 from lessons import exercises as ex
-from lessons import lessonfile, pagecache
-from lessons import services as lesson_services
+from lessons import lessonfile
 from lessons.models import Course, Exercise, Lesson
+from lessons.services import content, terminal
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 JOIN_CODE_LENGTH = 8
@@ -108,8 +109,8 @@ def save_lesson(
             )
             return SavedLesson(lesson, "draft", problems)
         try:
-            status = lesson_services.save_exercise(lesson=lesson, spec=exercise)
-        except lesson_services.ContentInvalid as exc:
+            status = content.save_exercise(lesson=lesson, spec=exercise)
+        except content.ContentInvalid as exc:
             raise AuthoringError(exc.problems) from None
         LessonDraft.objects.filter(author=author, lesson=lesson).delete()
     return SavedLesson(lesson, status)
@@ -155,18 +156,24 @@ def move_lesson(*, lesson: Lesson, direction: str) -> None:
         other = index - 1 if direction == "up" else index + 1
         if 0 <= other < len(lessons):
             lessons[index], lessons[other] = lessons[other], lessons[index]
-        pagecache.content_changed()  # the UPDATEs below send no signal
         for position, item in enumerate(lessons, start=1):
             if item.order != position:
                 Lesson.objects.filter(pk=item.pk).update(order=position)
 
 
 def archive_lesson(*, lesson: Lesson) -> Lesson:
-    return lesson_services.archive_lesson(lesson=lesson)
+    """ "Delete" a lesson: learners no longer see it; attempts and progress are kept."""
+    if lesson.archived_at is None:
+        lesson.archived_at = timezone.now()
+        lesson.save(update_fields=["archived_at", "updated_at"])
+    return lesson
 
 
 def restore_lesson(*, lesson: Lesson) -> Lesson:
-    return lesson_services.restore_lesson(lesson=lesson)
+    if lesson.archived_at is not None:
+        lesson.archived_at = None
+        lesson.save(update_fields=["archived_at", "updated_at"])
+    return lesson
 
 
 # -- import ---------------------------------------------------------------------------------------
@@ -177,14 +184,14 @@ def import_lesson_file(*, course: Course, name: str, text: str) -> tuple[Lesson,
     default = lessonfile.slug_from_file_name(name) or slugify(PurePosixPath(name).stem)[:100]
     try:
         parsed = lessonfile.parse_lesson(text, path=name, default_slug=default)
-        return lesson_services.import_lesson(course=course, parsed=parsed)
+        return content.import_lesson(course=course, parsed=parsed)
     except lessonfile.LessonFileError as exc:
         raise AuthoringError([str(exc)]) from None
     except ex.ExerciseInvalid as exc:
         raise AuthoringError([f"{name}: {p}" for p in exc.problems]) from None
 
 
-def import_course_zip(*, name: str, data: bytes) -> lesson_services.LoadReport:
+def import_course_zip(*, name: str, data: bytes) -> content.LoadReport:
     """Load the course folders of a zip (as ``course_zip`` writes them) like ``loadlessons``.
     A zip whose ``course.yaml`` sits at its root is one course named after the zip file."""
     try:
@@ -211,8 +218,8 @@ def import_course_zip(*, name: str, data: bytes) -> lesson_services.LoadReport:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(archive.read(member))
         try:
-            return lesson_services.load_content(roots=[root])
-        except lesson_services.ContentInvalid as exc:
+            return content.load_content(roots=[root])
+        except content.ContentInvalid as exc:
             problems = [p.replace(str(root) + "/", "") for p in exc.problems]
             raise AuthoringError(problems) from None
 
@@ -241,4 +248,4 @@ def join_classroom(*, learner, classroom: Classroom) -> tuple[Membership, bool]:
 def reset_learner_exercise(*, learner, exercise: Exercise) -> None:
     """Start a learner's exercise over for them (their terminal and form rows); attempts and
     progress are kept, as when they press "Reset exercise" themselves."""
-    lesson_services.reset_workspace(learner=learner, exercise=exercise)
+    terminal.reset_workspace(learner=learner, exercise=exercise)

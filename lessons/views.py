@@ -8,9 +8,6 @@ of the diagram, the progress bar and the hints. Every lookup of learner data goe
 
 from __future__ import annotations
 
-import functools
-import shlex
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,35 +16,34 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap
 
 from lessons import exercises as ex
-from lessons import pagecache, selectors, services, terminalcache
-from lessons.diagram import natural_key, packet_path
+from lessons import selectors
+from lessons.diagram import natural_key
 from lessons.diagram import render as render_diagram
 from lessons.exercises import SubmissionError
 from lessons.forms import QuizForm, row_formset
-from lessons.markdown import render_markdown
 from lessons.models import Attempt, Exercise, ExerciseKind, Lesson
+from lessons.services import grading, terminal
 from netlearn.ratelimit import rate_limited
-from netlearn.sim import Network, ScenarioError, SimError
+from netlearn.sim import Network, ScenarioError
 from netlearn.sim.limits import MAX_LINE
 
 PAGE = "lessons/lesson.html"
-PACKET_COMMANDS = {"ping", "traceroute"}  # commands whose Result.trace is a packet path
 CLEAR_COMMANDS = {"clear", "reset"}  # terminal commands handled by the page, not the simulator
+HINTS_PREFIX = "lessons:hints:"  # the session keys of the hints a learner revealed
 
 
 # -- lookups (always through request.user) ------------------------------------------------------
 
 
-def _get_lesson(course_slug: str, lesson_slug: str, generation: str | None = None) -> Lesson:
+def _get_lesson(course_slug: str, lesson_slug: str) -> Lesson:
     """A lesson a learner may open, with its course and exercise (404 otherwise)."""
-    return selectors.visible_lesson(
-        course_slug, lesson_slug, generation=generation or pagecache.content_generation()
-    )
+    return selectors.visible_lesson(course_slug, lesson_slug)
 
 
 def _get_exercise(lesson: Lesson) -> Exercise | None:
@@ -75,27 +71,8 @@ def _lesson_urls(lesson: Lesson) -> dict[str, str]:
     }
 
 
-# -- small adapters over the services (see the report: candidates for services.py) ------------
-
-
-def _path_of(line: str, trace) -> dict | None:
-    """The packet path of a ping/traceroute the learner just ran, from its Result.trace."""
-    try:
-        words = shlex.split(line)
-    except ValueError:
-        return None
-    while words and words[0] == "sudo":
-        words = words[1:]
-    if trace is None or not words or words[0] not in PACKET_COMMANDS:
-        return None
-    try:
-        return packet_path(words[0], trace)
-    except (SimError, TypeError, ValueError):
-        return None
-
-
 def _hint_key(exercise: Exercise) -> str:
-    return f"{pagecache.HINTS_PREFIX}{exercise.pk}"
+    return f"{HINTS_PREFIX}{exercise.pk}"
 
 
 # -- the lesson page's context --------------------------------------------------------------------
@@ -131,7 +108,6 @@ class _Page:
             "next_lesson": next_lesson,
             "urls": _lesson_urls(lesson),
             "max_line": MAX_LINE,
-            "body_html": render_markdown(lesson.body),
         }
         if exercise is not None:
             ctx.update(self._exercise_context(exercise))
@@ -146,7 +122,6 @@ class _Page:
         if "attempt" not in self.extra:
             attempt = selectors.latest_attempt(learner=learner, exercise=exercise)
         ctx: dict[str, Any] = {
-            "prompt_html": render_markdown(exercise.prompt),
             "outdated": view.outdated,
             "attempt": attempt,
         }
@@ -155,34 +130,32 @@ class _Page:
         failed = attempt is not None and not attempt.passed
         ctx.update(
             hints_available=bool(hints) and failed,
-            shown_hints=[render_markdown(h) for h in hints[:shown]] if failed else [],
+            shown_hints=hints[:shown] if failed else [],  # Markdown, rendered by the template
             more_hints=failed and shown < len(hints),
         )
         if exercise.kind == ExerciseKind.TERMINAL:
             hosts = sorted(view.hosts, key=natural_key)
             host = request.GET.get("host") or (view.log[-1]["host"] if view.log else "")
             host = host if host in hosts else (hosts[0] if hosts else "")
-            path = view.state.get("path") if not view.outdated else None
             ctx.update(
                 hosts=hosts,
                 host=host,
                 host_index=hosts.index(host) + 1 if host in hosts else 1,
                 log=view.log,
-                diagram=_diagram(view.network, path),
+                diagram=_diagram(view.network, view.path),
             )
         elif exercise.kind in (ExerciseKind.ROUTES, ExerciseKind.DNS):
             if "formset" not in self.extra:
                 key = "routes" if exercise.kind == ExerciseKind.ROUTES else "records"
                 ctx["formset"] = row_formset(
-                    exercise.kind, choices=_row_choices(exercise), saved=view.state.get(key)
+                    exercise.kind, choices=_row_choices(exercise), saved=view.rows.get(key)
                 )
-            try:
-                ctx["diagram"] = _diagram(ex.starting_network(spec), None)
-            except ScenarioError:
-                ctx["diagram"] = None
+            # The same for every learner: drawn only when the page's {% cache %} fragment,
+            # keyed by the exercise's content, is not kept yet.
+            ctx["diagram"] = SimpleLazyObject(lambda: _starting_diagram(spec))
         elif exercise.kind == ExerciseKind.QUIZ and "quiz_form" not in self.extra:
             ctx["quiz_form"] = QuizForm(
-                initial=QuizForm.initial_from(view.state.get("answers")),
+                initial=QuizForm.initial_from(view.rows.get("answers")),
                 questions=exercise.questions,
             )
         return ctx
@@ -198,6 +171,13 @@ def _diagram(network: Network | None, path: dict | None):
         "description": diagram.description,
         "path_summary": diagram.path_summary,
     }
+
+
+def _starting_diagram(spec: dict):
+    try:
+        return _diagram(ex.starting_network(spec), None)
+    except ScenarioError:
+        return None
 
 
 def _row_choices(exercise: Exercise) -> list[str]:
@@ -248,39 +228,16 @@ def my_progress(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def lesson(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
-    # The rendered page is kept per learner state (lessons/pagecache.py says what the key holds
-    # and what invalidates it); a cache that fails only costs the rendering.
-    cached = pagecache.lookup(request, course_slug, lesson_slug)
-    if cached is not None and cached.html is not None:
-        return HttpResponse(cached.html)
-    generation = cached.generations[0] if cached is not None else None
-    lesson = _get_lesson(course_slug, lesson_slug, generation)
-    exercise = _get_exercise(lesson)
-    response = _render_page(request, lesson, exercise)
-    if cached is not None and response.status_code == 200:
-        pagecache.keep(cached, response.content.decode())
-    return response
+    lesson = _get_lesson(course_slug, lesson_slug)
+    return _render_page(request, lesson, _get_exercise(lesson))
 
 
-def _terminal_row_rides_along(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The learner's terminal row is fetched with the user (lessons/terminalcache.py): outside
-    ``login_required``, which reads the user."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
-        terminalcache.Slot(course_slug, lesson_slug).ride_along()
-        return view(request, course_slug, lesson_slug)
-
-    return wrapped
-
-
-@_terminal_row_rides_along
 @login_required
 @rate_limited(key="commands", rate="120/m")
 @require_POST
 def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
-    """Run one terminal line; htmx appends its output to the log and redraws the diagram."""
-    slot = terminalcache.Slot(course_slug, lesson_slug)
+    """Run one terminal line (lessons/services/terminal.py); htmx appends its output to the log
+    and redraws the diagram when the network or the drawn path changed."""
     lesson = _get_lesson(course_slug, lesson_slug)
     exercise = _exercise_or_404(lesson, ExerciseKind.TERMINAL)
     host = request.POST.get("host", "")
@@ -290,38 +247,31 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
         return _lesson_urls(lesson)["lesson"] + f"?host={host}#terminal-heading"
 
     if line.strip() in CLEAR_COMMANDS:
-        services.clear_terminal(learner=request.user, exercise=exercise)
-        slot.forget(request.user.pk)
+        terminal.clear_terminal(learner=request.user, exercise=exercise)
         if request.htmx:
             return reswap(HttpResponse(""), "innerHTML")
         return redirect(lesson_url(), permanent=False)
 
     try:
-        outcome = services.run_command(
-            learner=request.user, exercise=exercise, host=host, line=line, slot=slot
+        outcome = terminal.run_command(
+            learner=request.user, exercise=exercise, host=host, line=line
         )
-    except services.WorkspaceError as exc:
+    except terminal.WorkspaceError as exc:
         if request.htmx:
             entry = {"host": host, "command": line, "output": f"{exc}\n", "status": 1}
             return HttpResponse(render_to_string(f"{PAGE}#terminal-entry", {"entry": entry}))
         return _render_page(request, lesson, exercise, command_error=str(exc))
-    path = _path_of(line, outcome.trace)
-    if path is not None:
-        services.remember_path(
-            workspace=outcome.workspace, path=path, position=outcome.position, slot=slot
-        )
     if not request.htmx:
         return redirect(lesson_url(), permanent=False)
     if outcome.replayed:  # the exercise changed and the whole log was run again: reload
         return HttpResponseClientRefresh()
     # Only the new entry and the redrawn diagram: no need for the rest of the page's data.
     entry = render_to_string(f"{PAGE}#terminal-entry", {"entry": outcome.entry})
-    if path is None and not outcome.redraw:  # the diagram on screen is still right
+    if outcome.path is None and not outcome.redraw:  # the diagram on screen is still right
         return HttpResponse(entry)
-    diagram = render_to_string(
-        f"{PAGE}#diagram", {"diagram": _diagram(outcome.network, path), "oob": True}
-    )
-    return HttpResponse(entry + diagram)
+    diagram = _diagram(outcome.network, outcome.path)
+    oob = render_to_string(f"{PAGE}#diagram", {"diagram": diagram, "oob": True})
+    return HttpResponse(entry + oob)
 
 
 @login_required
@@ -337,7 +287,7 @@ def check(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRespo
     rows_partial = "route-rows" if exercise.kind == ExerciseKind.ROUTES else "dns-rows"
 
     if exercise.kind == ExerciseKind.TERMINAL:
-        attempt = services.attempt_grade(learner=learner, exercise=exercise)
+        attempt = grading.attempt_grade(learner=learner, exercise=exercise)
     elif exercise.kind in (ExerciseKind.ROUTES, ExerciseKind.DNS):
         add_row = "add_row" in request.POST
         formset = row_formset(
@@ -351,7 +301,7 @@ def check(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRespo
         if not formset.is_valid():
             return _form_problem(request, lesson, exercise, rows_partial, extra)
         try:
-            attempt = services.attempt_grade(
+            attempt = grading.attempt_grade(
                 learner=learner, exercise=exercise, submission=formset.submission()
             )
         except SubmissionError as exc:
@@ -366,7 +316,7 @@ def check(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRespo
                 return _render_partials(request, lesson, exercise, ["check-results"], **extra)
             return _render_page(request, lesson, exercise, **extra)
         try:
-            attempt = services.attempt_grade(
+            attempt = grading.attempt_grade(
                 learner=learner, exercise=exercise, submission=quiz_form.submission()
             )
         except SubmissionError as exc:
@@ -431,8 +381,7 @@ def reset(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRespo
             "lessons/reset_confirm.html",
             {"course": lesson.course, "lesson": lesson, "urls": urls},
         )
-    services.reset_workspace(learner=request.user, exercise=exercise)
-    terminalcache.Slot(course_slug, lesson_slug).forget(request.user.pk)
+    terminal.reset_workspace(learner=request.user, exercise=exercise)
     request.session.pop(_hint_key(exercise), None)
     if request.htmx:
         return HttpResponseClientRedirect(urls["lesson"])

@@ -35,7 +35,7 @@ def test_a_small_load_gets_no_5xx_and_stores_every_command(tmp_path):
     assert data["commands"]["sent_ok"] > 0
     assert data["commands"]["stored"] == data["commands"]["sent_ok"]
     assert data["commands"]["mismatched"] == {}
-    # Two tabs sending at once lost commands before services.remember_path (this load caught it).
+    # Two tabs sending at once once lost commands (this load caught it): none may be lost.
     assert data["commands"]["two_tab_pairs"] > 0
     assert data["ok"] is True
     report = (tmp_path / "load.md").read_text()

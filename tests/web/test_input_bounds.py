@@ -15,8 +15,9 @@ from django.urls import reverse
 from exercise_specs import make_course, make_lesson, spec
 
 from instructors.models import LessonDraft
-from lessons import lessonfile, services
+from lessons import lessonfile
 from lessons.models import Course, Lesson, Workspace
+from lessons.services import terminal as terminal_service
 from netlearn.sim.limits import MAX_LINE, MAX_YAML_DEPTH, MAX_YAML_NODES
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def _command_url(lesson) -> str:
 
 def test_the_limits_are_the_documented_ones():
     assert MAX_LINE == 1024
-    assert services.MAX_WORKSPACE_COMMANDS == 500
+    assert terminal_service.MAX_WORKSPACE_COMMANDS == 500
 
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain-post"])
@@ -84,7 +85,7 @@ def test_the_command_line_input_says_its_limit(learner_client, terminal):
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain-post"])
 def test_a_full_workspace_asks_for_a_reset(learner_client, learner, terminal, monkeypatch, htmx):
-    monkeypatch.setattr(services, "MAX_WORKSPACE_COMMANDS", 3)
+    monkeypatch.setattr(terminal_service, "MAX_WORKSPACE_COMMANDS", 3)
     url = _command_url(terminal)
     for _ in range(3):
         assert learner_client.post(url, {"host": "A", "line": "hostname"}, **HX).status_code == 200

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from exercise_specs import make_course, make_lesson, spec
 
-from lessons import services
+from instructors.services import archive_lesson
 from lessons.models import (
     Attempt,
     Exercise,
@@ -17,6 +17,9 @@ from lessons.models import (
     ProgressStatus,
     Workspace,
 )
+from lessons.services.content import save_exercise
+from lessons.services.grading import attempt_grade
+from lessons.services.terminal import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,7 @@ def test_an_exercise_keeps_a_frozen_copy_of_each_version():
     lesson = make_lesson("quiz")
     changed = spec("quiz")
     changed["prompt"] = "A new prompt"
-    assert services.save_exercise(lesson=lesson, spec=changed) == "updated"
+    assert save_exercise(lesson=lesson, spec=changed) == "updated"
     exercise = Exercise.objects.get(lesson=lesson)
     assert exercise.version == 2
     first, second = ExerciseVersion.objects.filter(exercise=exercise)
@@ -83,7 +86,7 @@ def test_learners_see_published_lessons_that_are_not_archived():
     draft = make_lesson("quiz", slug="draft")
     draft.published = False
     draft.save()
-    archived = services.archive_lesson(lesson=make_lesson("quiz", slug="archived"))
+    archived = archive_lesson(lesson=make_lesson("quiz", slug="archived"))
     assert list(Lesson.objects.visible()) == [shown]
     assert set(Lesson.objects.live()) == {shown, draft}
     assert archived.is_archived and not archived.is_visible
@@ -98,7 +101,7 @@ def test_a_lesson_in_an_unpublished_course_is_not_visible():
 
 def test_an_exercise_with_attempts_cannot_be_deleted(learner):
     lesson = make_lesson("quiz")
-    services.attempt_grade(learner=learner, exercise=lesson.exercise, submission={"answers": []})
+    attempt_grade(learner=learner, exercise=lesson.exercise, submission={"answers": []})
     with pytest.raises(ProtectedError):
         lesson.exercise.delete()
     with pytest.raises(ProtectedError):
@@ -107,14 +110,14 @@ def test_an_exercise_with_attempts_cannot_be_deleted(learner):
 
 def test_an_exercise_with_only_workspaces_can_be_removed(learner):
     lesson = make_lesson("terminal")
-    services.run_command(learner=learner, exercise=lesson.exercise, host="A", line="ip a")
-    assert services.save_exercise(lesson=lesson, spec=None) == "removed"
+    run_command(learner=learner, exercise=lesson.exercise, host="A", line="ip a")
+    assert save_exercise(lesson=lesson, spec=None) == "removed"
     assert not Workspace.objects.exists()
 
 
 def test_deleting_a_learner_deletes_their_data(learner):
     lesson = make_lesson("quiz")
-    services.attempt_grade(learner=learner, exercise=lesson.exercise, submission={"answers": [1]})
+    attempt_grade(learner=learner, exercise=lesson.exercise, submission={"answers": [1]})
     learner.delete()
     assert not Attempt.objects.exists()
     assert not Progress.objects.exists()

@@ -18,8 +18,9 @@ from exercise_specs import make_lesson
 
 from instructors import services as instructor_services
 from instructors.models import LessonDraft
-from lessons import services
 from lessons.models import Lesson, Workspace
+from lessons.services.grading import attempt_grade
+from lessons.services.terminal import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +67,8 @@ def _url(route: str, values: dict[str, str]) -> str:
 def world(learner, other_learner, instructor):
     """One of everything a URL can name, owned by the other learner where it is a learner's."""
     lesson = make_lesson("terminal", slug="routing")
-    services.run_command(learner=other_learner, exercise=lesson.exercise, host="A", line="ip route")
-    services.attempt_grade(learner=other_learner, exercise=lesson.exercise)
+    run_command(learner=other_learner, exercise=lesson.exercise, host="A", line="ip route")
+    attempt_grade(learner=other_learner, exercise=lesson.exercise)
     classroom = instructor_services.create_classroom(
         instructor=instructor, course=lesson.course, name="Monday"
     )
