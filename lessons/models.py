@@ -349,10 +349,6 @@ class Attempt(models.Model):
     def __str__(self) -> str:
         return f"{self.learner} on {self.exercise.lesson}: {self.score}%"
 
-    @property
-    def failed_results(self) -> list[dict]:
-        return [r for r in self.results if not r.get("passed")]
-
 
 class ProgressStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
@@ -389,7 +385,3 @@ class Progress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} / {self.lesson}: {self.get_status_display()}"
-
-    @property
-    def is_completed(self) -> bool:
-        return self.status == ProgressStatus.COMPLETED

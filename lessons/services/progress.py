@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import Case, DateTimeField, F, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from lessons.models import Lesson, Progress, ProgressStatus
 
@@ -40,10 +38,3 @@ def touch(*, learner, lesson: Lesson, now: datetime) -> None:
         return
     progress = locked(learner=learner, lesson=lesson)
     Progress.objects.filter(pk=progress.pk).update(**changes)
-
-
-def start_lesson(*, learner, lesson: Lesson) -> Progress:
-    """Mark a lesson as in progress (the learner did something in it)."""
-    with transaction.atomic():
-        touch(learner=learner, lesson=lesson, now=timezone.now())
-    return Progress.objects.get(learner=learner, lesson=lesson)
