@@ -357,7 +357,7 @@ class ProgressStatus(models.TextChoices):
 
 
 class Progress(models.Model):
-    """A learner's standing in one lesson. It never goes backwards (see services.py)."""
+    """A learner's standing in one lesson. It never goes backwards (services/grading.py)."""
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress"

@@ -5,5 +5,5 @@
 - ``grading``: "Check my work" (an Attempt and the progress it earns);
 - ``content``: lesson files loaded or imported, and an exercise saved from the editor.
 
-Archiving, restoring and reordering lessons are the instructors' (instructors/services.py).
+Archiving and restoring lessons, and their order, are the instructors' (instructors/services.py).
 """
