@@ -123,7 +123,9 @@ def _run_locked(*, learner, exercise: Exercise, host: str, line: str) -> Command
     if host not in net.hosts:
         return f"There is no host named {host!r} in this exercise."
     if not line.strip():  # a blank line: a new prompt, nothing to run or keep
-        return CommandOutcome(host, line, "", 0, replayed, net, redraw=replayed)
+        return CommandOutcome(
+            host=host, command=line, output="", status=0, replayed=replayed, network=net
+        )
     position = _last_position(workspace) + 1
     if position > MAX_WORKSPACE_COMMANDS:
         return (
@@ -154,7 +156,9 @@ def _run_locked(*, learner, exercise: Exercise, host: str, line: str) -> Command
         )
         refusal = f"bash: {_command_name(line)}: resource limit exceeded\n"
         entry = _log_entry(host, line, refusal, 1)
-        after, net = current, _network_of(current, exercise)
+        # the state as it was (but for the progress touch), and the network it holds
+        after = dataclasses.replace(current, progress_touched_at=after.progress_touched_at)
+        net = _network_of(current, exercise)
     TerminalEntry.objects.create(workspace=workspace, position=position, **entry)
     if position % TRIM_EVERY == 0:
         _trim_outputs(workspace)
