@@ -362,7 +362,7 @@ def test_a_command_that_changes_nothing_adds_a_row_and_rewrites_no_state(
     before = Workspace.objects.get(learner=learner, exercise=exercise)
     with CaptureQueriesContext(connection) as queries:
         run_command(learner=learner, exercise=exercise, host="A", line="ip addr")
-    writes = [q["sql"] for q in queries if "INSERT " in q["sql"] or "UPDATE " in q["sql"]]
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT ", "UPDATE "))]
     assert len(writes) == 1 and "lessons_terminalentry" in writes[0], writes
     after = Workspace.objects.get(learner=learner, exercise=exercise)
     assert after.state == before.state and after.updated_at == before.updated_at
