@@ -24,10 +24,9 @@ process per connection; the report names the one used. It shares the machine's C
 and PostgreSQL, as loopback benchmarks do.
 
 Queries per page are counted in-process (Django's test client against the benchmark database and
-cache, a logged-in learner, the second request of each page: steady state). The lesson page is
-kept per learner state in the cache (``lessons/pagecache.py``), so repeated GETs are cache hits;
-the report says so and also gives the cache miss (the learner's generation replaced before each
-request), what a learner gets right after a command or a check.
+cache, a logged-in learner, the second request of each page: steady state). No page is cached:
+every lesson page is rendered for its request (only what is the same for every learner, the
+rendered Markdown and a form exercise's starting diagram, is kept in ``{% cache %}`` fragments).
 
 Targets (the exit status is 1 when one is missed): lesson page >= 0.40 of /healthz's requests/s,
 command POST >= 0.25, and every answer 200.
@@ -216,9 +215,7 @@ pages = {
     "home": ("get", "/", None),
     "progress page": ("get", "/progress/", None),
     "lesson page (terminal)": ("get", lesson_url, None),
-    "lesson page (terminal), cache miss": ("cold", lesson_url, None),
     "lesson page (routes)": ("get", f"/courses/{course}/{routes}/", None),
-    "lesson page (routes), cache miss": ("cold", f"/courses/{course}/{routes}/", None),
     "command POST (htmx)": ("post", lesson_url + "command/", {"host": "A", "line": "ip addr"}),
     "check POST (htmx)": ("post", lesson_url + "check/", {}),
 }
@@ -228,8 +225,6 @@ client.force_login(user)
 
 
 def send(method, url, data):
-    if method == "cold":  # no page cache any more: every lesson page is rendered
-        return client.get(url)
     if method == "get":
         return client.get(url)
     return client.post(url, data, HTTP_HX_REQUEST="true")
@@ -418,8 +413,6 @@ LABELS = {
 }
 
 
-MISS = "lesson page (terminal), cache miss"
-
 # Earlier runs, by hand: what each change bought (appended to the report).
 HISTORY = Path(__file__).with_name("web_history.md")
 
@@ -495,18 +488,10 @@ def markdown(data: dict) -> str:
             f"| `/healthz` | 0 | {cpu['healthz']:g} ms |",
             *queries,
             "",
-            "**The lesson page is served from a cache in these numbers.** A learner's rendered "
-            "lesson page is kept in the cache (Redis here, `lessons/pagecache.py`) until "
-            "something it shows changes (their commands, checks, hints, resets, an instructor's "
-            "reset, any edit of the course); the benchmark's lesson learners send the same GET "
-            "again and again without writing anything, so after each learner's first request "
-            "(per round's warm-up) every lesson page above is a cache hit. What a learner gets "
-            "right after they changed something is the *cache miss*: "
-            f"{cpu[MISS]:g} ms of CPU and {data['queries'][MISS]} queries in-process for the "
-            f"terminal lesson page ({cpu[MISS] / cpu['healthz']:.0f}x /healthz), against "
-            f"{cpu['lesson page (terminal)']:g} ms and {data['queries']['lesson page (terminal)']}"
-            " queries for a hit (the miss is timed with the learner's generation replaced "
-            "before each request, which a write does anyway).",
+            "**No page is cached in these numbers.** Every lesson page is rendered for its "
+            "request from the database; only what is the same for every learner (the rendered "
+            "Markdown, a form exercise's starting diagram) is kept, in `{% cache %}` fragments "
+            "keyed by their content.",
             "",
             "Reading the ratios: the client, gunicorn and the kernel spend about the same per "
             "request on every kind, and /healthz is little else; a lesson page at 0.40 of its "

@@ -44,13 +44,11 @@ def test_a_short_web_bench_answers_every_request_and_writes_its_report(tmp_path,
     assert all(t["requests_per_second"] > 0 for t in data["throughput"].values())
     assert set(data["ratios"]) == {"lesson", "routes lesson", "command"}
     assert data["queries"]["command POST (htmx)"] > 0
-    # the lesson page's repeated GETs hit the page cache: the report says so and gives the miss
-    queries = data["queries"]
-    assert queries["lesson page (terminal), cache miss"] > queries["lesson page (terminal)"]
+    assert data["queries"]["lesson page (terminal)"] > 0, "rendered, not served from a cache"
     # 3 s of commands at a few hundred a second, over 8 learners: no terminal reaches its limit
     # (a full terminal answers 200 with a refusal, which would measure nothing)
     assert 0 < data["longest_terminal_log"] < 500
     assert (done.returncode == 0) == data["ok"]
     report = (tmp_path / "web.md").read_text()
     assert "| `GET /healthz` |" in report and "RATELIMIT_ENABLED=0" in report
-    assert "The lesson page is served from a cache in these numbers." in report
+    assert "No page is cached in these numbers." in report
