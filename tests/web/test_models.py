@@ -15,6 +15,7 @@ from lessons.models import (
     Lesson,
     Progress,
     ProgressStatus,
+    TerminalState,
     Workspace,
 )
 from lessons.services.content import save_exercise
@@ -122,3 +123,40 @@ def test_deleting_a_learner_deletes_their_data(learner):
     assert not Attempt.objects.exists()
     assert not Progress.objects.exists()
     assert Exercise.objects.filter(lesson=lesson).exists()
+
+
+def test_a_terminal_state_round_trips_through_the_json_it_is_stored_as():
+    from datetime import UTC, datetime
+
+    touched = datetime(2026, 12, 8, 1, 2, 3, tzinfo=UTC)
+    state = TerminalState({"hosts": {"A": {}}}, 3, {"command": "ping"}, touched)
+    stored = state.to_json()
+    assert stored == {
+        "network": {"hosts": {"A": {}}},
+        "log_start": 3,
+        "path": {"command": "ping"},
+        "progress_touched_at": "2026-12-08T01:02:03+00:00",
+    }
+    assert TerminalState.from_json(stored) == state
+    assert TerminalState({"hosts": {}}).to_json() == {"network": {"hosts": {}}}
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [None, [], "text", {"network": "x", "log_start": -2, "path": 1, "progress_touched_at": "?"}],
+)
+def test_an_unreadable_terminal_state_reads_as_the_defaults(stored):
+    assert TerminalState.from_json(stored) == TerminalState()
+
+
+def test_a_workspace_reads_its_state_by_its_exercises_kind(learner):
+    terminal = make_lesson("terminal").exercise
+    run_command(learner=learner, exercise=terminal, host="A", line="ip addr")
+    workspace = Workspace.objects.get(learner=learner, exercise=terminal)
+    assert workspace.terminal.network is not None and workspace.rows == {}
+    routes = make_lesson("routes", slug="routes").exercise
+    rows = {"routes": {"A": []}}
+    form = Workspace.objects.create(
+        learner=learner, exercise=routes, exercise_version=routes.current_version(), state=rows
+    )
+    assert form.rows == rows
