@@ -136,7 +136,7 @@ else:
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "lesson-fragments",
-    "OPTIONS": {"MAX_ENTRIES": 2000},
+    "OPTIONS": {"MAX_ENTRIES": 500},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
