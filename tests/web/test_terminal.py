@@ -197,3 +197,29 @@ def test_a_command_runs_a_fixed_handful_of_queries(
     updates = [sql for sql in _statements(changed) if sql.startswith("UPDATE")]
     assert len(_statements(changed)) == 7
     assert len(updates) == 1 and "lessons_workspace" in updates[0]
+
+
+def test_two_tabs_of_one_learner_see_each_others_commands(learner, terminal):
+    from django.test import Client
+
+    tabs = [Client(), Client()]
+    for tab in tabs:
+        tab.force_login(learner)
+    add = {"host": "A", "line": "ip route add 10.9.0.0/16 via 192.165.1.1"}
+    assert tabs[0].post(command_url(terminal), add, **HX).status_code == 200
+    routes = tabs[1].post(command_url(terminal), {"host": "A", "line": "ip r"}, **HX)
+    assert "10.9.0.0/16 via 192.165.1.1" in routes.content.decode()
+    log = workspace(learner, terminal).log
+    assert [e["command"] for e in log] == [add["line"], "ip r"]
+
+
+def test_after_an_instructor_reset_the_next_command_runs_on_the_starting_network(
+    learner_client, learner, instructor_client, terminal
+):
+    add = {"host": "A", "line": "ip route add 10.9.0.0/16 via 192.165.1.1"}
+    learner_client.post(command_url(terminal), add, **HX)
+    reset = reverse("instructors:learner_reset", args=[learner.pk, terminal.pk])
+    assert instructor_client.post(reset).status_code == 302
+    routes = learner_client.post(command_url(terminal), {"host": "A", "line": "ip r"}, **HX)
+    assert "10.9.0.0/16" not in routes.content.decode()
+    assert [e["command"] for e in workspace(learner, terminal).log] == ["ip r"]
