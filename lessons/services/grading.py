@@ -31,7 +31,11 @@ def attempt_grade(*, learner, exercise: Exercise, submission: Any = None) -> Att
     spec = exercise.spec()
     version = exercise.current_version()
     if exercise.kind == ExerciseKind.TERMINAL:
-        workspace = Workspace.objects.filter(learner=learner, exercise=exercise).first()
+        workspace = (
+            Workspace.objects.filter(learner=learner, exercise=exercise)
+            .annotate(exercise_version_number=F("exercise_version__version"))
+            .first()
+        )
         if workspace is None:
             net, log = ex.starting_network(spec), []
         else:
