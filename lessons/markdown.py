@@ -42,7 +42,7 @@ def render_markdown(text: str) -> SafeString:
     links get ``rel="noopener noreferrer"``.
     """
     html = md.markdown(text or "", extensions=EXTENSIONS, output_format="html")
-    return mark_safe(_sanitise(html))  # noqa: S308 -- nh3 sanitised it
+    return mark_safe(_sanitise(html))  # nh3 sanitised it
 
 
 def _sanitise(html: str) -> str:
