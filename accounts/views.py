@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.backends import CACHED_BACKEND
 from accounts.forms import SignupForm
 from netlearn import ratelimit
 from netlearn.clientip import client_ip
@@ -52,6 +51,6 @@ def signup(request: HttpRequest) -> HttpResponse:
         user = form.save()
         _count_signup(request)
         # A new learner should land on the course, not on a log-in form.
-        login(request, user, backend=CACHED_BACKEND)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})

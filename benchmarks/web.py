@@ -22,6 +22,10 @@ The load generator (``benchmarks/web_clients.py``) is ``wrk`` when it is install
 (``scripts/install-test-deps.sh`` installs it), else a Python client; the report names the one
 used. Queries and CPU time per page are measured in-process (``benchmarks/web_inprocess.py``).
 
+No page is cached: every lesson page is rendered for its request (only what is the same for
+every learner, the rendered Markdown and a form exercise's starting diagram, is kept in
+``{% cache %}`` fragments).
+
 Targets, floors rather than goals (the exit status is 1 when one is missed): lesson page >= 0.20
 of /healthz's requests/s, command POST >= 0.18, with at least 24 distinct learners on each, every
 answer 200, and no terminal at its limit.

@@ -5,27 +5,22 @@ database and cache): Django's test client, a logged-in learner (``--user``), the
 of each page (steady state). The CPU time is the web process's alone, the mean of ``--repeat``
 requests, without HTTP, gunicorn or PostgreSQL's own CPU. Prints one line of JSON:
 ``{"queries": {page: count}, "cpu_ms": {page: ms}}``.
-
-Where the project keeps rendered lesson pages per learner (``lessons.pagecache``), the lesson
-pages are also timed as a cache miss (the learner's generation replaced before each request, as
-any write of theirs does); without that module there is no such page cache and no miss to time.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
 import time
 
 
-def pages(course: str, terminal: str, routes: str, *, page_cache: bool) -> dict[str, tuple]:
+def pages(course: str, terminal: str, routes: str) -> dict[str, tuple]:
     """name -> (method, url, data) of every request measured."""
     lesson_url = f"/courses/{course}/{terminal}/"
     routes_url = f"/courses/{course}/{routes}/"
-    measured = {
+    return {
         "healthz": ("get", "/healthz", None),
         "home": ("get", "/", None),
         "progress page": ("get", "/progress/", None),
@@ -34,10 +29,6 @@ def pages(course: str, terminal: str, routes: str, *, page_cache: bool) -> dict[
         "command POST (htmx)": ("post", lesson_url + "command/", {"host": "A", "line": "ip addr"}),
         "check POST (htmx)": ("post", lesson_url + "check/", {}),
     }
-    if page_cache:
-        measured["lesson page (terminal), cache miss"] = ("cold", lesson_url, None)
-        measured["lesson page (routes), cache miss"] = ("cold", routes_url, None)
-    return measured
 
 
 def measure(username: str, course: str, terminal: str, routes: str, repeat: int) -> dict:
@@ -45,26 +36,17 @@ def measure(username: str, course: str, terminal: str, routes: str, repeat: int)
     from django.db import connection
     from django.test import Client
 
-    try:
-        pagecache = importlib.import_module("lessons.pagecache")
-    except ImportError:
-        pagecache = None
     user = get_user_model().objects.get(username=username)
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
     client.force_login(user)
 
     def send(method: str, url: str, data: dict | None):
-        if method == "cold":  # a write elsewhere replaced the learner's generation
-            pagecache.learner_changed(user.pk)
-            return client.get(url)
         if method == "get":
             return client.get(url)
         return client.post(url, data, HTTP_HX_REQUEST="true")
 
     counts, cpu_ms = {}, {}
-    for name, (method, url, data) in pages(
-        course, terminal, routes, page_cache=pagecache is not None
-    ).items():
+    for name, (method, url, data) in pages(course, terminal, routes).items():
         send(method, url, data)  # the first visit creates the workspace, progress...
         queries: list[str] = []
 

@@ -7,8 +7,6 @@ from pathlib import Path
 
 # Earlier runs, by hand: what each change bought (appended to the report).
 HISTORY = Path(__file__).with_name("web_history.md")
-MISS = "lesson page (terminal), cache miss"
-HIT = "lesson page (terminal)"
 
 
 def _client(data: dict) -> str:
@@ -35,24 +33,6 @@ def _throughput_rows(data: dict) -> list[str]:
             f"{target} | {t[name]['p50_ms']:g} / {t[name]['p99_ms']:g} ms |"
         )
     return rows
-
-
-def _page_cache_note(data: dict) -> list[str]:
-    """What the lesson page numbers mean when a per-learner page cache served them."""
-    cpu, queries = data["cpu_ms_in_process"], data["queries"]
-    if MISS not in cpu:
-        return []
-    return [
-        "**The lesson page is served from a cache in these numbers.** A learner's rendered "
-        "lesson page is kept in the cache (`lessons/pagecache.py`) until something it shows "
-        "changes; the benchmark's lesson learners send the same GET again and again without "
-        "writing anything, so after each learner's first request every lesson page above is a "
-        "cache hit. What a learner gets right after they changed something is the *cache "
-        f"miss*: {cpu[MISS]:g} ms of CPU and {queries[MISS]} queries in-process for the terminal "
-        f"lesson page ({cpu[MISS] / cpu['healthz']:.0f}x /healthz), against {cpu[HIT]:g} ms and "
-        f"{queries[HIT]} queries for a hit.",
-        "",
-    ]
 
 
 def markdown(data: dict) -> str:
@@ -106,11 +86,12 @@ def markdown(data: dict) -> str:
             f"| `/healthz` | 0 | {cpu['healthz']:g} ms |",
             *queries,
             "",
-            *_page_cache_note(data),
+            "No page is cached in these numbers: every lesson page is rendered for its request.",
+            "",
             "Reading the ratios: the client, gunicorn and the kernel spend about the same per "
             "request on every kind, and /healthz is little else; a ratio r means the request "
             "costs about 1/r of a /healthz request end to end. In Django alone the lesson page "
-            f"costs {cpu[HIT] / cpu['healthz']:.0f}x /healthz and a command "
+            f"costs {cpu['lesson page (terminal)'] / cpu['healthz']:.0f}x /healthz and a command "
             f"{cpu['command POST (htmx)'] / cpu['healthz']:.0f}x, before PostgreSQL's share.",
             "",
             HISTORY.read_text() if HISTORY.is_file() else "",

@@ -12,7 +12,7 @@ An import never renames, rewrites or archives content silently:
 
 The changes are found by running the import for real inside a transaction and comparing the
 courses before and after (then rolling back when the instructor has to confirm first), so the
-preview is what ``lessons.services.load_content`` and ``import_lesson`` do, not a second
+preview is what ``lessons.services.content.load_content`` and ``import_lesson`` do, not a second
 implementation of their rules. Courses an import creates belong to the importer.
 """
 
@@ -32,8 +32,8 @@ from instructors import tenancy, ziparchive
 from instructors.models import PendingImport
 from lessons import exercises as ex
 from lessons import lessonfile
-from lessons import services as lesson_services
 from lessons.models import Course, Lesson
+from lessons.services import content as lesson_services
 
 
 class ImportRefused(Exception):

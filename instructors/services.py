@@ -1,7 +1,7 @@
 """Every write of the instructor flow: lessons from the editor, their order, drafts, classes
 and memberships, resetting a learner's exercise (imports: importing.py; sharing: sharing.py).
 
-Exercises go through the lessons app's ``save_exercise`` (validation by the simulator, a new
+Exercises go through the lessons app's ``content.save_exercise`` (validation by the simulator, a new
 ``ExerciseVersion`` when a published exercise changes; earlier attempts keep theirs and progress
 never goes backwards). Deleting a lesson archives it (``archive_lesson``).
 """
@@ -12,12 +12,12 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from instructors.models import Classroom, LessonDraft, Membership
 from lessons import exercises as ex
-from lessons import pagecache
-from lessons import services as lesson_services
 from lessons.models import Course, Exercise, Lesson
+from lessons.services import content, terminal
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 JOIN_CODE_LENGTH = 8
@@ -101,8 +101,8 @@ def save_lesson(
             )
             return SavedLesson(lesson, "draft", problems)
         try:
-            status = lesson_services.save_exercise(lesson=lesson, spec=exercise)
-        except lesson_services.ContentInvalid as exc:
+            status = content.save_exercise(lesson=lesson, spec=exercise)
+        except content.ContentInvalid as exc:
             raise AuthoringError(exc.problems) from None
         LessonDraft.objects.filter(author=author, lesson=lesson).delete()
     return SavedLesson(lesson, status)
@@ -148,18 +148,24 @@ def move_lesson(*, lesson: Lesson, direction: str) -> None:
         other = index - 1 if direction == "up" else index + 1
         if 0 <= other < len(lessons):
             lessons[index], lessons[other] = lessons[other], lessons[index]
-        pagecache.content_changed()  # the UPDATEs below send no signal
         for position, item in enumerate(lessons, start=1):
             if item.order != position:
                 Lesson.objects.filter(pk=item.pk).update(order=position)
 
 
 def archive_lesson(*, lesson: Lesson) -> Lesson:
-    return lesson_services.archive_lesson(lesson=lesson)
+    """ "Delete" a lesson: learners no longer see it; attempts and progress are kept."""
+    if lesson.archived_at is None:
+        lesson.archived_at = timezone.now()
+        lesson.save(update_fields=["archived_at", "updated_at"])
+    return lesson
 
 
 def restore_lesson(*, lesson: Lesson) -> Lesson:
-    return lesson_services.restore_lesson(lesson=lesson)
+    if lesson.archived_at is not None:
+        lesson.archived_at = None
+        lesson.save(update_fields=["archived_at", "updated_at"])
+    return lesson
 
 
 # -- classes ---------------------------------------------------------------------------------------
@@ -186,4 +192,4 @@ def join_classroom(*, learner, classroom: Classroom) -> tuple[Membership, bool]:
 def reset_learner_exercise(*, learner, exercise: Exercise) -> None:
     """Start a learner's exercise over for them (their terminal and form rows); attempts and
     progress are kept, as when they press "Reset exercise" themselves."""
-    lesson_services.reset_workspace(learner=learner, exercise=exercise)
+    terminal.reset_workspace(learner=learner, exercise=exercise)

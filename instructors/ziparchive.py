@@ -6,7 +6,8 @@ or unpack a few kilobytes into gigabytes. Every check here runs before anything 
 every failure names the member and says why (``ZipProblems``), so an import never ends in a 500.
 
 What is unpacked: ``course.yaml`` and ``.md`` files as UTF-8 text without NUL (PostgreSQL's text
-columns refuse it), into a temporary folder that ``lessons.services.load_content`` then reads.
+columns refuse it), into a temporary folder that ``lessons.services.content.load_content``
+then reads.
 Members with an unsafe path (absolute, ``..``, hidden) and files of other kinds are skipped, and
 the skipped ones are listed as warnings.
 """

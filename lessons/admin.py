@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from lessons import services
+from instructors import services
 from lessons.models import (
     Attempt,
     Course,

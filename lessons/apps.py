@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class LessonsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "lessons"
-
-    def ready(self) -> None:
-        from lessons import pagecache
-
-        pagecache.connect_signals()

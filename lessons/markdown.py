@@ -3,12 +3,12 @@
 Instructors write the Markdown, learners read the HTML: whatever an instructor types (a raw
 ``<script>``, an ``onclick=``, a ``javascript:`` link), only the tags and attributes below reach
 the page; images only when they are the site's own files (``lessons/markdown_images.py``). The
-instructor's Preview uses the same function, so what they see is what learners get.
+instructor's Preview uses the same function, so what they see is what learners get. Markdown's
+parser is pure Python (milliseconds a lesson): the lesson page keeps what it rendered in
+``{% cache %}`` fragments keyed by the text (templates/lessons/lesson.html).
 """
 
 from __future__ import annotations
-
-import functools
 
 import markdown as md
 import nh3
@@ -35,33 +35,17 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-# Markdown's parser is pure Python: a lesson takes milliseconds to render, most of a lesson page's
-# time, and every view of the page shows the same few texts. So each process keeps the HTML of the
-# texts it rendered last, keyed by the text itself: an edited lesson is a new key, so there is
-# nothing to invalidate and no stale page. Longer texts than CACHED_CHARS (rare) are rendered each
-# time, which bounds the memory the cache can hold.
-CACHED_TEXTS = 256
-CACHED_CHARS = 64 * 1024
-
-
 def render_markdown(text: str) -> SafeString:
     """Markdown -> sanitised HTML, safe to put in a template.
 
     A lesson's own ``# Title`` becomes ``<h2>``-level at most (the page owns the ``<h1>``), and
     links get ``rel="noopener noreferrer"``.
     """
-    text = text or ""
-    html = _render_cached(text) if len(text) <= CACHED_CHARS else _render(text)
-    return mark_safe(html)  # noqa: S308 -- nh3 sanitised it
+    html = md.markdown(text or "", extensions=EXTENSIONS, output_format="html")
+    return mark_safe(_sanitise(html))  # nh3 sanitised it
 
 
-@functools.lru_cache(maxsize=CACHED_TEXTS)
-def _render_cached(text: str) -> str:
-    return _render(text)
-
-
-def _render(text: str) -> str:
-    html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
+def _sanitise(html: str) -> str:
     return nh3.clean(
         _demote_h1(html),
         tags=ALLOWED_TAGS,

@@ -9,6 +9,8 @@ pointing at the version they were graded against.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -203,15 +205,55 @@ class ExerciseVersion(ExerciseContent):
         return f"{self.exercise.lesson} v{self.version}"
 
 
+@dataclass(frozen=True, slots=True)
+class TerminalState:
+    """What a terminal workspace keeps beside its log (the commands are ``TerminalEntry`` rows).
+
+    Stored as ``Workspace.state``: ``{"network": ..., "log_start": ..., "path": ...,
+    "progress_touched_at": ...}``, the last three only when set. A value that cannot be read (a
+    hand-edited row, an older shape) reads as its default: the network is then rebuilt from the
+    log (lessons/services/terminal.py).
+    """
+
+    network: dict | None = None  # Network.to_dict() of the learner's network
+    log_start: int = 0  # the commands a `clear` took off the screen
+    path: dict | None = None  # the last ping/traceroute's packets, for the diagram
+    # When a command last touched the learner's progress (last activity is shown to the minute).
+    progress_touched_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> TerminalState:
+        data = data if isinstance(data, dict) else {}
+        network, path, start = data.get("network"), data.get("path"), data.get("log_start")
+        try:
+            touched = datetime.fromisoformat(data["progress_touched_at"])
+        except (KeyError, TypeError, ValueError):
+            touched = None
+        return cls(
+            network=network if isinstance(network, dict) else None,
+            log_start=start if isinstance(start, int) and start > 0 else 0,
+            path=path if isinstance(path, dict) else None,
+            progress_touched_at=touched,
+        )
+
+    def to_json(self) -> dict:
+        data: dict[str, Any] = {"network": self.network}
+        if self.log_start:
+            data["log_start"] = self.log_start
+        if self.path is not None:
+            data["path"] = self.path
+        if self.progress_touched_at is not None:
+            data["progress_touched_at"] = self.progress_touched_at.isoformat()
+        return data
+
+
 class Workspace(models.Model):
     """A learner's live state for one exercise, restored when they come back.
 
-    ``state`` for a terminal exercise: ``{"network": Network.to_dict()}``, with ``log_start``
-    (the commands a `clear` took off the screen), ``path`` (the last ping's packets, for the
-    diagram) and ``progress_touched_at`` when they apply; the commands themselves are
-    ``TerminalEntry`` rows (``log``). For the form kinds: ``{"routes": {...}}``,
-    ``{"records": {...}}`` or ``{"answers": [...]}`` (the learner's unsaved rows: the kind's
-    ``submission_key``, see lessons/kinds/).
+    ``state`` is JSON of one of two shapes, by the exercise's kind: a terminal's
+    ``TerminalState`` (``Workspace.terminal``), or for the form kinds the learner's unsaved rows
+    as the kind's form submits them (``{"routes": {...}}``, ``{"records": {...}}`` or
+    ``{"answers": [...]}``: the kind's ``submission_key``, lessons/kinds/).
     """
 
     learner = models.ForeignKey(
@@ -236,18 +278,18 @@ class Workspace(models.Model):
     def __str__(self) -> str:
         return f"{self.learner} on {self.exercise.lesson}"
 
-    @classmethod
-    def from_values(cls, values: dict, version_number: int) -> Workspace:
-        """A workspace as the ORM loads one, from ``field_values()`` (Python values, state
-        decoded), with its version's number as ``exercise_version_number``: for the rows the
-        terminal reads with plain SQL or from the cache (lessons/services.py, terminalcache.py)."""
-        fields = [field.attname for field in cls._meta.concrete_fields]
-        workspace = cls.from_db("default", fields, [values[name] for name in fields])
-        workspace.exercise_version_number = version_number
-        return workspace
+    @property
+    def terminal(self) -> TerminalState:
+        return TerminalState.from_json(self.state)
 
-    def field_values(self) -> dict:
-        return {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
+    @terminal.setter
+    def terminal(self, value: TerminalState) -> None:
+        self.state = value.to_json()
+
+    @property
+    def rows(self) -> dict:
+        """A form exercise's saved rows (empty for a terminal or before any)."""
+        return self.state if isinstance(self.state, dict) and "network" not in self.state else {}
 
     @property
     def log(self) -> list[dict]:
@@ -324,10 +366,6 @@ class Attempt(models.Model):
     def __str__(self) -> str:
         return f"{self.learner} on {self.exercise.lesson}: {self.score}%"
 
-    @property
-    def failed_results(self) -> list[dict]:
-        return [r for r in self.results if not r.get("passed")]
-
 
 class ProgressStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
@@ -336,7 +374,7 @@ class ProgressStatus(models.TextChoices):
 
 
 class Progress(models.Model):
-    """A learner's standing in one lesson. It never goes backwards (see services.py)."""
+    """A learner's standing in one lesson. It never goes backwards (services/grading.py)."""
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress"
@@ -364,7 +402,3 @@ class Progress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} / {self.lesson}: {self.get_status_display()}"
-
-    @property
-    def is_completed(self) -> bool:
-        return self.status == ProgressStatus.COMPLETED

@@ -1,9 +1,10 @@
-"""Reads of lessons' data for pages: courses with a learner's progress, the next lesson, a
-learner's workspace. Each runs a fixed number of queries, whatever the number of lessons."""
+"""Reads of lessons' data for pages: a visible lesson, courses with a learner's progress, a
+learner's workspace; and the pieces instructors' pages share (a gradebook row, per-goal failure
+counts, a lesson as a file). Each runs a fixed number of queries, whatever the number of
+lessons."""
 
 from __future__ import annotations
 
-import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from lessons.models import (
     Lesson,
     Progress,
     ProgressStatus,
+    TerminalState,
     Workspace,
 )
 from netlearn.sim import Network, ScenarioError, SimError
@@ -70,37 +72,9 @@ def _is_learner(learner) -> bool:
     return learner is not None and getattr(learner, "is_authenticated", False)
 
 
-# Lessons with their course and exercise as last read, per process, for one content generation
-# (lessons/pagecache.py: any saved course, lesson or exercise replaces it); each caller gets a
-# copy, so nothing a view does to its objects reaches another request. They are kept pickled:
-# unpickling makes that copy about five times faster than copy.deepcopy (0.02 against 0.1 ms for a
-# lesson with its exercise's scenario), and every lesson view pays it.
-_kept_lessons: dict[tuple[str, str], bytes] = {}
-_kept_generation: str | None = None
-MAX_KEPT_LESSONS = 1000
-
-
-def visible_lesson(course_slug: str, lesson_slug: str, *, generation: str | None) -> Lesson:
-    """A lesson a learner may open (published, in a published course), with its course and
-    exercise: one query, or none when this process read it under ``generation`` (the current
-    content generation, read before this call; None: no shared cache, always read)."""
-    global _kept_generation
-    if generation is None:
-        return _read_visible_lesson(course_slug, lesson_slug)
-    if generation != _kept_generation:
-        _kept_lessons.clear()
-        _kept_generation = generation
-    key = (course_slug, lesson_slug)
-    kept = _kept_lessons.get(key)
-    if kept is None:
-        lesson = _read_visible_lesson(course_slug, lesson_slug)  # read after the generation
-        if len(_kept_lessons) < MAX_KEPT_LESSONS:
-            _kept_lessons[key] = pickle.dumps(lesson, protocol=pickle.HIGHEST_PROTOCOL)
-        return lesson
-    return pickle.loads(kept)  # noqa: S301 - bytes this process pickled itself
-
-
-def _read_visible_lesson(course_slug: str, lesson_slug: str) -> Lesson:
+def visible_lesson(course_slug: str, lesson_slug: str) -> Lesson:
+    """A lesson a learner may open (published, not archived, in a published course), with its
+    course and exercise (one query; 404 otherwise)."""
     return get_object_or_404(
         _visible_lessons().select_related("course", "exercise"),
         course__slug=course_slug,
@@ -161,30 +135,6 @@ def progress_for_course(*, learner, course: Course) -> CourseProgress:
     return _course_progress(course, lessons, by_lesson)
 
 
-def next_lesson(*, learner, course: Course, after: Lesson | None = None) -> Lesson | None:
-    """Where to go next: the visible lesson after ``after`` in the course, or (without
-    ``after``) the first lesson the learner has not completed."""
-    lessons = _visible_lessons().filter(course=course)
-    if after is not None:
-        return (
-            lessons.filter(order__gt=after.order).first()
-            or lessons.filter(order=after.order, slug__gt=after.slug).first()
-        )
-    if _is_learner(learner):
-        completed = Progress.objects.filter(learner=learner, status=ProgressStatus.COMPLETED)
-        lessons = lessons.exclude(pk__in=completed.values("lesson_id"))
-    return lessons.first()
-
-
-def lesson_progress(*, learner, lesson: Lesson) -> LessonProgress:
-    progress = None
-    if _is_learner(learner):
-        progress = Progress.objects.filter(learner=learner, lesson=lesson).first()
-    if progress is None:
-        return LessonProgress(lesson)
-    return LessonProgress(lesson, progress.status, progress.best_score, progress.attempts, progress)
-
-
 def latest_attempt(*, learner, exercise: Exercise) -> Attempt | None:
     return Attempt.objects.filter(learner=learner, exercise=exercise).first()
 
@@ -202,14 +152,15 @@ def get_workspace(*, learner, exercise: Exercise) -> Workspace | None:
 @dataclass(frozen=True, slots=True)
 class WorkspaceView:
     """What the lesson page shows of a learner's work: the terminal log (what is on screen since
-    the last `clear`; ``history`` has every command) and network, or the form rows (``state``),
+    the last `clear`; ``history`` has every command), network and drawn path, or the form rows,
     and whether it belongs to an older version of the exercise."""
 
     exercise: Exercise
     workspace: Workspace | None
     log: list[dict]
     network: Network | None
-    state: dict
+    rows: dict  # a form exercise's saved rows
+    path: dict | None  # the packets' path the learner's last ping drew
     outdated: bool
     history: list[dict] = field(default_factory=list)
 
@@ -221,25 +172,26 @@ class WorkspaceView:
 def workspace_view(*, learner, exercise: Exercise) -> WorkspaceView:
     """The learner's terminal as they left it (or the starting network), or their form rows.
     A workspace of an older exercise version is shown as it is (``outdated``); the next command
-    brings it to the current version (services.run_command)."""
+    brings it to the current version (services/terminal.py)."""
     workspace = get_workspace(learner=learner, exercise=exercise) if _is_learner(learner) else None
-    state = workspace.state if workspace is not None and isinstance(workspace.state, dict) else {}
     outdated = workspace is not None and workspace.exercise_version_number != exercise.version
     if not kinds.get_kind(exercise.kind).terminal:
-        return WorkspaceView(exercise, workspace, [], None, state, outdated)
+        rows = workspace.rows if workspace is not None else {}
+        return WorkspaceView(exercise, workspace, [], None, rows, None, outdated)
+    state = workspace.terminal if workspace is not None else TerminalState()
     network = None
-    if "network" in state and not outdated:
+    if state.network is not None and not outdated:
         try:
-            network = Network.from_dict(state["network"])
+            network = Network.from_dict(state.network)
         except (ScenarioError, SimError, KeyError, TypeError, ValueError):
             network = None
     history = workspace.log if workspace is not None else []
     if network is None:  # no workspace yet, or an older version's: run the log again
         network = ex.replay(exercise.spec(), history)
     history = terminallog.within_output_budget(history)
-    start = state.get("log_start", 0)
-    start = start if isinstance(start, int) and 0 <= start <= len(history) else 0
-    return WorkspaceView(exercise, workspace, history[start:], network, state, outdated, history)
+    start = state.log_start if state.log_start <= len(history) else 0
+    path = state.path if not outdated else None
+    return WorkspaceView(exercise, workspace, history[start:], network, {}, path, outdated, history)
 
 
 def lesson_file_text(*, lesson: Lesson) -> str:
@@ -256,7 +208,7 @@ def lesson_file_text(*, lesson: Lesson) -> str:
     )
 
 
-# -- instructors ---------------------------------------------------------------------------------
+# -- shared with the instructors' pages (instructors/selectors.py) --------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,32 +225,6 @@ class GradebookRow:
     @property
     def completed(self) -> int:
         return sum(cell.completed for cell in self.cells)
-
-
-@dataclass(frozen=True, slots=True)
-class Gradebook:
-    course: Course
-    lessons: list[Lesson]
-    rows: list[GradebookRow]
-
-
-def gradebook(*, course: Course) -> Gradebook:
-    """Learners x the course's live lessons (drafts included): status, best score, attempts,
-    last activity. A row per learner who did anything in the course (two queries)."""
-    lessons = list(Lesson.objects.live().filter(course=course).order_by("order", "slug"))
-    progress = (
-        Progress.objects.filter(lesson__in=lessons)
-        .select_related("learner")
-        .order_by("learner__username", "learner_id")
-    )
-    by_learner: dict[int, tuple[Any, dict[int, Progress]]] = {}
-    for item in progress:
-        by_learner.setdefault(item.learner_id, (item.learner, {}))[1][item.lesson_id] = item
-    rows = [
-        GradebookRow(learner, _course_progress(course, lessons, cells).lessons)
-        for learner, cells in by_learner.values()
-    ]
-    return Gradebook(course, lessons, rows)
 
 
 @dataclass(frozen=True, slots=True)

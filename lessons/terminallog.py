@@ -1,10 +1,10 @@
 """How much of a terminal's log is kept: every command, but not every output.
 
-A log holds at most ``lessons.services.MAX_WORKSPACE_COMMANDS`` commands (TerminalEntry rows);
-one output is cut at ``MAX_STORED_OUTPUT`` characters, and the outputs of a whole log at
-``MAX_LOG_OUTPUT``, the oldest emptied first, as a terminal's scrollback forgets them. The page
-shows the log through ``within_output_budget``; the stored rows are trimmed to the same budget
-every few commands (lessons.services._trim_outputs).
+A log holds at most ``lessons.services.terminal.MAX_WORKSPACE_COMMANDS`` commands
+(TerminalEntry rows); one output is cut at ``MAX_STORED_OUTPUT`` characters, and the outputs of
+a whole log at ``MAX_LOG_OUTPUT``, the oldest emptied first, as a terminal's scrollback forgets
+them. The page shows the log through ``within_output_budget``; the stored rows are trimmed to
+the same budget every few commands (lessons.services.terminal._trim_outputs).
 """
 
 from __future__ import annotations

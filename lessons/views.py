@@ -8,9 +8,6 @@ of the diagram, the progress bar and the hints. Every lookup of learner data goe
 
 from __future__ import annotations
 
-import functools
-import shlex
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,30 +19,26 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap
 
-from lessons import kinds, pagecache, selectors, services, terminalcache
-from lessons.diagram import packet_path
+from lessons import kinds, selectors
 from lessons.exercises import SubmissionError
 from lessons.kinds.base import ExerciseForm
 from lessons.kinds.network import page_diagram
-from lessons.markdown import render_markdown
 from lessons.models import Attempt, Exercise, Lesson
+from lessons.services import grading, terminal
 from netlearn.ratelimit import rate_limited
-from netlearn.sim import SimError
 from netlearn.sim.limits import MAX_LINE
 
 PAGE = "lessons/lesson.html"
-PACKET_COMMANDS = {"ping", "traceroute"}  # commands whose Result.trace is a packet path
 CLEAR_COMMANDS = {"clear", "reset"}  # terminal commands handled by the page, not the simulator
+HINTS_PREFIX = "lessons:hints:"  # the session keys of the hints a learner revealed
 
 
 # -- lookups (always through request.user) ------------------------------------------------------
 
 
-def _get_lesson(course_slug: str, lesson_slug: str, generation: str | None = None) -> Lesson:
+def _get_lesson(course_slug: str, lesson_slug: str) -> Lesson:
     """A lesson a learner may open, with its course and exercise (404 otherwise)."""
-    return selectors.visible_lesson(
-        course_slug, lesson_slug, generation=generation or pagecache.content_generation()
-    )
+    return selectors.visible_lesson(course_slug, lesson_slug)
 
 
 def _get_exercise(lesson: Lesson) -> Exercise | None:
@@ -74,27 +67,8 @@ def _lesson_urls(lesson: Lesson) -> dict[str, str]:
     }
 
 
-# -- small adapters over the services (see the report: candidates for services.py) ------------
-
-
-def _path_of(line: str, trace) -> dict | None:
-    """The packet path of a ping/traceroute the learner just ran, from its Result.trace."""
-    try:
-        words = shlex.split(line)
-    except ValueError:
-        return None
-    while words and words[0] == "sudo":
-        words = words[1:]
-    if trace is None or not words or words[0] not in PACKET_COMMANDS:
-        return None
-    try:
-        return packet_path(words[0], trace)
-    except (SimError, TypeError, ValueError):
-        return None
-
-
 def _hint_key(exercise: Exercise) -> str:
-    return f"{pagecache.HINTS_PREFIX}{exercise.pk}"
+    return f"{HINTS_PREFIX}{exercise.pk}"
 
 
 # -- the lesson page's context --------------------------------------------------------------------
@@ -130,7 +104,6 @@ class _Page:
             "next_lesson": next_lesson,
             "urls": _lesson_urls(lesson),
             "max_line": MAX_LINE,
-            "body_html": render_markdown(lesson.body),
         }
         if exercise is not None:
             ctx.update(self._exercise_context(exercise))
@@ -145,7 +118,6 @@ class _Page:
         if "attempt" not in self.extra:
             attempt = selectors.latest_attempt(learner=learner, exercise=exercise)
         ctx: dict[str, Any] = {
-            "prompt_html": render_markdown(exercise.prompt),
             "outdated": view.outdated,
             "attempt": attempt,
         }
@@ -154,7 +126,7 @@ class _Page:
         failed = attempt is not None and not attempt.passed
         ctx.update(
             hints_available=bool(hints) and failed,
-            shown_hints=[render_markdown(h) for h in hints[:shown]] if failed else [],
+            shown_hints=hints[:shown] if failed else [],  # Markdown, rendered by the template
             more_hints=failed and shown < len(hints),
         )
         # The kind's part of the page: its template and what that shows.
@@ -202,39 +174,16 @@ def my_progress(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def lesson(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
-    # The rendered page is kept per learner state (lessons/pagecache.py says what the key holds
-    # and what invalidates it); a cache that fails only costs the rendering.
-    cached = pagecache.lookup(request, course_slug, lesson_slug)
-    if cached is not None and cached.html is not None:
-        return HttpResponse(cached.html)
-    generation = cached.generations[0] if cached is not None else None
-    lesson = _get_lesson(course_slug, lesson_slug, generation)
-    exercise = _get_exercise(lesson)
-    response = _render_page(request, lesson, exercise)
-    if cached is not None and response.status_code == 200:
-        pagecache.keep(cached, response.content.decode())
-    return response
+    lesson = _get_lesson(course_slug, lesson_slug)
+    return _render_page(request, lesson, _get_exercise(lesson))
 
 
-def _terminal_row_rides_along(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The learner's terminal row is fetched with the user (lessons/terminalcache.py): outside
-    ``login_required``, which reads the user."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
-        terminalcache.Slot(course_slug, lesson_slug).ride_along()
-        return view(request, course_slug, lesson_slug)
-
-    return wrapped
-
-
-@_terminal_row_rides_along
 @login_required
 @rate_limited(key="commands", rate="120/m")
 @require_POST
 def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
-    """Run one terminal line; htmx appends its output to the log and redraws the diagram."""
-    slot = terminalcache.Slot(course_slug, lesson_slug)
+    """Run one terminal line (lessons/services/terminal.py); htmx appends its output to the log
+    and redraws the diagram when the network or the drawn path changed."""
     lesson = _get_lesson(course_slug, lesson_slug)
     exercise = _exercise_or_404(lesson, terminal=True)
     host = request.POST.get("host", "")
@@ -244,36 +193,30 @@ def command(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRes
         return _lesson_urls(lesson)["lesson"] + f"?host={host}#terminal-heading"
 
     if line.strip() in CLEAR_COMMANDS:
-        services.clear_terminal(learner=request.user, exercise=exercise)
-        slot.forget(request.user.pk)
+        terminal.clear_terminal(learner=request.user, exercise=exercise)
         if request.htmx:
             return reswap(HttpResponse(""), "innerHTML")
         return redirect(lesson_url(), permanent=False)
 
     try:
-        outcome = services.run_command(
-            learner=request.user, exercise=exercise, host=host, line=line, slot=slot
+        outcome = terminal.run_command(
+            learner=request.user, exercise=exercise, host=host, line=line
         )
-    except services.WorkspaceError as exc:
+    except terminal.WorkspaceError as exc:
         if request.htmx:
             entry = {"host": host, "command": line, "output": f"{exc}\n", "status": 1}
             return HttpResponse(render_to_string(f"{PAGE}#terminal-entry", {"entry": entry}))
         return _render_page(request, lesson, exercise, command_error=str(exc))
-    path = _path_of(line, outcome.trace)
-    if path is not None:
-        services.remember_path(
-            workspace=outcome.workspace, path=path, position=outcome.position, slot=slot
-        )
     if not request.htmx:
         return redirect(lesson_url(), permanent=False)
     if outcome.replayed:  # the exercise changed and the whole log was run again: reload
         return HttpResponseClientRefresh()
     # Only the new entry and the redrawn diagram: no need for the rest of the page's data.
     entry = render_to_string(f"{PAGE}#terminal-entry", {"entry": outcome.entry})
-    if path is None and not outcome.redraw:  # the diagram on screen is still right
+    if outcome.path is None and not outcome.redraw:  # the diagram on screen is still right
         return HttpResponse(entry)
     diagram = render_to_string(
-        f"{PAGE}#diagram", {"diagram": page_diagram(outcome.network, path), "oob": True}
+        f"{PAGE}#diagram", {"diagram": page_diagram(outcome.network, outcome.path), "oob": True}
     )
     return HttpResponse(entry + diagram)
 
@@ -292,7 +235,7 @@ def check(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRespo
     form = kinds.get_kind(exercise.kind).bound_form(exercise.spec(), request.POST)
 
     if form is None:
-        attempt = services.attempt_grade(learner=learner, exercise=exercise)
+        attempt = grading.attempt_grade(learner=learner, exercise=exercise)
     else:
         extra.update(form.context)
         if form.add_row:
@@ -302,7 +245,7 @@ def check(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRespo
         if not form.is_valid():
             return _form_problem(request, lesson, exercise, form, extra)
         try:
-            attempt = services.attempt_grade(
+            attempt = grading.attempt_grade(
                 learner=learner, exercise=exercise, submission=form.submission()
             )
         except SubmissionError as exc:
@@ -362,8 +305,7 @@ def reset(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpRespo
             "lessons/reset_confirm.html",
             {"course": lesson.course, "lesson": lesson, "urls": urls},
         )
-    services.reset_workspace(learner=request.user, exercise=exercise)
-    terminalcache.Slot(course_slug, lesson_slug).forget(request.user.pk)
+    terminal.reset_workspace(learner=request.user, exercise=exercise)
     request.session.pop(_hint_key(exercise), None)
     if request.htmx:
         return HttpResponseClientRedirect(urls["lesson"])

@@ -2,7 +2,7 @@
 
 ``/healthz`` says the process answers and touches nothing else (a liveness probe must not fail
 because the database is down, or every pod gets restarted at once). ``/readyz`` says this process
-can serve pages: the database answers a ``SELECT 1``.
+can serve pages: the database answers (Django's ``is_usable`` check).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        connection.ensure_connection()
+        if not connection.is_usable():  # Django's own check (a SELECT 1 on PostgreSQL)
+            raise DatabaseError("the connection does not answer")
     except DatabaseError as exc:
         logger.warning("readyz: database unavailable: %s", exc)
         # Drop the broken connection so the next request reconnects when the database is back.

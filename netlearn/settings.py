@@ -55,8 +55,6 @@ MIDDLEWARE = [
     # `Cache-Control: private, no-store` on every response to a session (logged-in pages, exports).
     "netlearn.security.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The user's id in a signed cookie: the session and the user read in one round trip.
-    "accounts.prefetch.PrefetchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -126,10 +124,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DB_CONNECT_TIMEOUT", 3
     )
-    # Django's backend, whose health check skips a connection in steady use (its docstring)
-    DATABASES["default"]["ENGINE"] = "netlearn.db.postgresql"
-# A connection that served a request without error this recently is not health-checked again.
-DB_HEALTH_CHECK_GRACE = env_int("DB_HEALTH_CHECK_GRACE", 1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -139,21 +133,17 @@ if REDIS_URL:
         "default": {"BACKEND": "netlearn.cache.RedisCache", "LOCATION": REDIS_URL}
     }
     # Sessions read from Redis and written through to the database: a Redis restart logs nobody out.
-    # (Django's cached_db, also reading the user with the session: accounts/sessions.py)
-    SESSION_ENGINE = "accounts.sessions"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-# Rendered lesson pages kept per learner state (lessons/pagecache.py): only with a cache every
-# process shares, since a write in one worker must reach the pages another worker keeps.
-LESSON_PAGE_CACHE = env_bool("LESSON_PAGE_CACHE", bool(REDIS_URL))
-
-# Seconds the logged-in user is kept in the cache instead of read from the database on every
-# request (accounts/backends.py); 0 turns it off. Only with a cache every process shares, as the
-# page cache: a user deactivated in one worker must not stay logged in through another.
-USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 300 if REDIS_URL else 0)
-if USER_CACHE_SECONDS < 0:
-    raise ImproperlyConfigured(f"USER_CACHE_SECONDS must be 0 or more; got {USER_CACHE_SECONDS}")
+# The lesson page's {% cache %} fragments (rendered Markdown, a form exercise's diagram): the same
+# for every learner and keyed by the content they show, so a copy is never stale and each process
+# may keep its own; in memory, so a cache that is down costs nothing.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "lesson-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -162,12 +152,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # django-axes first: it counts failed log-ins per username and address and refuses a locked pair.
-# Log-ins record CachedModelBackend (ModelBackend reading the user through the cache when
-# USER_CACHE_SECONDS is set); ModelBackend stays for the sessions made before it existed.
+# CachedModelBackend only keeps the sessions that name it logged in (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.CachedModelBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.CachedModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))

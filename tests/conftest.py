@@ -21,6 +21,20 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 PASSWORD = "correct-horse-battery-42"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite's test database in a file (one per test process), not in memory: connections of
+    several threads then share it as production's do, taking turns through SQLite's lock
+    (settings.py: IMMEDIATE transactions and a busy timeout), where an in-memory database
+    shared between connections fails at once with "database table is locked"."""
+    from django.conf import settings as django_settings
+
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("sqlite")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

@@ -231,7 +231,7 @@ class QuizKind(Kind):
     def page_context(self, *, spec: dict, view: Any, host: str, extra: dict) -> dict:
         if "quiz_form" in extra:
             return {}
-        saved = QuizForm.initial_from(view.state.get("answers"))
+        saved = QuizForm.initial_from(view.rows.get("answers"))
         return {"quiz_form": QuizForm(initial=saved, questions=spec["questions"])}
 
     def bound_form(self, spec: dict, data: Any) -> PostedAnswers:

@@ -18,6 +18,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.forms import BaseFormSet, formset_factory
+from django.utils.functional import SimpleLazyObject
 
 from lessons.kinds.base import ExerciseForm, Problem, SubmissionError
 from lessons.kinds.network import NetworkKind, page_diagram, starting_network
@@ -204,6 +205,13 @@ def initial_rows(saved: Any, group_field: str) -> list[dict]:
     return rows or [{}]
 
 
+def _starting_diagram(spec: dict) -> dict | None:
+    try:
+        return page_diagram(starting_network(spec), None)
+    except ScenarioError:
+        return None
+
+
 class PostedRows(ExerciseForm):
     """The rows a learner posted with "Check my work", "Add route" or "Add record"."""
 
@@ -302,11 +310,10 @@ class RowsKind(NetworkKind):
         """The rows as the learner left them (or as just posted) beside the starting network."""
         ctx: dict[str, Any] = {"rows": self.text}
         if "formset" not in extra:
-            ctx["formset"] = self.formset(spec, saved=view.state.get(self.submission_key))
-        try:
-            ctx["diagram"] = page_diagram(starting_network(spec), None)
-        except ScenarioError:
-            ctx["diagram"] = None
+            ctx["formset"] = self.formset(spec, saved=view.rows.get(self.submission_key))
+        # The same for every learner: drawn only when the page's {% cache %} fragment, keyed by
+        # the exercise's content, is not kept yet.
+        ctx["diagram"] = SimpleLazyObject(lambda: _starting_diagram(spec))
         return ctx
 
     def bound_form(self, spec: dict, data: Any) -> PostedRows:

@@ -89,7 +89,7 @@ class TerminalKind(NetworkKind):
         hosts = sorted(view.hosts, key=natural_key)
         host = host or (view.log[-1]["host"] if view.log else "")
         host = host if host in hosts else (hosts[0] if hosts else "")
-        path = view.state.get("path") if not view.outdated else None
+        path = view.path if not view.outdated else None
         return {
             "hosts": hosts,
             "host": host,

@@ -23,12 +23,13 @@ pytestmark = [pytest.mark.slow]
 # Works one lesson through the services a learner's clicks call, then prints what a learner sees.
 WORK = """
 from django.contrib.auth import get_user_model
-from lessons import services
+from lessons.services.grading import attempt_grade
+from lessons.services.terminal import run_command
 from lessons.models import Exercise
 learner = get_user_model().objects.create_user("backup-learner", password="x-" * 8)
 exercise = Exercise.objects.get(lesson__slug="default-routes")
-services.run_command(learner=learner, exercise=exercise, host="A", line="ip addr")
-services.attempt_grade(learner=learner, exercise=exercise)
+run_command(learner=learner, exercise=exercise, host="A", line="ip addr")
+attempt_grade(learner=learner, exercise=exercise)
 """
 READ = """
 import json

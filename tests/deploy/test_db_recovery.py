@@ -157,8 +157,8 @@ def test_service_answers_503_while_the_database_is_gone_and_resumes_by_itself(we
 
 def test_a_connection_dropped_while_idle_is_replaced_without_an_error(web_through_relay):
     """The database restarts while nobody uses the site: the first request afterwards gets its
-    page, since a connection idle for longer than DB_HEALTH_CHECK_GRACE (1 s) is checked and
-    replaced before it is used (netlearn/db/postgresql/base.py)."""
+    page, since a kept connection is checked and replaced before a request uses it (Django's
+    CONN_HEALTH_CHECKS, on in settings.py)."""
     base, relay = web_through_relay
     assert _status(f"{base}/") == 200  # the worker holds a connection
     relay.cut()  # dropped under the idle worker

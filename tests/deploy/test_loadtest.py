@@ -41,7 +41,7 @@ def test_a_small_load_gets_no_5xx_and_stores_every_command(tmp_path):
     assert commands["answered_200"] > 0
     assert commands["stored"] == commands["answered_200"]
     assert commands["mismatched"] == {}
-    # Two tabs sending at once lost commands before services.remember_path (this load caught it).
+    # Two tabs sending at once once lost commands (this load caught it): none may be lost.
     assert commands["two_tab_pairs"] > 0
     targets = data["targets"]
     assert targets["no_5xx"] and targets["every_request_answered"]

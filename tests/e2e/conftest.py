@@ -35,13 +35,6 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _lesson_page_cache(settings):
-    """The rendered lesson page cache on, as in production (the live server runs in this
-    process, so its local-memory cache is shared like Redis would be)."""
-    settings.LESSON_PAGE_CACHE = True
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):

@@ -158,10 +158,10 @@ def test_instructor_pages_pass_axe(browser, live_server, instructor, learner, pa
     from exercise_specs import make_lesson
     from test_learner_a11y import serious_violations
 
-    from lessons import services
+    from lessons.services.grading import attempt_grade
 
     lesson = make_lesson("terminal", title="Routing")
-    services.attempt_grade(learner=learner, exercise=lesson.exercise)
+    attempt_grade(learner=learner, exercise=lesson.exercise)
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
     log_in(page, instructor.username, password)

@@ -1,5 +1,5 @@
-"""Django client tests: fast password hashing (the personas' passwords are not secrets), the page
-cache on as in production, and the small course most view tests work in (learner_data.py)."""
+"""Django client tests: fast password hashing (the personas' passwords are not secrets), Redis
+when a test asks for it, and the small course most view tests work in (learner_data.py)."""
 
 import uuid
 
@@ -11,14 +11,6 @@ from learner_data import lesson, make_course
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _lesson_page_cache(settings):
-    """The rendered lesson page cache on, as in production (the test process's cache is shared
-    by everything in the test), so every test that reads a page after a write checks it is not
-    stale."""
-    settings.LESSON_PAGE_CACHE = True
 
 
 @pytest.fixture
@@ -38,7 +30,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 
 @pytest.fixture
 def redis_cache(settings):
-    """Django's cache and sessions in Redis (as with REDIS_URL set) and the user cache on."""
+    """Django's cache and sessions in Redis, as with REDIS_URL set."""
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
     try:
         client.ping()
@@ -46,14 +38,14 @@ def redis_cache(settings):
         pytest.skip("needs Redis on 127.0.0.1:6379")
     prefix = f"netlearn-test-{uuid.uuid4().hex}"
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "netlearn.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
-        }
+        },
     }
-    settings.SESSION_ENGINE = "accounts.sessions"
-    settings.USER_CACHE_SECONDS = 300
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     yield
     for key in client.scan_iter(match=f"{prefix}:*"):
         client.delete(key)

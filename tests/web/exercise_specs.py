@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import copy
 
-from lessons import lessonfile, services
+from lessons import lessonfile
 from lessons.models import Course, Lesson
+from lessons.services.content import import_lesson
 
 TWO_NETWORKS = {
     "segments": ["net1", "net2"],
@@ -136,5 +137,5 @@ def make_lesson(
         body=f"# {kind}\n\nText.",
         exercise=exercise if exercise is not None else spec(kind),
     )
-    lesson, _ = services.import_lesson(course=course, parsed=parsed)
+    lesson, _ = import_lesson(course=course, parsed=parsed)
     return lesson

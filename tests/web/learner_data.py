@@ -3,9 +3,9 @@ browser tests (``make_course()``); loaded through the services, as loadlessons w
 
 from __future__ import annotations
 
-from lessons import services
 from lessons.lessonfile import LessonFile
 from lessons.models import Course, Lesson
+from lessons.services.content import import_lesson
 
 ROUTED = {
     "segments": ["net1", "net2"],
@@ -95,7 +95,7 @@ def make_course(slug: str = "networking", title: str = "Networking basics") -> C
     course = Course.objects.create(slug=slug, title=title, description="Learn to route.")
     for order, (lesson_title, lesson_slug, exercise) in enumerate(LESSONS, start=1):
         body = f"# {lesson_title}\n\nA route says *where* to send packets.\n\n```\nip route\n```\n"
-        services.import_lesson(
+        import_lesson(
             course=course,
             parsed=LessonFile(title=lesson_title, slug=lesson_slug, body=body, exercise=exercise),
             order=order,
@@ -111,7 +111,7 @@ def add_lessons(course: Course, count: int) -> None:
     """More terminal lessons, for query-count tests."""
     start = course.lessons.count() + 1
     for n in range(start, start + count):
-        services.import_lesson(
+        import_lesson(
             course=course,
             parsed=LessonFile(
                 title=f"Extra {n}", slug=f"extra-{n}", body="Text", exercise=TERMINAL

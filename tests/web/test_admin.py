@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from exercise_specs import make_lesson
 
-from lessons import services
 from lessons.models import Attempt, Lesson
+from lessons.services.grading import attempt_grade
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def admin_user(django_user_model):
 @pytest.fixture
 def graded_lesson(learner):
     lesson = make_lesson("quiz")
-    services.attempt_grade(learner=learner, exercise=lesson.exercise, submission={"answers": [1]})
+    attempt_grade(learner=learner, exercise=lesson.exercise, submission={"answers": [1]})
     return lesson
 
 

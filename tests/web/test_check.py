@@ -7,8 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from lessons import services
 from lessons.models import Attempt, Progress
+from lessons.services.grading import attempt_grade
+from lessons.services.terminal import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_hints_open_one_at_a_time_after_a_failed_check(learner_client, terminal)
 def test_passing_completes_the_lesson_links_the_next_and_moves_the_progress_bar(
     learner_client, learner, terminal
 ):
-    services.run_command(learner=learner, exercise=terminal.exercise, host="A", line=FIX)
+    run_command(learner=learner, exercise=terminal.exercise, host="A", line=FIX)
     html = learner_client.post(urls(terminal)["check"], **HX).content.decode()
     [item] = results(html)
     assert item.startswith("Passed: A can reach 192.165.2.10")
@@ -83,8 +84,8 @@ def test_check_and_hint_are_post_only(learner_client, terminal):
 
 
 def test_a_learner_sees_only_their_own_results(client, learner, other_learner, terminal):
-    services.run_command(learner=other_learner, exercise=terminal.exercise, host="A", line=FIX)
-    services.attempt_grade(learner=other_learner, exercise=terminal.exercise)
+    run_command(learner=other_learner, exercise=terminal.exercise, host="A", line=FIX)
+    attempt_grade(learner=other_learner, exercise=terminal.exercise)
     client.force_login(learner)
     html = client.get(urls(terminal)["page"]).content.decode()
     assert 'aria-label="Check results"' not in html
@@ -92,8 +93,8 @@ def test_a_learner_sees_only_their_own_results(client, learner, other_learner, t
 
 
 def test_reset_asks_first_then_starts_over(learner_client, learner, terminal):
-    services.run_command(learner=learner, exercise=terminal.exercise, host="A", line=FIX)
-    services.attempt_grade(learner=learner, exercise=terminal.exercise)
+    run_command(learner=learner, exercise=terminal.exercise, host="A", line=FIX)
+    attempt_grade(learner=learner, exercise=terminal.exercise)
     confirm = learner_client.get(urls(terminal)["reset"])
     assert confirm.status_code == 200 and b"Reset exercise" in confirm.content
     response = learner_client.post(urls(terminal)["reset"])

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from instructors import ziparchive
 from lessons import lessonfile
-from lessons import services as lesson_services
+from lessons.services import content as lesson_services
 
 FUZZ = fuzz_settings(200)
 LESSON = lessonfile.serialise_lesson(lessonfile.LessonFile(title="One", slug="one", body="Hi.\n"))

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "sim"))
 from fuzzing import fuzz_settings  # noqa: E402
 from test_fuzz_shell import command_line, random_text  # noqa: E402
 
-from lessons import services  # noqa: E402
+from lessons.services.terminal import reset_workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_any_line_typed_in_the_terminal_gets_a_page_never_a_500(
     learner_client, learner, terminal, runs, htmx
 ):
     cache.clear()  # the commands rate limit counts every example of this one test
-    services.reset_workspace(learner=learner, exercise=terminal.exercise)
+    reset_workspace(learner=learner, exercise=terminal.exercise)
     course, slug = terminal.course.slug, terminal.slug
     for host, line in runs:
         response = learner_client.post(

@@ -11,13 +11,12 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from exercise_specs import make_lesson
 
-from lessons import services, terminalcache
 from lessons.models import Attempt, Progress, ProgressStatus, Workspace
-from netlearn import generations
+from lessons.services.grading import attempt_grade
+from lessons.services.terminal import run_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +53,7 @@ def test_concurrent_submissions_are_all_counted(learner):
     answers = [[1, 0], [0, 0], [1, 1], [None, None]]  # one right, the rest not
     run_together(
         [
-            lambda a=a: services.attempt_grade(
+            lambda a=a: attempt_grade(
                 learner=learner, exercise=lesson.exercise, submission={"answers": a}
             )
             for a in answers
@@ -70,12 +69,10 @@ def test_concurrent_submissions_are_all_counted(learner):
 
 def test_a_failing_submission_racing_a_passing_one_never_undoes_completion(learner):
     lesson = make_lesson("quiz")
-    services.attempt_grade(
-        learner=learner, exercise=lesson.exercise, submission={"answers": [1, 0]}
-    )
+    attempt_grade(learner=learner, exercise=lesson.exercise, submission={"answers": [1, 0]})
     run_together(
         [
-            lambda: services.attempt_grade(
+            lambda: attempt_grade(
                 learner=learner, exercise=lesson.exercise, submission={"answers": [0, 1]}
             )
             for _ in range(THREADS)
@@ -94,32 +91,28 @@ def test_concurrent_commands_in_one_terminal_are_all_kept(learner):
     lines = [f"ip route add 10.{n}.0.0/16 via 192.165.1.1" for n in range(THREADS)]
     run_together(
         [
-            lambda line=line: services.run_command(
-                learner=learner, exercise=exercise, host="A", line=line
-            )
+            lambda line=line: run_command(learner=learner, exercise=exercise, host="A", line=line)
             for line in lines
         ]
     )
     workspace = Workspace.objects.get(learner=learner, exercise=exercise)
     assert sorted(e["command"] for e in workspace.log) == sorted(lines)
-    routes = services.run_command(learner=learner, exercise=exercise, host="A", line="ip r")
+    routes = run_command(learner=learner, exercise=exercise, host="A", line="ip r")
     for n in range(THREADS):
         assert f"10.{n}.0.0/16 via 192.165.1.1 dev eth0" in routes.output
 
 
 def test_commands_that_change_nothing_racing_ones_that_do_are_all_kept_in_order(learner):
-    """``ip r`` takes the unlocked path (lessons.services._run_unchanged), a route add the
-    locked one; racing, every command is stored once, at positions 1..n with no gap."""
+    """``ip r`` stores a row and no state, a route add writes the state too; racing, every
+    command is stored once, at positions 1..n with no gap."""
     exercise = make_lesson("terminal").exercise
-    for _ in range(2):  # the unlocked path needs a recent progress touch
-        services.run_command(learner=learner, exercise=exercise, host="A", line="ip r")
+    for _ in range(2):  # past the first command's progress touch
+        run_command(learner=learner, exercise=exercise, host="A", line="ip r")
     adds = [f"ip route add 10.{n}.0.0/16 via 192.165.1.1" for n in range(THREADS // 2)]
     lines = adds + ["ip r"] * (THREADS - len(adds))
     run_together(
         [
-            lambda line=line: services.run_command(
-                learner=learner, exercise=exercise, host="A", line=line
-            )
+            lambda line=line: run_command(learner=learner, exercise=exercise, host="A", line=line)
             for line in lines
         ]
     )
@@ -127,40 +120,7 @@ def test_commands_that_change_nothing_racing_ones_that_do_are_all_kept_in_order(
     assert sorted(e["command"] for e in workspace.log) == sorted(["ip r", "ip r", *lines])
     positions = list(workspace.entries.values_list("position", flat=True))
     assert positions == list(range(1, len(lines) + 3))
-    routes = services.run_command(learner=learner, exercise=exercise, host="A", line="ip r")
-    for n in range(len(adds)):
-        assert f"10.{n}.0.0/16 via 192.165.1.1 dev eth0" in routes.output
-
-
-def test_racing_commands_on_a_kept_copy_of_the_row_are_all_kept_in_order(learner, settings):
-    """As above, each command running on the copy of the workspace the cache kept (as read
-    along with the user: lessons/terminalcache.py), which the route adds make stale."""
-    settings.LESSON_PAGE_CACHE = True  # a cache shared by the threads: the local-memory one
-    lesson = make_lesson("terminal")
-    exercise, slot = lesson.exercise, terminalcache.Slot(lesson.course.slug, lesson.slug)
-    key = slot.key(learner.pk)
-
-    def command(line: str):
-        generations.begin_request()  # each thread serves a request
-        generations.remember([key], cache.get_many([key]))  # what the user's read brought
-        return services.run_command(
-            learner=learner, exercise=exercise, host="A", line=line, slot=slot
-        )
-
-    for _ in range(2):
-        command("ip r")
-    generations.begin_request()
-    generations.remember([key], cache.get_many([key]))
-    assert isinstance(slot.kept(learner.pk, exercise.pk), Workspace)  # the racers start from it
-    generations.end_request()
-    adds = [f"ip route add 10.{n}.0.0/16 via 192.165.1.1" for n in range(THREADS // 2)]
-    lines = adds + ["ip r"] * (THREADS - len(adds))
-    run_together([lambda line=line: command(line) for line in lines])
-    workspace = Workspace.objects.get(learner=learner, exercise=exercise)
-    assert sorted(e["command"] for e in workspace.log) == sorted(["ip r", "ip r", *lines])
-    positions = list(workspace.entries.values_list("position", flat=True))
-    assert positions == list(range(1, len(lines) + 3))
-    routes = command("ip r")
+    routes = run_command(learner=learner, exercise=exercise, host="A", line="ip r")
     for n in range(len(adds)):
         assert f"10.{n}.0.0/16 via 192.165.1.1 dev eth0" in routes.output
 
@@ -169,7 +129,7 @@ def test_learners_grading_at_once_do_not_share_progress(learner, other_learner):
     lesson = make_lesson("quiz")
     run_together(
         [
-            lambda who=who: services.attempt_grade(
+            lambda who=who: attempt_grade(
                 learner=who, exercise=lesson.exercise, submission={"answers": [1, 0]}
             )
             for who in (learner, other_learner, learner, other_learner)

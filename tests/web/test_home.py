@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from learner_data import add_lessons, lesson, make_course
 
-from lessons import services
+from lessons.services.grading import attempt_grade
+from lessons.services.terminal import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +36,13 @@ def test_it_lists_every_lesson_as_a_link_named_by_its_title(learner_client, cour
 
 def test_the_progress_bar_and_continue_link_follow_the_learner(learner_client, learner, course):
     first = lesson(course, "routing-between-networks")
-    services.run_command(
+    run_command(
         learner=learner,
         exercise=first.exercise,
         host="A",
         line="ip route add 192.165.2.0/24 via 192.165.1.1",
     )
-    services.attempt_grade(learner=learner, exercise=first.exercise)
+    attempt_grade(learner=learner, exercise=first.exercise)
     html = learner_client.get(reverse("home")).content.decode()
     assert 'aria-label="Course progress"' in html
     assert 'aria-valuenow="25"' in html
@@ -52,13 +53,13 @@ def test_the_progress_bar_and_continue_link_follow_the_learner(learner_client, l
 
 def test_another_learners_progress_does_not_show(learner_client, other_learner, course):
     first = lesson(course, "routing-between-networks")
-    services.run_command(
+    run_command(
         learner=other_learner,
         exercise=first.exercise,
         host="A",
         line="ip route add 192.165.2.0/24 via 192.165.1.1",
     )
-    services.attempt_grade(learner=other_learner, exercise=first.exercise)
+    attempt_grade(learner=other_learner, exercise=first.exercise)
     html = learner_client.get(reverse("home")).content.decode()
     assert 'aria-valuenow="0"' in html
     assert "Completed" not in html
@@ -72,7 +73,7 @@ def test_home_runs_a_fixed_number_of_queries(
     add_lessons(course, 5)
     make_course("more", "More")
     for item in course.lessons.all()[:3]:
-        services.attempt_grade(learner=learner, exercise=item.exercise)
+        attempt_grade(learner=learner, exercise=item.exercise)
     with django_assert_max_num_queries(6):
         response = learner_client.get(reverse("home"))
     assert response.content.decode().count("Extra ") >= 5

@@ -15,8 +15,9 @@ from django.urls import reverse
 from exercise_specs import make_course, make_lesson, spec
 
 from instructors.models import LessonDraft
-from lessons import lessonfile, services
+from lessons import lessonfile
 from lessons.models import Course, Lesson, Workspace
+from lessons.services import terminal as terminal_service
 from netlearn.sim.limits import MAX_LINE, MAX_YAML_DEPTH, MAX_YAML_NODES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instructor_edits_new_courses")]
@@ -49,7 +50,7 @@ def _command_url(lesson) -> str:
 
 def test_the_limits_are_the_documented_ones():
     assert MAX_LINE == 1024
-    assert services.MAX_WORKSPACE_COMMANDS == 500
+    assert terminal_service.MAX_WORKSPACE_COMMANDS == 500
 
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain-post"])
@@ -84,7 +85,7 @@ def test_the_command_line_input_says_its_limit(learner_client, terminal):
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain-post"])
 def test_a_full_workspace_asks_for_a_reset(learner_client, learner, terminal, monkeypatch, htmx):
-    monkeypatch.setattr(services, "MAX_WORKSPACE_COMMANDS", 3)
+    monkeypatch.setattr(terminal_service, "MAX_WORKSPACE_COMMANDS", 3)
     url = _command_url(terminal)
     for _ in range(3):
         assert learner_client.post(url, {"host": "A", "line": "hostname"}, **HX).status_code == 200
@@ -101,6 +102,57 @@ def test_a_full_workspace_asks_for_a_reset(learner_client, learner, terminal, mo
     assert "reached its limit" not in _text_of(
         learner_client.post(url, {"host": "A", "line": "hostname"}, **HX)
     )
+
+
+def _row_bytes(learner, lesson) -> int:
+    """The workspace's state as its database row holds it (UTF-8 JSON)."""
+    from django.db.models.functions import Length
+
+    row = Workspace.objects.filter(learner=learner, exercise=lesson.exercise)
+    text = Workspace._meta.get_field("state").get_prep_value(row.get().state)
+    assert row.annotate(n=Length("state")).get().n == len(text)
+    return len(text.encode())
+
+
+def test_the_workspace_row_has_a_named_bound():
+    assert terminal_service.MAX_WORKSPACE_STATE == 256 * 1024
+
+
+def test_a_command_that_would_grow_the_workspace_past_its_bound_is_refused_like_a_shell(
+    learner_client, learner, terminal, monkeypatch, caplog
+):
+    url = _command_url(terminal)
+    learner_client.post(url, {"host": "A", "line": "hostname"}, **HX)
+    start = _row_bytes(learner, terminal)
+    monkeypatch.setattr(terminal_service, "MAX_WORKSPACE_STATE", start + 200)
+    line = "echo 10.0.0.{n} a-rather-long-host-name-{n}.example.com >> /etc/hosts"
+    answers = [
+        learner_client.post(url, {"host": "A", "line": line.format(n=n)}, **HX) for n in range(8)
+    ]
+    assert all(answer.status_code == 200 for answer in answers)
+    refused = [a for a in answers if "resource limit exceeded" in _text_of(a)]
+    assert refused, "the hosts file grew past the bound"
+    assert "bash: echo: resource limit exceeded" in _text_of(refused[0])
+    assert "status-error" in refused[0].content.decode()
+    assert _row_bytes(learner, terminal) <= start + 200, "nothing grew past the bound"
+    log = Workspace.objects.get(learner=learner, exercise=terminal.exercise).log
+    assert log[-1]["status"] == 1 and "resource limit exceeded" in log[-1]["output"]
+    assert any(
+        "workspace limit" in r.getMessage() and "ada" in r.getMessage() for r in caplog.records
+    )
+    # the terminal still works, and what shrinks the state is still taken
+    hostname = learner_client.post(url, {"host": "A", "line": "hostname"}, **HX)
+    assert hostname.status_code == 200 and "A\n" in _text_of(hostname)
+
+
+def test_a_doubling_variable_never_grows_the_row_past_its_bound(learner_client, learner, terminal):
+    url = _command_url(terminal)
+    learner_client.post(url, {"host": "A", "line": "export A=" + "x" * 1000}, **HX)
+    for _ in range(6):
+        answer = learner_client.post(url, {"host": "A", "line": "export A=$A$A$A$A"}, **HX)
+        assert answer.status_code == 200
+        assert _row_bytes(learner, terminal) < terminal_service.MAX_WORKSPACE_STATE
+    assert "limit" in _text_of(answer)
 
 
 # -- the lesson editor -------------------------------------------------------------------------

@@ -9,8 +9,10 @@ from exercise_specs import make_course, make_lesson, spec
 
 from instructors.models import LessonDraft
 from instructors.selectors import validation_report, yaml_line
-from lessons import lessonfile, services
+from lessons import lessonfile
 from lessons.models import Attempt, Lesson, Progress, ProgressStatus
+from lessons.services.grading import attempt_grade
+from lessons.services.terminal import run_command
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instructor_edits_new_courses")]
 
@@ -199,7 +201,7 @@ def test_drafts_are_private_to_their_author(instructor, instructor_client, djang
 def test_editing_a_published_exercise_makes_a_new_version(instructor_client, learner):
     lesson = make_lesson("terminal", title="Routing")
     exercise = lesson.exercise
-    attempt = services.attempt_grade(learner=learner, exercise=exercise)
+    attempt = attempt_grade(learner=learner, exercise=exercise)
     assert not attempt.passed
     Progress.objects.filter(learner=learner).update(status=ProgressStatus.COMPLETED)
     changed = spec("terminal")
@@ -252,7 +254,7 @@ def test_reorder_moves_a_lesson_up_and_down(instructor_client):
 
 def test_delete_archives_and_keeps_attempts(instructor_client, learner):
     lesson = make_lesson("terminal")
-    services.attempt_grade(learner=learner, exercise=lesson.exercise)
+    attempt_grade(learner=learner, exercise=lesson.exercise)
     url = reverse("instructors:lesson_archive", args=[lesson.pk])
     assert instructor_client.post(url).status_code == 302
     lesson.refresh_from_db()
@@ -271,7 +273,7 @@ def test_course_page_lists_lessons_with_move_buttons(instructor_client):
 
 def test_a_learner_mid_exercise_is_told_it_changed(instructor_client, learner_client, learner):
     lesson = make_lesson("terminal", title="Routing")
-    services.run_command(learner=learner, exercise=lesson.exercise, host="A", line="ip route")
+    run_command(learner=learner, exercise=lesson.exercise, host="A", line="ip route")
     changed = spec("terminal")
     changed["prompt"] = "Now with a new prompt."
     url = reverse("instructors:lesson_edit", args=[lesson.pk])

@@ -14,8 +14,9 @@ from django.utils import timezone
 from exercise_specs import make_course, make_lesson
 
 from instructors import services as instructor_services
-from lessons import services
 from lessons.models import Progress, ProgressStatus, Workspace
+from lessons.services.grading import attempt_grade
+from lessons.services.terminal import run_command
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instructor_edits_new_courses")]
 
@@ -28,24 +29,22 @@ def course_with_work(learner, other_learner):
     terminal = make_lesson("terminal", slug="routing", course=course, title="Routing")
     quiz = make_lesson("quiz", slug="quiz", course=course, title="Quiz")
     # ada types a wrong route, checks, then fixes both sides and passes.
-    services.run_command(
+    run_command(
         learner=learner,
         exercise=terminal.exercise,
         host="A",
         line="ip route add 192.165.2.0/24 via 192.165.1.1",
     )
-    services.attempt_grade(learner=learner, exercise=terminal.exercise)
-    services.run_command(
+    attempt_grade(learner=learner, exercise=terminal.exercise)
+    run_command(
         learner=learner,
         exercise=terminal.exercise,
         host="C",
         line="ip route add default via 192.165.2.1",
     )
-    services.attempt_grade(learner=learner, exercise=terminal.exercise)
+    attempt_grade(learner=learner, exercise=terminal.exercise)
     # grace only tries the quiz.
-    services.attempt_grade(
-        learner=other_learner, exercise=quiz.exercise, submission={"answers": []}
-    )
+    attempt_grade(learner=other_learner, exercise=quiz.exercise, submission={"answers": []})
     return course, terminal, quiz
 
 
@@ -110,7 +109,7 @@ def test_csv_export_matches_the_table(instructor_client, course_with_work):
 def test_csv_neutralises_formulas_in_usernames(instructor_client, django_user_model):
     lesson = make_lesson("quiz")
     evil = django_user_model.objects.create_user("=cmd")
-    services.attempt_grade(learner=evil, exercise=lesson.exercise, submission={"answers": []})
+    attempt_grade(learner=evil, exercise=lesson.exercise, submission={"answers": []})
     text = instructor_client.get(reverse("instructors:gradebook_csv")).content.decode()
     assert "'=cmd" in text
 
@@ -174,7 +173,7 @@ def test_misconceptions_group_failed_checks_by_cause(
     instructor_client, learner, other_learner, course_with_work
 ):
     _, terminal, _ = course_with_work
-    services.attempt_grade(learner=other_learner, exercise=terminal.exercise)
+    attempt_grade(learner=other_learner, exercise=terminal.exercise)
     html = instructor_client.get(
         reverse("instructors:lesson_analytics", args=[terminal.pk])
     ).content.decode()

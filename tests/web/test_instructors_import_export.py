@@ -13,9 +13,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from exercise_specs import make_course, make_lesson, spec
 
-from lessons import lessonfile, services
+from instructors.services import archive_lesson
+from lessons import lessonfile
 from lessons.management.commands.loadlessons import DEFAULT_ROOT
 from lessons.models import Course, Lesson
+from lessons.services.content import load_content
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instructor_edits_new_courses")]
 
@@ -97,7 +99,7 @@ def test_exported_course_loads_back_unchanged(instructor_client, tmp_path):
     draft = make_lesson("terminal", course=course, slug="draft-lesson")
     Lesson.objects.filter(pk=draft.pk).update(published=False, body="Ünïcode — draft\n")
     archived = make_lesson("quiz", course=course, slug="archived-lesson")
-    services.archive_lesson(lesson=archived)
+    archive_lesson(lesson=archived)
 
     response = instructor_client.get(reverse("instructors:course_export", args=[course.pk]))
     assert response["Content-Type"] == "application/zip"
@@ -131,13 +133,13 @@ def test_exported_course_loads_back_unchanged(instructor_client, tmp_path):
 def test_the_shipped_course_exports_to_files_loadlessons_finds_unchanged(
     instructor_client, tmp_path
 ):
-    report = services.load_content(roots=[DEFAULT_ROOT], skip_invalid=True)
+    report = load_content(roots=[DEFAULT_ROOT], skip_invalid=True)
     if report.problems:
         pytest.skip(f"the shipped course does not load yet: {report.problems[0]}")
     course = Course.objects.get()
     response = instructor_client.get(reverse("instructors:course_export", args=[course.pk]))
     _unzip(response.content, tmp_path)
-    again = services.load_content(roots=[tmp_path])
+    again = load_content(roots=[tmp_path])
     assert again.lessons["unchanged"] == course.lessons.count()
     assert again.courses["unchanged"] == 1
 

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from learner_data import add_lessons, lesson
 
-from lessons import services
 from lessons.models import Lesson
+from lessons.services.grading import attempt_grade
+from lessons.services.terminal import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_the_host_tab_can_be_chosen_without_javascript(learner_client, course):
 
 def test_coming_back_restores_the_terminal_and_the_diagram(learner_client, learner, course):
     item = lesson(course, "routing-between-networks")
-    services.run_command(
+    run_command(
         learner=learner, exercise=item.exercise, host="A", line="ip addr add 10.9.9.9/24 dev eth0"
     )
     html = learner_client.get(url(course, item.slug)).content.decode()
@@ -65,7 +66,7 @@ def test_coming_back_restores_the_terminal_and_the_diagram(learner_client, learn
 
 def test_a_learner_never_sees_another_learners_terminal(learner_client, other_learner, course):
     item = lesson(course, "routing-between-networks")
-    services.run_command(
+    run_command(
         learner=other_learner,
         exercise=item.exercise,
         host="A",
@@ -95,27 +96,27 @@ def test_the_lesson_page_runs_a_fixed_number_of_queries(
     learner_client, learner, course, django_assert_max_num_queries
 ):
     item = lesson(course, "routing-between-networks")
-    services.run_command(learner=learner, exercise=item.exercise, host="A", line="ip a")
+    run_command(learner=learner, exercise=item.exercise, host="A", line="ip a")
     # session, user, lesson with its course and exercise, the course's lessons, progress,
     # workspace (with its version's number), its terminal's commands, latest attempt, instructor?
     with django_assert_max_num_queries(9):
         learner_client.get(url(course, item.slug))
     add_lessons(course, 6)
     for _ in range(5):
-        services.run_command(learner=learner, exercise=item.exercise, host="A", line="ip r")
-        services.attempt_grade(learner=learner, exercise=item.exercise)
+        run_command(learner=learner, exercise=item.exercise, host="A", line="ip r")
+        attempt_grade(learner=learner, exercise=item.exercise)
     for other in course.lessons.all()[4:]:
-        services.attempt_grade(learner=learner, exercise=other.exercise)
+        attempt_grade(learner=learner, exercise=other.exercise)
     with django_assert_max_num_queries(9):
         response = learner_client.get(url(course, item.slug))
     assert response.status_code == 200
 
 
 def test_a_lesson_without_an_exercise_is_just_its_text(learner_client, course):
-    from lessons import services as s
     from lessons.lessonfile import LessonFile
+    from lessons.services.content import import_lesson
 
-    s.import_lesson(course=course, parsed=LessonFile(title="Reading", slug="reading", body="Hi"))
+    import_lesson(course=course, parsed=LessonFile(title="Reading", slug="reading", body="Hi"))
     response = learner_client.get(url(course, "reading"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -146,8 +147,8 @@ def test_lesson_markdown_is_sanitised(markdown, expected, absent):
 
 
 def test_an_edited_lesson_shows_its_new_text(learner_client, course):
-    # Saved as the editor and loadlessons save it: the save replaces the content generation
-    # behind the cached lesson pages and lessons (lessons/pagecache.py).
+    # Saved as the editor and loadlessons save it: the rendered text is kept in a {% cache %}
+    # fragment keyed by the text, so the new text is a new key.
     item = lesson(course, "routing-between-networks")
     item.body = "The first **version**."
     item.save()
@@ -156,16 +157,3 @@ def test_an_edited_lesson_shows_its_new_text(learner_client, course):
     item.save()
     html = learner_client.get(url(course, item.slug)).content.decode()
     assert "<em>take</em>" in html and "first" not in html
-
-
-def test_rendered_markdown_is_kept_per_text_and_long_texts_are_not():
-    from lessons import markdown
-
-    text = "Kept **once** (a text no other test renders)."
-    misses = markdown._render_cached.cache_info().misses
-    assert markdown.render_markdown(text) == markdown.render_markdown(text)
-    assert markdown._render_cached.cache_info().misses == misses + 1
-    long_text = "x" * (markdown.CACHED_CHARS + 1)
-    size = markdown._render_cached.cache_info().currsize
-    assert str(markdown.render_markdown(long_text)) == f"<p>{long_text}</p>"
-    assert markdown._render_cached.cache_info().currsize == size

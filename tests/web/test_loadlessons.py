@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from exercise_specs import spec
 
-from lessons import lessonfile, services
+from lessons import lessonfile
 from lessons.models import (
     Attempt,
     Course,
@@ -19,6 +19,7 @@ from lessons.models import (
     Progress,
     ProgressStatus,
 )
+from lessons.services.grading import attempt_grade
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_a_changed_text_updates_the_lesson_but_not_the_exercise_version(root):
 def test_a_changed_exercise_gets_a_new_version_and_learners_keep_their_progress(root, learner):
     load(root)
     quiz = Exercise.objects.get(lesson__slug="quiz")
-    attempt = services.attempt_grade(learner=learner, exercise=quiz, submission={"answers": [1, 0]})
+    attempt = attempt_grade(learner=learner, exercise=quiz, submission={"answers": [1, 0]})
     changed = spec("quiz")
     changed["questions"][0]["explain"] = "Private ranges: 10/8, 172.16/12, 192.168/16."
     write_lesson(root / "networking", "02-quiz.md", title="Quiz", exercise=changed)
@@ -153,7 +154,7 @@ def test_an_invalid_lesson_that_is_skipped_is_not_archived(root):
 def test_a_removed_lesson_file_archives_the_lesson_and_keeps_learner_data(root, learner):
     load(root)
     quiz = Exercise.objects.get(lesson__slug="quiz")
-    services.attempt_grade(learner=learner, exercise=quiz, submission={"answers": [1, 0]})
+    attempt_grade(learner=learner, exercise=quiz, submission={"answers": [1, 0]})
     (root / "networking" / "02-quiz.md").unlink()
     out, _ = load(root)
     assert "1 archived" in out

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from exercise_specs import make_course, make_lesson, spec
 
-from lessons import services
+from instructors.services import archive_lesson
 from lessons.models import (
     Attempt,
     Exercise,
@@ -15,8 +15,12 @@ from lessons.models import (
     Lesson,
     Progress,
     ProgressStatus,
+    TerminalState,
     Workspace,
 )
+from lessons.services.content import save_exercise
+from lessons.services.grading import attempt_grade
+from lessons.services.terminal import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +37,7 @@ def test_an_exercise_keeps_a_frozen_copy_of_each_version():
     lesson = make_lesson("quiz")
     changed = spec("quiz")
     changed["prompt"] = "A new prompt"
-    assert services.save_exercise(lesson=lesson, spec=changed) == "updated"
+    assert save_exercise(lesson=lesson, spec=changed) == "updated"
     exercise = Exercise.objects.get(lesson=lesson)
     assert exercise.version == 2
     first, second = ExerciseVersion.objects.filter(exercise=exercise)
@@ -83,7 +87,7 @@ def test_learners_see_published_lessons_that_are_not_archived():
     draft = make_lesson("quiz", slug="draft")
     draft.published = False
     draft.save()
-    archived = services.archive_lesson(lesson=make_lesson("quiz", slug="archived"))
+    archived = archive_lesson(lesson=make_lesson("quiz", slug="archived"))
     assert list(Lesson.objects.visible()) == [shown]
     assert set(Lesson.objects.live()) == {shown, draft}
     assert archived.is_archived and not archived.is_visible
@@ -98,7 +102,7 @@ def test_a_lesson_in_an_unpublished_course_is_not_visible():
 
 def test_an_exercise_with_attempts_cannot_be_deleted(learner):
     lesson = make_lesson("quiz")
-    services.attempt_grade(learner=learner, exercise=lesson.exercise, submission={"answers": []})
+    attempt_grade(learner=learner, exercise=lesson.exercise, submission={"answers": []})
     with pytest.raises(ProtectedError):
         lesson.exercise.delete()
     with pytest.raises(ProtectedError):
@@ -107,15 +111,52 @@ def test_an_exercise_with_attempts_cannot_be_deleted(learner):
 
 def test_an_exercise_with_only_workspaces_can_be_removed(learner):
     lesson = make_lesson("terminal")
-    services.run_command(learner=learner, exercise=lesson.exercise, host="A", line="ip a")
-    assert services.save_exercise(lesson=lesson, spec=None) == "removed"
+    run_command(learner=learner, exercise=lesson.exercise, host="A", line="ip a")
+    assert save_exercise(lesson=lesson, spec=None) == "removed"
     assert not Workspace.objects.exists()
 
 
 def test_deleting_a_learner_deletes_their_data(learner):
     lesson = make_lesson("quiz")
-    services.attempt_grade(learner=learner, exercise=lesson.exercise, submission={"answers": [1]})
+    attempt_grade(learner=learner, exercise=lesson.exercise, submission={"answers": [1]})
     learner.delete()
     assert not Attempt.objects.exists()
     assert not Progress.objects.exists()
     assert Exercise.objects.filter(lesson=lesson).exists()
+
+
+def test_a_terminal_state_round_trips_through_the_json_it_is_stored_as():
+    from datetime import UTC, datetime
+
+    touched = datetime(2026, 12, 8, 1, 2, 3, tzinfo=UTC)
+    state = TerminalState({"hosts": {"A": {}}}, 3, {"command": "ping"}, touched)
+    stored = state.to_json()
+    assert stored == {
+        "network": {"hosts": {"A": {}}},
+        "log_start": 3,
+        "path": {"command": "ping"},
+        "progress_touched_at": "2026-12-08T01:02:03+00:00",
+    }
+    assert TerminalState.from_json(stored) == state
+    assert TerminalState({"hosts": {}}).to_json() == {"network": {"hosts": {}}}
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [None, [], "text", {"network": "x", "log_start": -2, "path": 1, "progress_touched_at": "?"}],
+)
+def test_an_unreadable_terminal_state_reads_as_the_defaults(stored):
+    assert TerminalState.from_json(stored) == TerminalState()
+
+
+def test_a_workspace_reads_its_state_by_its_exercises_kind(learner):
+    terminal = make_lesson("terminal").exercise
+    run_command(learner=learner, exercise=terminal, host="A", line="ip addr")
+    workspace = Workspace.objects.get(learner=learner, exercise=terminal)
+    assert workspace.terminal.network is not None and workspace.rows == {}
+    routes = make_lesson("routes", slug="routes").exercise
+    rows = {"routes": {"A": []}}
+    form = Workspace.objects.create(
+        learner=learner, exercise=routes, exercise_version=routes.current_version(), state=rows
+    )
+    assert form.rows == rows

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from learner_data import add_lessons, lesson
 
-from lessons import services
+from lessons.services.grading import attempt_grade
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +28,8 @@ def test_it_needs_a_login_and_answers_get_only(client, learner, course):
 
 def test_it_shows_status_best_score_attempts_and_last_activity(learner_client, learner, course):
     item = lesson(course, "routing-quiz")
-    services.attempt_grade(learner=learner, exercise=item.exercise, submission={"answers": [1, 1]})
-    services.attempt_grade(
-        learner=learner, exercise=item.exercise, submission={"answers": [None, None]}
-    )
+    attempt_grade(learner=learner, exercise=item.exercise, submission={"answers": [1, 1]})
+    attempt_grade(learner=learner, exercise=item.exercise, submission={"answers": [None, None]})
     html = learner_client.get(reverse("my_progress")).content.decode()
     assert "<h1" in html and "My progress" in html
     status, best, attempts, last = row(html, "Routing quiz")
@@ -42,9 +40,7 @@ def test_it_shows_status_best_score_attempts_and_last_activity(learner_client, l
 
 def test_it_shows_only_the_learners_own_progress(learner_client, other_learner, course):
     item = lesson(course, "routing-quiz")
-    services.attempt_grade(
-        learner=other_learner, exercise=item.exercise, submission={"answers": [1, 0]}
-    )
+    attempt_grade(learner=other_learner, exercise=item.exercise, submission={"answers": [1, 0]})
     html = learner_client.get(reverse("my_progress")).content.decode()
     assert row(html, "Routing quiz") == ["Not started", "—", "0", "—"]
 
@@ -56,6 +52,6 @@ def test_it_runs_a_fixed_number_of_queries(
         learner_client.get(reverse("my_progress"))
     add_lessons(course, 5)
     for item in course.lessons.all():
-        services.attempt_grade(learner=learner, exercise=item.exercise)
+        attempt_grade(learner=learner, exercise=item.exercise)
     with django_assert_max_num_queries(6):
         learner_client.get(reverse("my_progress"))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from exercise_specs import make_course, make_lesson
 
-from lessons import selectors, services
+from instructors.services import archive_lesson
+from lessons import selectors
 from lessons.models import Course
+from lessons.services.grading import attempt_grade
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +16,7 @@ RIGHT = {"answers": [1, 0]}
 
 
 def complete(learner, lesson) -> None:
-    services.attempt_grade(learner=learner, exercise=lesson.exercise, submission=RIGHT)
+    attempt_grade(learner=learner, exercise=lesson.exercise, submission=RIGHT)
 
 
 def test_course_progress_lists_visible_lessons_in_order_with_status(learner):
@@ -24,7 +26,7 @@ def test_course_progress_lists_visible_lessons_in_order_with_status(learner):
     first.order, second.order = 1, 2
     first.save()
     second.save()
-    services.archive_lesson(lesson=make_lesson("quiz", slug="gone", course=course))
+    archive_lesson(lesson=make_lesson("quiz", slug="gone", course=course))
     complete(learner, first)
     progress = selectors.progress_for_course(learner=learner, course=course)
     assert [(i.lesson.slug, i.status) for i in progress.lessons] == [
@@ -74,15 +76,6 @@ def test_unpublished_courses_are_not_listed(learner):
     assert selectors.course_list_with_progress(learner=learner) == []
 
 
-def test_next_lesson_after_a_lesson_and_for_a_learner(learner):
-    course = make_course()
-    lessons = [make_lesson("quiz", slug=f"l{n}", course=course) for n in range(3)]
-    assert selectors.next_lesson(learner=learner, course=course, after=lessons[0]) == lessons[1]
-    assert selectors.next_lesson(learner=learner, course=course, after=lessons[2]) is None
-    complete(learner, lessons[0])
-    assert selectors.next_lesson(learner=learner, course=course) == lessons[1]
-
-
 def test_lesson_file_text_exports_what_import_reads(learner):
     from lessons import lessonfile
 
@@ -94,36 +87,12 @@ def test_lesson_file_text_exports_what_import_reads(learner):
     assert parsed.body == lesson.body + "\n"  # a file ends with a newline
 
 
-def test_the_gradebook_has_a_row_per_active_learner_and_a_cell_per_lesson(
-    learner, other_learner, django_assert_num_queries
-):
-    course = make_course()
-    first = make_lesson("quiz", slug="first", course=course)
-    second = make_lesson("quiz", slug="second", course=course)
-    complete(learner, first)
-    services.attempt_grade(
-        learner=other_learner, exercise=second.exercise, submission={"answers": [1]}
-    )
-    with django_assert_num_queries(2):
-        book = selectors.gradebook(course=course)
-        cells = {
-            row.learner.username: [(c.status, c.best_score, c.attempts) for c in row.cells]
-            for row in book.rows
-        }
-    assert [lesson.slug for lesson in book.lessons] == ["first", "second"]
-    assert cells == {
-        "ada": [("completed", 100, 1), ("not_started", 0, 0)],
-        "grace": [("not_started", 0, 0), ("in_progress", 50, 1)],
-    }
-    assert book.rows[0].last_activity_at is not None
-
-
 def test_goal_failure_counts_say_which_goals_fail_and_why(learner, other_learner):
     exercise = make_lesson("routes").exercise
     half = {"routes": {"A": ["192.165.2.0/24 via 192.165.1.1"]}}
     for who in (learner, other_learner):
-        services.attempt_grade(learner=who, exercise=exercise, submission=half)
-    services.attempt_grade(learner=learner, exercise=exercise, submission={"routes": {}})
+        attempt_grade(learner=who, exercise=exercise, submission=half)
+    attempt_grade(learner=learner, exercise=exercise, submission={"routes": {}})
     first, second = selectors.goal_failure_counts(exercise=exercise)
     assert (first.label, first.attempts, first.failures) == (
         "A routes 192.165.2.10 via 192.165.1.1",

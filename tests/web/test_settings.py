@@ -57,7 +57,13 @@ def test_database_url_selects_the_database():
     engine = _setting(
         "DATABASES['default']['ENGINE']", DATABASE_URL="postgres://u@db.example:5432/nl", **PROD
     )
-    assert engine == "'netlearn.db.postgresql'"  # Django's, see netlearn/db/postgresql/base.py
+    assert engine == "'django.db.backends.postgresql'"
+    checks = _setting(
+        "DATABASES['default']['CONN_HEALTH_CHECKS']",
+        DATABASE_URL="postgres://u@db.example:5432/nl",
+        **PROD,
+    )
+    assert checks == "True", "a kept connection the server dropped is replaced, not a 500"
 
 
 def test_default_database_is_sqlite_in_the_project():
@@ -76,14 +82,9 @@ def test_redis_url_switches_the_cache_to_redis():
     assert "RedisCache" in backend
 
 
-def test_the_user_cache_is_on_only_with_redis():
-    unset = {"REDIS_URL": "", "USER_CACHE_SECONDS": "", **PROD}
-    assert _setting("USER_CACHE_SECONDS", **unset) == "0"
-    assert _setting("USER_CACHE_SECONDS", **{**unset, "REDIS_URL": "redis://r:6379/0"}) == "300"
-    assert _setting("USER_CACHE_SECONDS", **{**unset, "USER_CACHE_SECONDS": "60"}) == "60"
-    result = _django(["check"], **{**unset, "USER_CACHE_SECONDS": "-1"})
-    assert result.returncode != 0
-    assert "USER_CACHE_SECONDS must be 0 or more" in result.stderr
+def test_redis_url_keeps_sessions_in_redis_and_the_database():
+    engine = _setting("SESSION_ENGINE", REDIS_URL="redis://127.0.0.1:6379/0", **PROD)
+    assert engine == "'django.contrib.sessions.backends.cached_db'"
 
 
 def test_production_trusts_the_proxy_tls_header():

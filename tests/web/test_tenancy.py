@@ -13,12 +13,13 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from exercise_specs import make_course, make_lesson
 
 from instructors import services as instructor_services
 from instructors.models import Classroom
-from lessons import services
 from lessons.models import Course, Lesson
+from lessons.services import progress
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +137,7 @@ def two_classes(alice, bob, learner, other_learner):
     course = _owned(alice, "networking")
     lesson = make_lesson("quiz", course=course, slug="quiz")
     for user in (learner, other_learner):
-        services.start_lesson(learner=user, lesson=lesson)
+        progress.touch(learner=user, lesson=lesson, now=timezone.now())
     mine = instructor_services.create_classroom(instructor=alice, course=course, name="A")
     theirs = instructor_services.create_classroom(instructor=bob, course=course, name="B")
     instructor_services.join_classroom(learner=learner, classroom=mine)
@@ -178,7 +179,7 @@ def test_a_teacher_sees_their_learner_but_not_in_someone_elses_course(
 ):
     course, lesson, *_ = two_classes
     elsewhere = make_lesson("quiz", course=_owned(alice, "private-course"), slug="private")
-    services.start_lesson(learner=other_learner, lesson=elsewhere)
+    progress.touch(learner=other_learner, lesson=elsewhere, now=timezone.now())
     client = _client(bob)
     url = reverse("instructors:learner", args=[other_learner.pk])
     assert client.get(url, {"course": course.pk}).status_code == 200
@@ -319,7 +320,7 @@ def test_a_teachers_gradebook_query_count_is_constant(
     def add(start: int, count: int) -> None:
         for n in range(start, start + count):
             user = django_user_model.objects.create_user(f"learner{n:02d}")
-            services.start_lesson(learner=user, lesson=lesson)
+            progress.touch(learner=user, lesson=lesson, now=timezone.now())
             instructor_services.join_classroom(learner=user, classroom=classroom)
 
     client, url = _client(bob), reverse("instructors:gradebook")

@@ -170,3 +170,56 @@ def test_a_command_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(13):
         response = learner_client.post(command_url(terminal), post, **HX)
     assert "1 received" in response.content.decode()
+
+
+def _statements(context) -> list[str]:
+    """The queries a request sent, without the SAVEPOINT/RELEASE that its transaction.atomic()
+    becomes inside the test's own transaction (in production: BEGIN and COMMIT, which Django
+    does not count)."""
+    return [q["sql"] for q in context.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def test_a_command_runs_a_fixed_handful_of_queries(
+    learner_client, terminal, django_assert_max_num_queries
+):
+    """session, user, lesson (with its course and exercise), the locked workspace, its last
+    position, the new entry; and, when the command changed the network, the state's UPDATE."""
+    for line in ("ip addr", "ip addr"):  # the workspace and the progress touch: then steady
+        learner_client.post(command_url(terminal), {"host": "A", "line": line}, **HX)
+    with django_assert_max_num_queries(6 + 2) as unchanged:
+        response = learner_client.post(command_url(terminal), {"host": "A", "line": "ip r"}, **HX)
+    assert response.status_code == 200
+    assert len(_statements(unchanged)) == 6
+    assert not any(sql.startswith("UPDATE") for sql in _statements(unchanged)), "no state write"
+    fix = {"host": "A", "line": "ip route add 192.165.2.0/24 via 192.165.1.1"}
+    with django_assert_max_num_queries(7 + 2) as changed:
+        assert learner_client.post(command_url(terminal), fix, **HX).status_code == 200
+    updates = [sql for sql in _statements(changed) if sql.startswith("UPDATE")]
+    assert len(_statements(changed)) == 7
+    assert len(updates) == 1 and "lessons_workspace" in updates[0]
+
+
+def test_two_tabs_of_one_learner_see_each_others_commands(learner, terminal):
+    from django.test import Client
+
+    tabs = [Client(), Client()]
+    for tab in tabs:
+        tab.force_login(learner)
+    add = {"host": "A", "line": "ip route add 10.9.0.0/16 via 192.165.1.1"}
+    assert tabs[0].post(command_url(terminal), add, **HX).status_code == 200
+    routes = tabs[1].post(command_url(terminal), {"host": "A", "line": "ip r"}, **HX)
+    assert "10.9.0.0/16 via 192.165.1.1" in routes.content.decode()
+    log = workspace(learner, terminal).log
+    assert [e["command"] for e in log] == [add["line"], "ip r"]
+
+
+def test_after_an_instructor_reset_the_next_command_runs_on_the_starting_network(
+    learner_client, learner, instructor_client, instructor_edits_new_courses, terminal
+):
+    add = {"host": "A", "line": "ip route add 10.9.0.0/16 via 192.165.1.1"}
+    learner_client.post(command_url(terminal), add, **HX)
+    reset = reverse("instructors:learner_reset", args=[learner.pk, terminal.pk])
+    assert instructor_client.post(reset).status_code == 302
+    routes = learner_client.post(command_url(terminal), {"host": "A", "line": "ip r"}, **HX)
+    assert "10.9.0.0/16" not in routes.content.decode()
+    assert [e["command"] for e in workspace(learner, terminal).log] == ["ip r"]

@@ -19,8 +19,9 @@ from exercise_specs import make_lesson
 
 from instructors import services as instructor_services
 from instructors.models import LessonDraft
-from lessons import services
 from lessons.models import Lesson, Workspace
+from lessons.services.grading import attempt_grade
+from lessons.services.terminal import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +72,8 @@ def world(learner, other_learner, instructor):
     lesson = make_lesson("terminal", slug="routing")
     lesson.course.owner = instructor
     lesson.course.save()
-    services.run_command(learner=other_learner, exercise=lesson.exercise, host="A", line="ip route")
-    services.attempt_grade(learner=other_learner, exercise=lesson.exercise)
+    run_command(learner=other_learner, exercise=lesson.exercise, host="A", line="ip route")
+    attempt_grade(learner=other_learner, exercise=lesson.exercise)
     classroom = instructor_services.create_classroom(
         instructor=instructor, course=lesson.course, name="Monday"
     )

@@ -2,7 +2,7 @@
 
 Idempotent (a second run changes nothing), validates every exercise with the simulator before
 writing anything, and never touches learners' progress or attempts. See DESIGN.md, "Lessons and
-exercises", and lessons/services.py (``load_content``).
+exercises", and lessons/services/content.py (``load_content``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lessons import services
+from lessons.services import content
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "content"
 
@@ -37,10 +37,8 @@ class Command(BaseCommand):
     def handle(self, *args, roots: list[Path], skip_invalid: bool, **options) -> None:
         roots = roots or [getattr(settings, "LESSONS_CONTENT_ROOT", DEFAULT_ROOT)]
         try:
-            report = services.load_content(
-                roots=[Path(r) for r in roots], skip_invalid=skip_invalid
-            )
-        except services.ContentInvalid as exc:
+            report = content.load_content(roots=[Path(r) for r in roots], skip_invalid=skip_invalid)
+        except content.ContentInvalid as exc:
             count = len(exc.problems)
             raise CommandError(
                 f"invalid lesson content, nothing was loaded ({count} "

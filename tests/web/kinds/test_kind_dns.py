@@ -122,7 +122,7 @@ def test_a_ttl_out_of_range_is_refused_by_the_form():
 def test_the_page_shows_the_saved_records():
     saved = {"example.com": [{"name": "www", "type": "A", "value": "192.165.1.50", "ttl": ""}]}
     ctx = DNS.page_context(
-        spec=spec("dns"), view=SimpleNamespace(state={"records": saved}), host="", extra={}
+        spec=spec("dns"), view=SimpleNamespace(rows={"records": saved}), host="", extra={}
     )
     assert ctx["formset"].initial[0]["zone"] == "example.com"
     assert ctx["formset"].initial[0]["value"] == "192.165.1.50"

@@ -78,7 +78,7 @@ def test_the_posted_form_becomes_the_answers():
 
 def test_the_page_shows_the_saved_answers_chosen():
     ctx = QUIZ.page_context(
-        spec=spec("quiz"), view=SimpleNamespace(state={"answers": [None, 0]}), host="", extra={}
+        spec=spec("quiz"), view=SimpleNamespace(rows={"answers": [None, 0]}), host="", extra={}
     )
     assert ctx["quiz_form"].initial == {"q1": "0"}
 

@@ -136,7 +136,7 @@ class AddressKind(NetworkKind):
     def page_context(self, *, spec, view, host, extra):
         if "address_form" in extra:
             return {}
-        return {"address_form": AddressForm(initial={"address": view.state.get("address", "")})}
+        return {"address_form": AddressForm(initial={"address": view.rows.get("address", "")})}
 
     def bound_form(self, spec, data):
         return PostedAddress(AddressForm(data))

@@ -122,7 +122,7 @@ def test_add_route_adds_one_blank_row_to_what_was_posted():
 
 def test_the_page_shows_the_saved_rows_beside_the_starting_network():
     saved = {"A": [{"destination": "10.0.0.0/8", "gateway": "192.165.1.1"}]}
-    view = SimpleNamespace(state={"routes": saved})
+    view = SimpleNamespace(rows={"routes": saved})
     ctx = ROUTES.page_context(spec=spec("routes"), view=view, host="", extra={})
     assert ctx["formset"].initial == [
         {"host": "A", "destination": "10.0.0.0/8", "gateway": "192.165.1.1"}

@@ -17,7 +17,11 @@ def workspace(net=None, log=(), state=None, outdated=False):
     """What selectors.workspace_view gives the page (only what the kind reads)."""
     net = net if net is not None else starting_network(spec("terminal"))
     return SimpleNamespace(
-        hosts=list(net.hosts), log=list(log), network=net, state=state or {}, outdated=outdated
+        hosts=list(net.hosts),
+        log=list(log),
+        network=net,
+        path=(state or {}).get("path"),
+        outdated=outdated,
     )
 
 

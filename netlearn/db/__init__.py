@@ -1,1 +1,0 @@
-"""Database backends: Django's, with what NetLearn changes about them."""
