@@ -39,8 +39,8 @@ from .trace import Drop, Hop, PingOutcome, Trace
 
 if TYPE_CHECKING:
     from .model import Host, Interface
-    from .network import Network
     from .routing import Route
+    from .topology import Topology
 
 DEFAULT_TTL = 64  # net.ipv4.ip_default_ttl
 LIMITED_BROADCAST = IPv4Address("255.255.255.255")
@@ -54,7 +54,7 @@ class Segments:
 
     __slots__ = ("members", "_local", "_texts")
 
-    def __init__(self, net: Network) -> None:
+    def __init__(self, net: Topology) -> None:
         self.members: dict[str, list[tuple[Host, Interface]]] = {}
         self._local: dict[str, tuple[frozenset[int], bool, frozenset[int]]] = {}
         self._texts: dict[int, tuple[Route, str]] = {}
@@ -142,12 +142,12 @@ def learn(host: Host, ip: IPv4Address, dev: str, mac: str | None, now: float) ->
     table[key] = [mac, now]
 
 
-def _host(net: Network, host: Host | str) -> Host:
+def _host(net: Topology, host: Host | str) -> Host:
     return net.hosts[host] if isinstance(host, str) else host
 
 
 def send(
-    net: Network,
+    net: Topology,
     sender: Host | str,
     dst: IPv4Address | str,
     *,
@@ -290,7 +290,7 @@ _BEFORE_TTL = frozenset({t.ROUTING_LOOP, t.FORWARDING_OFF, t.NO_ROUTE, t.NO_RETU
 
 
 def probes(
-    net: Network,
+    net: Topology,
     sender: Host | str,
     dst: IPv4Address | str,
     *,
@@ -382,7 +382,7 @@ def _loop_detail(hops: list[Hop], where: str, src: IPv4Address) -> str:
     )
 
 
-def owners(net: Network, ip: IPv4Address) -> list[tuple[Host, Interface]]:
+def owners(net: Topology, ip: IPv4Address) -> list[tuple[Host, Interface]]:
     """Every (host, interface) with ``ip`` configured, whatever the link state."""
     return [
         (host, iface)
@@ -392,7 +392,7 @@ def owners(net: Network, ip: IPv4Address) -> list[tuple[Host, Interface]]:
     ]
 
 
-def network_of(net: Network, ip: IPv4Address) -> str:
+def network_of(net: Topology, ip: IPv4Address) -> str:
     """The connected subnet ``ip`` lives on (``192.165.1.0/24``), else the address itself."""
     for _, iface in owners(net, ip):
         for address in iface.addresses:
@@ -401,7 +401,7 @@ def network_of(net: Network, ip: IPv4Address) -> str:
     return str(ip)
 
 
-def _no_route_at_sender(net: Network, host: Host, dst: IPv4Address, returning: bool) -> Drop:
+def _no_route_at_sender(net: Topology, host: Host, dst: IPv4Address, returning: bool) -> Drop:
     """Why ``host`` has no route to ``dst`` (connect() fails: nothing is sent)."""
     real = [
         (iface, address)
@@ -430,7 +430,7 @@ def _no_route_at_sender(net: Network, host: Host, dst: IPv4Address, returning: b
 
 
 def _no_arp_reply(
-    net: Network,
+    net: Topology,
     host: Host,
     out: Interface,
     route: Route,
@@ -483,7 +483,7 @@ def _no_arp_reply(
 
 
 def ping_once(
-    net: Network,
+    net: Topology,
     sender: Host | str,
     dst: IPv4Address | str,
     *,

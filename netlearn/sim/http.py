@@ -24,11 +24,11 @@ from dataclasses import dataclass, field, replace
 from ipaddress import ip_address
 from urllib.parse import urlsplit
 
-from netlearn.sim.commands import decimal
 from netlearn.sim.errors import ScenarioError
 from netlearn.sim.limits import MAX_FILE
 from netlearn.sim.names import resolver
 from netlearn.sim.names.transport import round_trip
+from netlearn.sim.parsing import decimal
 
 HOST_UNREACHABLE = "Destination Host Unreachable"
 NET_UNREACHABLE = "Destination Net Unreachable"
@@ -155,7 +155,7 @@ def http_config(host) -> dict | None:  # noqa: ANN001
         try:
             data = host.services["http"] = load_http(f"hosts.{host.name}.http", data)
         except ScenarioError:
-            return None  # a server that does not start (validate_services reports why)
+            return None  # a server that does not start (the scenario loader reports why)
     return data
 
 

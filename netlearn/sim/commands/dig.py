@@ -12,12 +12,13 @@ import dns.name
 import dns.rdatatype
 import dns.reversename
 
-from netlearn.sim.commands import command, decimal
+from netlearn.sim.commands import command
 from netlearn.sim.limits import MAX_TRIES
 from netlearn.sim.names import digfmt, resolver
 from netlearn.sim.names.message import NOERROR, NXDOMAIN
 from netlearn.sim.names.recursive import ANSWER, REFUSED_KIND, UNREACHABLE, exchange
 from netlearn.sim.names.tools import tool_query
+from netlearn.sim.parsing import decimal
 from netlearn.sim.result import Result
 
 TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY", "CAA")

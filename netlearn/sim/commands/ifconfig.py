@@ -18,8 +18,9 @@ from ipaddress import IPv4Address, IPv4Interface
 
 from ..errors import CommandError
 from ..model import link_local
+from ..parsing import decimal
 from ..result import Result
-from . import command, decimal
+from . import command
 
 USAGE_HINT = "ifconfig: `--help' gives usage information.\n"
 

@@ -7,12 +7,9 @@ from ipaddress import IPv4Address, IPv4Interface
 
 from ..errors import CommandError
 from ..model import Host, Interface
-from ..result import Result
-from . import decimal
-from .ip import (
+from ..parsing import (
     Args,
-    IpOptions,
-    dump_json,
+    decimal,
     duplicate,
     interface_of,
     invarg,
@@ -20,6 +17,8 @@ from .ip import (
     parse_address,
     parse_prefix,
 )
+from ..result import Result
+from .ip import IpOptions, dump_json
 from .ip_link import brief_name, header, link_json, link_line, show
 
 USAGE = """\

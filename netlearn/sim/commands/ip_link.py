@@ -6,9 +6,9 @@ import re
 
 from ..errors import CommandError
 from ..model import Host, Interface
+from ..parsing import Args, decimal, garbage, invarg, matches
 from ..result import Result
-from . import decimal
-from .ip import Args, IpOptions, dump_json, garbage, invarg, matches
+from .ip import IpOptions, dump_json
 
 USAGE = """\
 Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME

@@ -11,9 +11,9 @@ of probing). Entries are listed in the order they were first learned (Linux: has
 from __future__ import annotations
 
 from ..errors import CommandError
+from ..parsing import matches, parse_address
 from ..result import Result
 from . import command
-from .ip import matches, parse_address
 
 REACHABLE_TIME = 30.0
 

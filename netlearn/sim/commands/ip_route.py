@@ -12,13 +12,9 @@ from ipaddress import IPv4Address, IPv4Network
 from ..errors import CommandError
 from ..limits import MAX_OUTPUT
 from ..model import LOOPBACK, Host
-from ..result import Result
-from ..routing import _MASKS, PROTO_BOOT, Route
-from . import decimal
-from .ip import (
+from ..parsing import (
     Args,
-    IpOptions,
-    dump_json,
+    decimal,
     invarg,
     ipv6_unsupported,
     matches,
@@ -26,6 +22,9 @@ from .ip import (
     parse_address,
     parse_prefix,
 )
+from ..result import Result
+from ..routing import _MASKS, PROTO_BOOT, Route
+from .ip import IpOptions, dump_json
 
 USAGE = """\
 Usage: ip route { list | flush } SELECTOR

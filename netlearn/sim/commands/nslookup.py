@@ -11,11 +11,12 @@ import dns.name
 import dns.rdatatype
 import dns.reversename
 
-from netlearn.sim.commands import command, decimal
+from netlearn.sim.commands import command
 from netlearn.sim.limits import MAX_TRIES
 from netlearn.sim.names import resolver
 from netlearn.sim.names.message import NOERROR
 from netlearn.sim.names.tools import search_name, tool_query
+from netlearn.sim.parsing import decimal
 from netlearn.sim.result import Result
 
 TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY")

@@ -30,6 +30,7 @@ from netlearn.sim import trace as t
 from netlearn.sim.commands import command
 from netlearn.sim.errors import CommandError
 from netlearn.sim.forwarding import ARP_TIMEOUT, DEFAULT_TTL, Segments, ping_once
+from netlearn.sim.names import resolver
 from netlearn.sim.result import Result
 
 DEFAULT_COUNT = 4  # the simulator's stand-in for "until Ctrl-C"
@@ -183,27 +184,12 @@ def resolve_target(net, host, text: str, program: str) -> Target:  # noqa: ANN00
         if address == IPv4Address(0):
             address = IPv4Address("127.0.0.1")  # connect() to 0.0.0.0 means this host
         return Target(text, address, True)
-    try:
-        from netlearn.sim.names import resolver
-    except ImportError:  # pragma: no cover - the names package ships with the simulator
-        resolver = None
-    if resolver is None:
-        raise CommandError(f"{program}{text}: Temporary failure in name resolution", 2)
     found = resolver.resolve_for_connect(net, host, text)
     addresses = found.v4() if found.ok else []
     if not addresses:
         error = found.error_text() if not found.ok else "Name or service not known"
         raise CommandError(f"{program}{text}: {error}", 2)
     return Target(found.canonical or text, addresses[0], False)
-
-
-def reverse_name(net, host, address: IPv4Address) -> str | None:  # noqa: ANN001
-    """The name a reply's source resolves to (files, then DNS), or None."""
-    try:
-        from netlearn.sim.names import resolver
-    except ImportError:  # pragma: no cover
-        return None
-    return resolver.reverse_name(net, host, address)
 
 
 def _number(value: str, kind=float) -> float | None:  # noqa: ANN001
@@ -402,7 +388,7 @@ def _report(net, host, target: Target, o: Options, outcome: t.PingOutcome) -> st
         if target.numeric or o.numeric:
             return str(address)
         if address not in names:
-            name = reverse_name(net, host, address)
+            name = resolver.reverse_name(net, host, address)
             names[address] = f"{name or address} ({address})"
         return names[address]
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network
 
-from netlearn.sim.commands import command, decimal
-from netlearn.sim.commands.ping import inet_aton, reverse_name
+from netlearn.sim.commands import command
+from netlearn.sim.commands.ping import inet_aton
 from netlearn.sim.errors import CommandError
+from netlearn.sim.names.resolver import reverse_name
+from netlearn.sim.parsing import decimal
 from netlearn.sim.result import Result
 from netlearn.sim.routing import Route
 

@@ -13,9 +13,10 @@ import re
 
 from netlearn.sim import trace as t
 from netlearn.sim.commands import command
-from netlearn.sim.commands.ping import inet_aton, is_broadcast, resolve_target, reverse_name
+from netlearn.sim.commands.ping import inet_aton, is_broadcast, resolve_target
 from netlearn.sim.errors import CommandError
 from netlearn.sim.forwarding import Segments, probes, send
+from netlearn.sim.names.resolver import reverse_name
 from netlearn.sim.result import Result
 
 DEFAULT_MAX_HOPS = 30

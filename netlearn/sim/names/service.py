@@ -67,7 +67,7 @@ def dns_service(host) -> DnsService | None:  # noqa: ANN001
             data = host.services["dns"] = load_dns(f"hosts.{host.name}.dns", data)
         except ScenarioError:
             # A server whose configuration does not load answers nothing itself (REFUSED);
-            # validate_services reports the error when the scenario loads.
+            # (the scenario loader reports the error when the scenario loads).
             return DnsService(host.name, (), False, (), (), {"cache": {}})
     zones = tuple(
         zone
@@ -158,30 +158,3 @@ def _addresses(path: str, value: object) -> list[str]:
         except ValueError:
             raise ScenarioError(f"{path}[{i}]", f"{item!r} is not an IP address") from None
     return out
-
-
-def set_zone(host, name: str, text: str) -> None:  # noqa: ANN001
-    """Replace (or add) one zone on ``host``'s DNS server; raises ``ZoneError`` when invalid.
-
-    This is how an edited zone reaches the server (the DNS form, a reload): the resolvers' caches
-    elsewhere keep their old answers until their TTLs run out.
-    """
-    parse_zone(name, text)
-    data = host.services.setdefault(
-        "dns", {"zones": {}, "recursive": False, "root_hints": [], "forwarders": [], "cache": {}}
-    )
-    data["zones"][name] = text
-
-
-def validate_services(net) -> None:  # noqa: ANN001
-    """Validate every host's ``dns`` and ``http`` keys now (the scenario loader calls this), so
-    a bad zone is a ScenarioError naming its path when the scenario loads, not at first query."""
-    from netlearn.sim.http import load_http
-
-    for host in net.hosts.values():
-        data = host.services.get("dns")
-        if data is not None and "cache" not in data:
-            host.services["dns"] = load_dns(f"hosts.{host.name}.dns", data)
-        data = host.services.get("http")
-        if data is not None and "next_upstream" not in data:
-            host.services["http"] = load_http(f"hosts.{host.name}.http", data)

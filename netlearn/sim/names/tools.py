@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import dns.name
 
 from netlearn.sim.limits import MAX_TRIES
+from netlearn.sim.names import resolver
+from netlearn.sim.names.message import NXDOMAIN
 from netlearn.sim.names.recursive import ANSWER, TIMEOUT, UNREACHABLE, Exchange, exchange
 
 
@@ -60,9 +62,6 @@ def tool_query(
 def search_name(net, host, servers, name: str, qtype: int) -> dns.name.Name | None:  # noqa: ANN001
     """The name nslookup and host ask for ``name``: with resolv.conf's ``search`` domains first
     when it has fewer dots than ``ndots`` (as glibc), the first that is not NXDOMAIN."""
-    from netlearn.sim.names import resolver
-    from netlearn.sim.names.message import NXDOMAIN
-
     candidates = resolver.search_candidates(resolver.resolv_conf(host), name)
     if not candidates:
         return None

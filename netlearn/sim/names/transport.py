@@ -1,7 +1,8 @@
 """How a DNS query or an HTTP connection reaches another host over the simulated network.
 
 Everything here goes through one function, :func:`deliver`, which asks the packet-forwarding
-model (``net.send``) whether a packet from one host reaches an address, and who receives it.
+model (``forwarding.send``, the simulator's one forwarding walk) whether a packet from one host
+reaches an address, and who receives it.
 A round trip needs the request delivered *and* the reply delivered back to the sender's address.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
-from netlearn.sim.limits import MAX_HOPS
+from netlearn.sim.forwarding import send
 
 LOOPBACK_V6 = IPv6Address("::1")
 
@@ -47,14 +48,7 @@ def deliver(net, src_host, dst, *, src=None, returning: bool = False) -> Path:  
     if route is None:
         return Path("no-route")
     src = src or src_host.source_address_for(route, dst)
-    send = getattr(net, "send", None)
-    if send is not None:
-        try:
-            trace = send(src_host, dst, src=src, returning=returning)
-        except ImportError:  # the forwarding model is not installed: walk the hops here
-            return _walk(net, src_host, dst, src)
-        return _from_trace(net, trace, src)
-    return _walk(net, src_host, dst, src)
+    return _from_trace(net, send(net, src_host, dst, src=src, returning=returning), src)
 
 
 def round_trip(net, client, dst) -> tuple[Path, Path | None]:  # noqa: ANN001
@@ -95,26 +89,3 @@ def _from_trace(net, trace, src) -> Path:  # noqa: ANN001
             if back.kind in ("local", "delivered") and back.host is sender:
                 icmp = drop.icmp
     return Path("lost", None, src, drop.detail, drop.cause, icmp, getattr(drop, "delay", 0.0))
-
-
-def _walk(net, src_host, dst: IPv4Address, src) -> Path:  # noqa: ANN001
-    """A minimal hop-by-hop walk, used only when no forwarding model is attached."""
-    host = src_host
-    for _ in range(MAX_HOPS):
-        route = host.lookup(dst)
-        if route is None or route.linkdown:
-            return Path("lost", None, src, f"{host.name} has no route to {dst}")
-        next_hop = route.gateway or dst
-        iface = host.interfaces.get(route.dev)
-        if iface is None or iface.segment is None or not iface.oper_up:
-            return Path("lost", None, src, f"{host.name}'s {route.dev} is down")
-        owner = net.arp(iface.segment, next_hop)
-        if owner is None:
-            return Path("lost", None, src, f"nobody answers ARP for {next_hop}")
-        nxt = owner[0]
-        if nxt.local_interface_for(dst) is not None:
-            return Path("delivered", nxt, src)
-        if not nxt.forwarding:
-            return Path("lost", None, src, f"{nxt.name} does not forward")
-        host = nxt
-    return Path("lost", None, src, "TTL exceeded")

@@ -1,4 +1,4 @@
-"""Name-service goals: ``resolves`` and ``dns_answer`` (``http`` lives in ``netlearn.sim.http``).
+"""Name-service goals: ``resolves`` and ``dns_answer``.
 
 Each failure names the cause in the learner's network, with a stable ``cause`` code:
 
@@ -9,14 +9,12 @@ Each failure names the cause in the learner's network, with a stable ``cause`` c
 
 from __future__ import annotations
 
-import copy
 import math
 from ipaddress import ip_address
 
 import dns.name
 import dns.rdatatype
 
-from netlearn.sim.checks import Outcome, check_kind
 from netlearn.sim.errors import ScenarioError
 from netlearn.sim.limits import MAX_CNAME_CHAIN
 from netlearn.sim.names import resolver
@@ -27,19 +25,7 @@ from netlearn.sim.names.server import authoritative_answer, best_zone
 from netlearn.sim.names.service import dns_service
 from netlearn.sim.names.zones import ZoneError, parse_zone
 
-
-def _require(goal: dict, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
-    """Missing or unknown keys are a ScenarioError naming the key (the registry's rule)."""
-    try:
-        from netlearn.sim.checks import require
-    except ImportError:  # pragma: no cover - an older registry without the helper
-        require = None
-    if require is not None:
-        require(goal, required, optional)
-        return
-    for key in required:
-        if key not in goal:
-            raise ScenarioError(f"goal.{key}", f"the {goal['check']} check needs '{key}'")
+from .registry import Outcome, check_kind, require
 
 
 def _host(net, name: str, key: str):  # noqa: ANN001, ANN202
@@ -184,7 +170,7 @@ def _stale(net, lookup, expected: list[str]):  # noqa: ANN001, ANN202
 @check_kind("resolves")
 def resolves(net, goal: dict) -> Outcome:  # noqa: ANN001
     """``{check: resolves, on: A, name: www.example.com, to: 192.165.2.10}`` (``to`` optional)."""
-    _require(goal, ("on", "name"), ("to",))
+    require(goal, ("on", "name"), ("to",))
     host = _host(net, goal["on"], "on")
     name = str(goal["name"])
     expected = [_norm(v, dns.rdatatype.A) for v in _values(goal.get("to"))]
@@ -247,7 +233,7 @@ def resolves(net, goal: dict) -> Outcome:  # noqa: ANN001
 @check_kind("dns_answer")
 def dns_answer(net, goal: dict) -> Outcome:  # noqa: ANN001
     """``{check: dns_answer, server: ns1, name: www.example.com, type: A, values: [...]}``."""
-    _require(goal, ("server", "name"), ("type", "values"))
+    require(goal, ("server", "name"), ("type", "values"))
     server = str(goal["server"])
     host = net.hosts.get(server)
     if host is None:
@@ -314,97 +300,3 @@ def _owns(host, address: str) -> bool:  # noqa: ANN001
 def _zone_problem(host, why: str) -> Outcome:  # noqa: ANN001
     cause = "cname-conflict" if "CNAME" in why else "invalid-zone"
     return Outcome(False, f"{host.name}'s DNS server cannot load its zone: {why}.", cause)
-
-
-# -- http (the proxies live in netlearn.sim.http; their goal is graded here with the names) -----
-
-
-def _addresses_of(net, value: str) -> set[str]:  # noqa: ANN001
-    host = net.hosts.get(value)
-    if host is None:
-        return {value}
-    return {str(a.ip) for i in host.interfaces.values() for a in i.addresses}
-
-
-_CURL_CAUSES = {
-    5: "proxy-unresolved",
-    6: "name-unresolved",
-    7: "connection-refused",
-    28: "timeout",
-    35: "tls-error",
-    60: "tls-error",
-}
-
-
-@check_kind("http")
-def http_goal(net, goal: dict) -> Outcome:  # noqa: ANN001
-    """``{check: http, from: A, url: http://www.example.com/, served_by: web1, via: proxy,
-    origin_sees: proxy}``; ``served_by``/``via`` may be lists, ``proxy`` is ``curl -x``.
-
-    The request runs on copies: grading never changes access logs, caches or round-robin state.
-    """
-    from netlearn.sim.commands import curl
-
-    _require(goal, ("from", "url"), ("served_by", "via", "origin_sees", "proxy"))
-    client = _host(net, goal["from"], "from")
-    saved = {name: (copy.deepcopy(h.services), dict(h.files)) for name, h in net.hosts.items()}
-    opts = curl.Options(url=str(goal["url"]), proxy=goal.get("proxy"))
-    lines: list[str] = []
-    try:
-        _, response, journey = curl.request(net, client, opts, lines)
-    except curl.CurlError as exc:
-        cause = _CURL_CAUSES.get(exc.code, "http-error")
-        if exc.code == 7 and any("Network is unreachable" in v for v in exc.verbose):
-            cause = "unreachable"
-        message = exc.message.splitlines()[0].removeprefix("curl: ")
-        return Outcome(False, f"{client.name} cannot fetch {goal['url']}: {message}.", cause)
-    finally:
-        for name, (services, files) in saved.items():
-            net.hosts[name].services = services
-            net.hosts[name].files = files
-    url = goal["url"]
-    if response.status == 502:
-        via = journey.proxies[-1] if journey.proxies else "the proxy"
-        return Outcome(
-            False,
-            f"{via} answers 502 Bad Gateway for {url}: it cannot reach any of its upstreams.",
-            "bad-gateway",
-        )
-    if response.status >= 400:
-        return Outcome(
-            False, f"{url} answers {response.status_line} to {client.name}.", "http-error"
-        )
-    expected = _values(goal.get("served_by"))
-    if expected and journey.origin not in expected:
-        return Outcome(
-            False,
-            f"{url} is served by {journey.origin}, not {' or '.join(expected)}.",
-            "wrong-server",
-        )
-    missing = [p for p in _values(goal.get("via")) if p not in journey.proxies]
-    if missing:
-        path = " -> ".join([client.name, *journey.proxies, journey.origin or "?"])
-        return Outcome(
-            False,
-            f"the request to {url} does not go through {', '.join(missing)} (its path: {path}).",
-            "not-via-proxy",
-        )
-    sees = goal.get("origin_sees")
-    if sees is not None:
-        allowed = _addresses_of(net, str(sees))
-        if journey.origin_saw not in allowed:
-            client_addresses = _addresses_of(net, client.name)
-            if journey.origin_saw in client_addresses:
-                return Outcome(
-                    False,
-                    f"{journey.origin} sees the client's own address {journey.origin_saw}: the "
-                    f"origin is exposed; it should only see {sees}.",
-                    "origin-exposed",
-                )
-            return Outcome(
-                False,
-                f"{journey.origin} sees requests from {journey.origin_saw}, not from {sees}.",
-                "wrong-address",
-            )
-    shown = f" via {', '.join(journey.proxies)}" if journey.proxies else ""
-    return Outcome(True, f"{client.name} gets {url} from {journey.origin}{shown}.")
