@@ -184,7 +184,7 @@ def send(
     return trace
 
 
-def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Trace:  # noqa: ANN001
+def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Trace:
     """The hop-by-hop walk of ``send`` from the sender's chosen ``route`` on."""
     hops: list[Hop] = []
     in_iface: str | None = None
@@ -504,7 +504,7 @@ def ping_once(
     return outcome
 
 
-def _ping_outcome(net, host, dst, request: Trace, segments: Segments) -> PingOutcome:  # noqa: ANN001
+def _ping_outcome(net, host, dst, request: Trace, segments: Segments) -> PingOutcome:
     if not request.hops:  # connect() failed: nothing was sent
         drop = request.drop
         return PingOutcome(request, None, t.CONNECT_FAILED, drop.cause, drop.detail)

@@ -147,7 +147,7 @@ def _load_forward(path: str, data: object) -> dict:
     return {"port": port}
 
 
-def http_config(host) -> dict | None:  # noqa: ANN001
+def http_config(host) -> dict | None:
     data = host.services.get("http")
     if data is None:
         return None
@@ -159,7 +159,7 @@ def http_config(host) -> dict | None:  # noqa: ANN001
     return data
 
 
-def listening_ports(host) -> dict[int, str]:  # noqa: ANN001
+def listening_ports(host) -> dict[int, str]:
     """TCP port -> what answers there ("origin", "reverse", "reverse-tls", "forward")."""
     config = http_config(host)
     ports: dict[int, str] = {}
@@ -275,7 +275,7 @@ def _nginx_headers(clock: float, body: str, *, static: bool) -> list[tuple[str, 
     return headers
 
 
-def append_log(host, path: str, line: str) -> None:  # noqa: ANN001
+def append_log(host, path: str, line: str) -> None:
     """Append one line to a log file in the host's files, dropping the oldest past MAX_FILE."""
     text = host.files.get(path, "") + line + "\n"
     while len(text) > MAX_FILE and "\n" in text:
@@ -283,7 +283,7 @@ def append_log(host, path: str, line: str) -> None:  # noqa: ANN001
     host.files[path] = text
 
 
-def _access_log(net, host, client: str, request: Request, response: Response) -> None:  # noqa: ANN001
+def _access_log(net, host, client: str, request: Request, response: Response) -> None:
     target = urlsplit(request.target).path or "/" if "://" in request.target else request.target
     size = 0 if request.method == "HEAD" else wire_length(response.body)
     xff = request.header("X-Forwarded-For") or "-"
@@ -313,7 +313,7 @@ class Connection:
     detail: str = ""
 
 
-def connect(net, client, address: str, port: int) -> Connection:  # noqa: ANN001
+def connect(net, client, address: str, port: int) -> Connection:
     there, back = round_trip(net, client, ip_address(address))
     if there.kind == "no-route":
         return Connection("unreachable", address, port)
@@ -347,7 +347,7 @@ def serve(
     tls: bool,
     port: int,
     depth: int = 0,
-) -> Response:  # noqa: ANN001
+) -> Response:
     """The response ``server`` gives to ``request`` arriving from ``client_address``."""
     role = listening_ports(server).get(port)
     if role == "forward":
@@ -357,7 +357,7 @@ def serve(
     return _origin(net, server, client_address, request, journey)
 
 
-def _origin(net, server, client_address, request, journey) -> Response:  # noqa: ANN001
+def _origin(net, server, client_address, request, journey) -> Response:
     path = urlsplit(request.target).path if "://" in request.target else request.target
     path = path.split("?", 1)[0] or "/"
     if path in ("/", "/index.html"):
@@ -377,7 +377,7 @@ def _origin(net, server, client_address, request, journey) -> Response:  # noqa:
     return response
 
 
-def _reverse_proxy(net, proxy, client_address, request, journey, tls, depth) -> Response:  # noqa: ANN001
+def _reverse_proxy(net, proxy, client_address, request, journey, tls, depth) -> Response:
     config = http_config(proxy)["reverse_proxy"]
     journey.proxies.append(proxy.name)
     state = http_config(proxy)
@@ -467,7 +467,7 @@ def _adds_headers(status: int) -> bool:
     return status in (200, 201, 204, 206, 301, 302, 303, 304, 307, 308)
 
 
-def _restamp(net, response: Response) -> Response:  # noqa: ANN001
+def _restamp(net, response: Response) -> Response:
     headers = tuple((k, http_date(net.clock) if k == "Date" else v) for k, v in response.headers)
     return Response(
         response.status,
@@ -485,14 +485,14 @@ def _nginx_proxy_order(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [*first, *connection, *rest]
 
 
-def _with_x_cache(headers, value: str) -> tuple[tuple[str, str], ...]:  # noqa: ANN001
+def _with_x_cache(headers, value: str) -> tuple[tuple[str, str], ...]:
     """nginx's ``add_header X-Cache`` lands before Accept-Ranges (the static module's last)."""
     headers = [tuple(h) for h in headers if h[0] != "X-Cache"]
     at = next((i for i, h in enumerate(headers) if h[0] == "Accept-Ranges"), len(headers))
     return (*headers[:at], ("X-Cache", value), *headers[at:])
 
 
-def _forward_proxy(net, proxy, client_address, request, journey, depth) -> Response:  # noqa: ANN001
+def _forward_proxy(net, proxy, client_address, request, journey, depth) -> Response:
     journey.proxies.append(proxy.name)
     url = urlsplit(request.target)
     if not url.scheme or not url.hostname:
@@ -550,7 +550,7 @@ def _forward_proxy(net, proxy, client_address, request, journey, depth) -> Respo
     return Response(response.status, tuple(headers), response.body, response.served_by)
 
 
-def connect_tunnel(net, proxy, client_address: str, host: str, port: int):  # noqa: ANN001, ANN201
+def connect_tunnel(net, proxy, client_address: str, host: str, port: int):
     """squid's answer to ``CONNECT host:port``: (the connection to the origin, None), or
     (None, the error response: its headers without the cache ones, as squid 5.7 sends them)."""
     request = Request("CONNECT", f"{host}:{port}", ())
@@ -576,7 +576,7 @@ def connect_tunnel(net, proxy, client_address: str, host: str, port: int):  # no
     return None, Response(error.status, headers, error.body, proxy.name)
 
 
-def listening_port(proxy) -> int:  # noqa: ANN001
+def listening_port(proxy) -> int:
     forward = http_config(proxy)["forward_proxy"]
     return forward["port"] if forward else 3128
 
@@ -598,7 +598,7 @@ def _squid_error(
     request,
     client_address,
     what,
-    errno,  # noqa: ANN001
+    errno,
 ) -> Response:
     """squid's error page: its headers as squid 5.7 sends them (checked in namespaces); the
     page keeps the template's text and leaves out its style sheet."""
@@ -638,7 +638,7 @@ def _squid_error(
     return response
 
 
-def _squid_log(net, proxy, client, request, response, tag, peer) -> None:  # noqa: ANN001
+def _squid_log(net, proxy, client, request, response, tag, peer) -> None:
     stamp = f"{EPOCH.timestamp() + net.clock:.3f}"
     append_log(
         proxy,

@@ -13,7 +13,7 @@ from .names import _host, _values
 from .registry import Outcome, check_kind, require
 
 
-def _addresses_of(net, value: str) -> set[str]:  # noqa: ANN001
+def _addresses_of(net, value: str) -> set[str]:
     host = net.hosts.get(value)
     if host is None:
         return {value}
@@ -31,7 +31,7 @@ _CURL_CAUSES = {
 
 
 @check_kind("http")
-def http_goal(net, goal: dict) -> Outcome:  # noqa: ANN001
+def http_goal(net, goal: dict) -> Outcome:
     """``{check: http, from: A, url: http://www.example.com/, served_by: web1, via: proxy,
     origin_sees: proxy}``; ``served_by``/``via`` may be lists, ``proxy`` is ``curl -x``.
 

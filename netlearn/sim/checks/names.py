@@ -28,7 +28,7 @@ from netlearn.sim.names.zones import ZoneError, parse_zone
 from .registry import Outcome, check_kind, require
 
 
-def _host(net, name: str, key: str):  # noqa: ANN001, ANN202
+def _host(net, name: str, key: str):
     host = net.hosts.get(name)
     if host is None:
         raise ScenarioError(f"goal.{key}", f"there is no host named {name!r}")
@@ -51,7 +51,7 @@ def _norm(value: str, rdtype: int) -> str:
         return value
 
 
-def authoritative_host(net, qname: dns.name.Name):  # noqa: ANN001, ANN202
+def authoritative_host(net, qname: dns.name.Name):
     """The host whose zones hold ``qname`` most specifically (not counting the root zone)."""
     best = None
     for host in net.hosts.values():
@@ -67,7 +67,7 @@ def authoritative_host(net, qname: dns.name.Name):  # noqa: ANN001, ANN202
     return best
 
 
-def _no_data_message(net, name: str, rdtype: int, rcode: int) -> tuple[str, str]:  # noqa: ANN001
+def _no_data_message(net, name: str, rdtype: int, rcode: int) -> tuple[str, str]:
     qname = resolver.to_name(name)
     type_text = dns.rdatatype.to_text(rdtype)
     where = authoritative_host(net, qname) if qname is not None else None
@@ -81,7 +81,7 @@ def _no_data_message(net, name: str, rdtype: int, rcode: int) -> tuple[str, str]
     return "no-records", f"{name} has no {type_text} record on {host.name}"
 
 
-def _tempfail_cause(host, lookup) -> tuple[str, str]:  # noqa: ANN001
+def _tempfail_cause(host, lookup) -> tuple[str, str]:
     conf = resolver.resolv_conf(host)
     if not conf.nameservers:
         return "no-nameserver", (
@@ -125,7 +125,7 @@ def _servfail_cause(name: str, server: str) -> tuple[str, str]:
     )
 
 
-def _cname_loop(net, name: str) -> list[str] | None:  # noqa: ANN001
+def _cname_loop(net, name: str) -> list[str] | None:
     """The chain of names when ``name`` is a CNAME loop in some zone of the network."""
     qname = resolver.to_name(name)
     chain = [name]
@@ -145,7 +145,7 @@ def _cname_loop(net, name: str) -> list[str] | None:  # noqa: ANN001
     return chain
 
 
-def _stale(net, lookup, expected: list[str]):  # noqa: ANN001, ANN202
+def _stale(net, lookup, expected: list[str]):
     """(server host, seconds left) when a resolver's cache still serves an outdated answer."""
     for response in lookup.responses:
         for ex in lookup.exchanges:
@@ -168,7 +168,7 @@ def _stale(net, lookup, expected: list[str]):  # noqa: ANN001, ANN202
 
 
 @check_kind("resolves")
-def resolves(net, goal: dict) -> Outcome:  # noqa: ANN001
+def resolves(net, goal: dict) -> Outcome:
     """``{check: resolves, on: A, name: www.example.com, to: 192.165.2.10}`` (``to`` optional)."""
     require(goal, ("on", "name"), ("to",))
     host = _host(net, goal["on"], "on")
@@ -231,7 +231,7 @@ def resolves(net, goal: dict) -> Outcome:  # noqa: ANN001
 
 
 @check_kind("dns_answer")
-def dns_answer(net, goal: dict) -> Outcome:  # noqa: ANN001
+def dns_answer(net, goal: dict) -> Outcome:
     """``{check: dns_answer, server: ns1, name: www.example.com, type: A, values: [...]}``."""
     require(goal, ("server", "name"), ("type", "values"))
     server = str(goal["server"])
@@ -290,13 +290,13 @@ def dns_answer(net, goal: dict) -> Outcome:  # noqa: ANN001
     return Outcome(True, f"{host.name} answers {name} {type_text} with {', '.join(got)}.")
 
 
-def _owns(host, address: str) -> bool:  # noqa: ANN001
+def _owns(host, address: str) -> bool:
     try:
         return host.local_interface_for(ip_address(address)) is not None
     except ValueError:
         return False
 
 
-def _zone_problem(host, why: str) -> Outcome:  # noqa: ANN001
+def _zone_problem(host, why: str) -> Outcome:
     cause = "cname-conflict" if "CNAME" in why else "invalid-zone"
     return Outcome(False, f"{host.name}'s DNS server cannot load its zone: {why}.", cause)

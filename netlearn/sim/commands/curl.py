@@ -202,7 +202,7 @@ def _target(url: str) -> Target:
     return Target(scheme, parts.hostname, port or default, path, url)
 
 
-def _proxy_from_env(host, target: Target, opts: Options) -> tuple[str | None, str | None]:  # noqa: ANN001
+def _proxy_from_env(host, target: Target, opts: Options) -> tuple[str | None, str | None]:
     """(proxy URL, the variable it came from); curl ignores upper-case HTTP_PROXY."""
     if opts.proxy is not None:
         return (opts.proxy or None), None
@@ -235,7 +235,7 @@ def _connect(
     port: int,
     opts: Options,
     lines: list[str],
-    *,  # noqa: ANN001
+    *,
     proxy: bool,
 ) -> http.Connection:
     """Resolve ``name`` and connect; raise CurlError as curl fails."""
@@ -279,7 +279,7 @@ def _connect(
     raise CurlError(code, f"curl: ({code}) {text}", (why, f"* {text}", "* Closing connection 0"))
 
 
-def _tls(net, name: str, opts: Options, lines: list[str]) -> None:  # noqa: ANN001
+def _tls(net, name: str, opts: Options, lines: list[str]) -> None:
     handshake = list(TLS_HANDSHAKE)
     if opts.cacert:
         handshake[2] = f"*  CAfile: {opts.cacert}"
@@ -321,7 +321,7 @@ def _cert_date(moment: _dt.datetime) -> str:
     return moment.strftime("%b %d %H:%M:%S %Y GMT").replace(" 0", "  ", 1)
 
 
-def request(net, host, opts: Options, lines: list[str] | None = None):  # noqa: ANN001, ANN201
+def request(net, host, opts: Options, lines: list[str] | None = None):
     """Run the request: (verbose lines, response, journey); raises CurlError as curl fails.
 
     ``lines`` collects the verbose lines, also those printed before a failure.
@@ -383,7 +383,7 @@ def _host_header(target: Target) -> str:
     return target.host if target.port == default else f"{target.host}:{target.port}"
 
 
-def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):  # noqa: ANN001, ANN202
+def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):
     """https through a forward proxy: CONNECT, then TLS with the origin through the tunnel."""
     authority = f"{target.host}:{target.port}"
     lines += [
@@ -427,7 +427,7 @@ def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):  # 
     return lines, response, journey
 
 
-def _exchange(net, conn, wire, journey, lines, *, tls: bool) -> http.Response:  # noqa: ANN001
+def _exchange(net, conn, wire, journey, lines, *, tls: bool) -> http.Response:
     lines.append(f"> {wire.method} {wire.target} HTTP/1.1")
     lines += [f"> {k}: {v}" for k, v in wire.headers]
     lines.append("> ")
@@ -441,7 +441,7 @@ def _exchange(net, conn, wire, journey, lines, *, tls: bool) -> http.Response:  
 
 
 @command("curl")
-def curl(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def curl(argv: list[str], host, net) -> Result:
     lines: list[str] = []
     opts = Options()
     try:
@@ -476,7 +476,7 @@ def curl(argv: list[str], host, net) -> Result:  # noqa: ANN001
     return Result(text, "", 0)
 
 
-def _proxy_name(host, opts: Options) -> str | None:  # noqa: ANN001
+def _proxy_name(host, opts: Options) -> str | None:
     try:
         target = _target(opts.url)
     except CurlError:

@@ -144,7 +144,7 @@ def _header(argv: list[str], found: int | None) -> list[str]:
 
 
 @command("dig")
-def dig(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def dig(argv: list[str], host, net) -> Result:
     try:
         opts = _parse(argv)
     except _Usage as exc:
@@ -194,7 +194,7 @@ def dig(argv: list[str], host, net) -> Result:  # noqa: ANN001
     return Result("".join(line + "\n" for line in out), warnings, 0)
 
 
-def _servers(net, host, opts: _Options) -> tuple[list[str] | None, int | None]:  # noqa: ANN001
+def _servers(net, host, opts: _Options) -> tuple[list[str] | None, int | None]:
     if opts.server is None:
         return list(resolver.resolv_conf(host).bind_servers), None
     if resolver.numeric_address(opts.server) is not None:
@@ -206,7 +206,7 @@ def _servers(net, host, opts: _Options) -> tuple[list[str] | None, int | None]: 
     return servers, len(servers)
 
 
-def _trace(net, host, argv, opts, servers, qname, qtype) -> Result:  # noqa: ANN001
+def _trace(net, host, argv, opts, servers, qname, qtype) -> Result:
     """``dig +trace``: from the root down, asking each server itself (no recursion)."""
     out = _header(argv, None) if opts.cmd else []
     first = tool_query(
@@ -245,7 +245,7 @@ def _trace(net, host, argv, opts, servers, qname, qtype) -> Result:  # noqa: ANN
     return Result("\n".join(out) + "\n", "", 0)
 
 
-def _ask_one_of(net, host, ns, previous, qname, qtype, out):  # noqa: ANN001, ANN202
+def _ask_one_of(net, host, ns, previous, qname, qtype, out):
     glue = {
         rrset.name: [d.to_text() for d in rrset]
         for rrset in previous.additional

@@ -17,11 +17,11 @@ DATABASES = ("ahosts", "ahostsv4", "ahostsv6", "hosts")
 SOCKTYPES = ("STREAM", "DGRAM ", "RAW   ")
 
 
-def _hosts_line(address: str, canonical: str, aliases) -> str:  # noqa: ANN001
+def _hosts_line(address: str, canonical: str, aliases) -> str:
     return f"{address:<15} {' '.join([canonical, *aliases])}"
 
 
-def _hosts(net, host, key: str) -> list[str] | None:  # noqa: ANN001
+def _hosts(net, host, key: str) -> list[str] | None:
     numeric = resolver.numeric_address(key)
     if numeric is not None:
         found = resolver.gethostbyaddr(net, host, numeric)
@@ -35,7 +35,7 @@ def _hosts(net, host, key: str) -> list[str] | None:  # noqa: ANN001
     return None
 
 
-def _ahosts(net, host, key: str, families: tuple[int, ...]) -> list[str] | None:  # noqa: ANN001
+def _ahosts(net, host, key: str, families: tuple[int, ...]) -> list[str] | None:
     found = resolver.getaddrinfo(net, host, key, families=families)
     if not found.ok:
         if families == (6,):  # AI_V4MAPPED: IPv4 answers as ::ffff:a.b.c.d
@@ -56,7 +56,7 @@ def _ahosts(net, host, key: str, families: tuple[int, ...]) -> list[str] | None:
     return lines
 
 
-def _enumerate(host) -> list[str]:  # noqa: ANN001
+def _enumerate(host) -> list[str]:
     return [
         _hosts_line(str(entry.address), entry.names[0], entry.names[1:])
         for entry in resolver.hosts_entries(host)
@@ -64,7 +64,7 @@ def _enumerate(host) -> list[str]:  # noqa: ANN001
 
 
 @command("getent")
-def getent(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def getent(argv: list[str], host, net) -> Result:
     if len(argv) < 2:
         return Result(TRY, "getent: wrong number of arguments\n", 1)
     database, keys = argv[1], argv[2:]

@@ -45,7 +45,7 @@ USAGE = """Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]
 """
 
 
-def _lines(response, qtype: int, *, aliases: bool) -> list[str]:  # noqa: ANN001
+def _lines(response, qtype: int, *, aliases: bool) -> list[str]:
     out = []
     for rrset in response.answer:
         owner = rrset.name.to_text(omit_final_dot=True)
@@ -72,7 +72,7 @@ def _lines(response, qtype: int, *, aliases: bool) -> list[str]:  # noqa: ANN001
 
 
 @command("host")
-def host_command(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def host_command(argv: list[str], host, net) -> Result:
     qtypes = None
     tries = 2
     words: list[str] = []

@@ -29,7 +29,7 @@ def _natural(name: str) -> list:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
 
 
-def _flags(iface) -> tuple[int, str]:  # noqa: ANN001
+def _flags(iface) -> tuple[int, str]:
     names = []
     value = 0
     if iface.admin_up:
@@ -50,7 +50,7 @@ def _flags(iface) -> tuple[int, str]:  # noqa: ANN001
     return value, ",".join(names)
 
 
-def _block(iface) -> str:  # noqa: ANN001
+def _block(iface) -> str:
     value, names = _flags(iface)
     lines = [f"{iface.name}: flags={value}<{names}>  mtu {iface.mtu}"]
     address = next((a for a in iface.addresses if iface.label_of(a) == iface.name), None)
@@ -94,7 +94,7 @@ def _parse_v4(text: str) -> IPv4Address:
         raise CommandError(f"{text}: Unknown host\n{USAGE_HINT}".rstrip("\n"), 1) from None
 
 
-def _set_address(host, name: str, ip: IPv4Address, plen: int | None) -> None:  # noqa: ANN001
+def _set_address(host, name: str, ip: IPv4Address, plen: int | None) -> None:
     iface = host.interfaces[name]
     old = next((a for a in iface.addresses if iface.label_of(a) == name), None)
     if old is not None and old.ip == ip and plen is None:
@@ -110,7 +110,7 @@ def _set_address(host, name: str, ip: IPv4Address, plen: int | None) -> None:  #
     host.set_link(name, True)
 
 
-def _set_netmask(host, name: str, plen: int) -> None:  # noqa: ANN001
+def _set_netmask(host, name: str, plen: int) -> None:
     iface = host.interfaces[name]
     old = next((a for a in iface.addresses if iface.label_of(a) == name), None)
     if old is None:
@@ -135,7 +135,7 @@ def _mask_len(text: str) -> int:
 
 
 @command("ifconfig")
-def ifconfig(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def ifconfig(argv: list[str], host, net) -> Result:
     """ifconfig [-a] [IFACE [up|down|ADDRESS [netmask MASK]]]: show or configure interfaces"""
     args = argv[1:]
     show_all = False

@@ -18,7 +18,7 @@ from . import command
 REACHABLE_TIME = 30.0
 
 
-def entries(host, net, dev: str | None = None, ip: str | None = None):  # noqa: ANN001
+def entries(host, net, dev: str | None = None, ip: str | None = None):
     for key, (mac, seen) in host.neighbours.items():
         address, iface = key.split(" ")
         if (dev is not None and iface != dev) or (ip is not None and address != ip):
@@ -29,7 +29,7 @@ def entries(host, net, dev: str | None = None, ip: str | None = None):  # noqa: 
         yield address, iface, mac, state
 
 
-def run(args: list[str], host, net, opts) -> Result:  # noqa: ANN001
+def run(args: list[str], host, net, opts) -> Result:
     verb = args.pop(0) if args else "show"
     if matches(verb, "show") or matches(verb, "list"):
         flush = False
@@ -70,7 +70,7 @@ def run(args: list[str], host, net, opts) -> Result:  # noqa: ANN001
 
 
 @command("arp")
-def arp(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def arp(argv: list[str], host, net) -> Result:
     """arp [-n]: the ARP table (net-tools)"""
     for opt in argv[1:]:
         if opt not in ("-n", "-a", "-e", "-v"):

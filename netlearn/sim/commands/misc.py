@@ -27,7 +27,7 @@ FALLBACK = {
 MAX_SUMMARY = 100
 
 
-def summary(name: str, fn) -> str:  # noqa: ANN001
+def summary(name: str, fn) -> str:
     """The first sentence of the command's docstring (or its module's), on one line."""
     if name in FALLBACK:
         return FALLBACK[name]
@@ -52,7 +52,7 @@ def help_lines() -> list[str]:
 
 
 @command("help")
-def help_(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def help_(argv: list[str], host, net) -> Result:
     """help [COMMAND]: list the commands this simulated shell understands"""
     topics = [word for word in argv[1:] if not word.startswith("-")]
     if not topics:
@@ -71,7 +71,7 @@ def help_(argv: list[str], host, net) -> Result:  # noqa: ANN001
 
 
 @command("hostname")
-def hostname(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def hostname(argv: list[str], host, net) -> Result:
     """hostname [-I]: print the host's name (-I: its IPv4 addresses)"""
     args = argv[1:]
     if not args:

@@ -22,7 +22,7 @@ from netlearn.sim.result import Result
 TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY")
 
 
-def _answer_lines(response, qtype: int, *, with_cnames: bool) -> list[str]:  # noqa: ANN001
+def _answer_lines(response, qtype: int, *, with_cnames: bool) -> list[str]:
     lines = []
     for rrset in response.answer:
         for rdata in rrset:
@@ -57,7 +57,7 @@ def _answer_lines(response, qtype: int, *, with_cnames: bool) -> list[str]:  # n
 
 
 @command("nslookup")
-def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def nslookup(argv: list[str], host, net) -> Result:
     qtypes: list[int] | None = None
     tries = 3
     words = []
@@ -156,5 +156,5 @@ def nslookup(argv: list[str], host, net) -> Result:  # noqa: ANN001
     return Result("\n".join(out) + "\n\n", "", status)
 
 
-def _has_data(response, qtype: int) -> bool:  # noqa: ANN001
+def _has_data(response, qtype: int) -> bool:
     return any(r.rdtype == qtype for r in response.answer)

@@ -177,7 +177,7 @@ class Target:
     numeric: bool
 
 
-def resolve_target(net, host, text: str, program: str) -> Target:  # noqa: ANN001
+def resolve_target(net, host, text: str, program: str) -> Target:
     """The destination as getaddrinfo gives it, or CommandError with glibc's message."""
     address = inet_aton(text)
     if address is not None:
@@ -192,7 +192,7 @@ def resolve_target(net, host, text: str, program: str) -> Target:  # noqa: ANN00
     return Target(found.canonical or text, addresses[0], False)
 
 
-def _number(value: str, kind=float) -> float | None:  # noqa: ANN001
+def _number(value: str, kind=float) -> float | None:
     try:
         return kind(value)
     except ValueError:
@@ -306,7 +306,7 @@ def _ms(us: int) -> str:
     return f"{us // 1000}.{us % 1000:03d}"
 
 
-def is_broadcast(host, address: IPv4Address) -> bool:  # noqa: ANN001
+def is_broadcast(host, address: IPv4Address) -> bool:
     """A broadcast address for ``host``'s kernel: a ``broadcast`` route of its local table, or
     255.255.255.255 when some route covers it."""
     if address == IPv4Address("255.255.255.255"):
@@ -315,7 +315,7 @@ def is_broadcast(host, address: IPv4Address) -> bool:  # noqa: ANN001
 
 
 @command("ping")
-def ping(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def ping(argv: list[str], host, net) -> Result:
     """ping [-c N] [-W S] [-t TTL] HOST: send ICMP echo requests (4 of them unless -c N)"""
     try:
         o, operands = parse_options(argv)
@@ -341,7 +341,7 @@ def ping(argv: list[str], host, net) -> Result:  # noqa: ANN001
     return Result(_report(net, host, target, o, outcome), o.warnings, _status(o, outcome), outcome)
 
 
-def _broadcast_outcome(host, address: IPv4Address) -> t.PingOutcome:  # noqa: ANN001
+def _broadcast_outcome(host, address: IPv4Address) -> t.PingOutcome:
     route = host.lookup(address)
     owner = host.broadcast_owner(address)
     dev = route.dev if route is not None else owner[0].name if owner else None
@@ -378,7 +378,7 @@ def _status(o: Options, outcome: t.PingOutcome) -> int:
     return 0
 
 
-def _report(net, host, target: Target, o: Options, outcome: t.PingOutcome) -> str:  # noqa: ANN001
+def _report(net, host, target: Target, o: Options, outcome: t.PingOutcome) -> str:
     count = _packets(o)
     timing = o.size >= 16
     lines = [f"PING {target.shown} ({target.address}) {o.size}({o.size + 28}) bytes of data."]

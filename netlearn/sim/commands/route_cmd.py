@@ -77,13 +77,13 @@ def flags(route: Route) -> str:
     return text
 
 
-def _name(net, host, address: IPv4Address, *, network: bool) -> str:  # noqa: ANN001
+def _name(net, host, address: IPv4Address, *, network: bool) -> str:
     if network:
         return NETWORKS.get(address, str(address))
     return (reverse_name(net, host, address) or str(address))[:15]
 
 
-def table_rows(net, host, *, numeric: bool) -> list[tuple[str, str, str, str, Route]]:  # noqa: ANN001
+def table_rows(net, host, *, numeric: bool) -> list[tuple[str, str, str, str, Route]]:
     """(destination, gateway, genmask, flags, route) as net-tools shows each main-table route."""
     rows = []
     for route in host.routes():
@@ -104,7 +104,7 @@ def table_rows(net, host, *, numeric: bool) -> list[tuple[str, str, str, str, Ro
     return rows
 
 
-def route_table(net, host, *, numeric: bool, extended: bool = False) -> str:  # noqa: ANN001
+def route_table(net, host, *, numeric: bool, extended: bool = False) -> str:
     lines = ["Kernel IP routing table", EXTENDED_HEADER if extended else ROUTE_HEADER]
     for dest, gateway, mask, flag, route in table_rows(net, host, numeric=numeric):
         if extended:
@@ -120,7 +120,7 @@ def route_table(net, host, *, numeric: bool, extended: bool = False) -> str:  # 
 
 
 @command("route")
-def route(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def route(argv: list[str], host, net) -> Result:
     """route [-n] | route add|del -net NET netmask MASK gw GW: net-tools' routing table"""
     numeric = extended = False
     words: list[str] = []
@@ -162,7 +162,7 @@ def route(argv: list[str], host, net) -> Result:  # noqa: ANN001
     return _modify(host, verb, rest)
 
 
-def _modify(host, verb: str, words: list[str]) -> Result:  # noqa: ANN001
+def _modify(host, verb: str, words: list[str]) -> Result:
     """``route add|del [-net|-host] TARGET [netmask M] [gw G] [metric N] [[dev] IF]``."""
     kind = None
     if words[0] in ("-net", "-host"):
@@ -249,7 +249,7 @@ def _ioctl_error(call: str, exc: CommandError) -> CommandError:
 
 
 @command("netstat")
-def netstat(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def netstat(argv: list[str], host, net) -> Result:
     """netstat -rn: the routing table (the simulator's netstat shows routes only)"""
     letters = "".join(word[1:] for word in argv[1:] if word.startswith("-") and word[:2] != "--")
     if "r" not in letters and "--route" not in argv:

@@ -16,7 +16,7 @@ _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @command("sleep")
-def sleep(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def sleep(argv: list[str], host, net) -> Result:
     if len(argv) < 2:
         return Result("", "sleep: missing operand\nTry 'sleep --help' for more information.\n", 1)
     total = 0.0

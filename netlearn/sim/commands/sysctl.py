@@ -62,7 +62,7 @@ PER_CONF = {
 }
 
 
-def parameters(host) -> dict[str, str]:  # noqa: ANN001
+def parameters(host) -> dict[str, str]:
     """Every parameter the simulator knows for ``host``, sorted by name."""
     values = {
         "kernel.hostname": host.name,
@@ -89,7 +89,7 @@ def _key(text: str) -> str:
 class _Run:
     def __init__(
         self, host, *, names_only: bool, values_only: bool, quiet: bool, ignore: bool
-    ) -> None:  # noqa: ANN001
+    ) -> None:
         self.host = host
         self.names_only = names_only
         self.values_only = values_only
@@ -165,7 +165,7 @@ class _Run:
 
 
 @command("sysctl")
-def sysctl(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def sysctl(argv: list[str], host, net) -> Result:
     """sysctl [-w] net.ipv4.ip_forward[=1]: read or set kernel parameters"""
     flags = {"a": False, "n": False, "N": False, "w": False, "q": False, "e": False, "p": False}
     operands: list[str] = []

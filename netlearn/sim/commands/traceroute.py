@@ -252,7 +252,7 @@ def _probe_ms(distance: int, query: int) -> float:
 
 
 @command("traceroute")
-def traceroute(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def traceroute(argv: list[str], host, net) -> Result:
     """traceroute [-n] [-m MAX] [-q N] HOST: print the routers on the way to HOST"""
     try:
         o, text, argc = _parse(argv)
@@ -283,7 +283,7 @@ def traceroute(argv: list[str], host, net) -> Result:  # noqa: ANN001
     segments = Segments(net)
     names: dict = {}
 
-    def shown(address) -> str:  # noqa: ANN001
+    def shown(address) -> str:
         if o.numeric:
             return str(address)
         if address not in names:
@@ -321,7 +321,7 @@ def traceroute(argv: list[str], host, net) -> Result:  # noqa: ANN001
     return Result("\n".join(lines) + "\n", "", 0, tuple(traces))
 
 
-def _answer(net, host, probe: t.Trace, dst, segments: Segments):  # noqa: ANN001
+def _answer(net, host, probe: t.Trace, dst, segments: Segments):
     """(address the answer comes from, its delay, annotation, ends the trace) or (None, ...)."""
     if probe.delivered:
         if probe.receiver == host.name:

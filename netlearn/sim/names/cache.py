@@ -22,7 +22,7 @@ def _key(qname: dns.name.Name, qtype: int) -> str:
     return f"{qname.to_text()}|{dns.rdatatype.to_text(qtype)}"
 
 
-def _dump(rrsets) -> list:  # noqa: ANN001
+def _dump(rrsets) -> list:
     return [
         [r.name.to_text(), r.ttl, dns.rdatatype.to_text(r.rdtype), [d.to_text() for d in r]]
         for r in rrsets

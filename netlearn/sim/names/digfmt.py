@@ -126,7 +126,7 @@ def dig_message(
     return out
 
 
-def _count(section) -> int:  # noqa: ANN001
+def _count(section) -> int:
     return sum(len(rrset) for rrset in section)
 
 

@@ -57,7 +57,7 @@ class Response:
     def rcode_text(self) -> str:
         return dns.rcode.to_text(self.rcode)
 
-    def with_flags(self, **changes) -> Response:  # noqa: ANN003
+    def with_flags(self, **changes) -> Response:
         return replace(self, **changes)
 
     def records(self, rdtype: int | None = None) -> list[dns.rrset.RRset]:
@@ -124,7 +124,7 @@ class _BindCompression(dict):
         self._last: dns.name.Name | None = None
         self._depth = 0
 
-    def get(self, name, default=None):  # noqa: ANN001, ANN201
+    def get(self, name, default=None):
         follows = self._last is not None and len(self._last) > 1 and name == self._last.parent()
         self._depth = self._depth + 1 if follows else 0
         self._last = name

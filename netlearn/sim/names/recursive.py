@@ -81,8 +81,8 @@ class Iteration:
 
 
 def exchange(
-    net,  # noqa: ANN001
-    client,  # noqa: ANN001
+    net,
+    client,
     server: str,
     qname: dns.name.Name,
     qtype: int,
@@ -121,8 +121,8 @@ def exchange(
 
 
 def serve(
-    net,  # noqa: ANN001
-    host,  # noqa: ANN001
+    net,
+    host,
     service: DnsService,
     qname: dns.name.Name,
     qtype: int,
@@ -147,8 +147,8 @@ def serve(
 
 
 def resolve(
-    net,  # noqa: ANN001
-    host,  # noqa: ANN001
+    net,
+    host,
     service: DnsService,
     qname: dns.name.Name,
     qtype: int,
@@ -184,7 +184,7 @@ def _cap_negative_ttl(response: Response) -> Response:
     return response.with_flags(authority=authority)
 
 
-def _forward(net, host, service, qname, qtype, depth) -> Response:  # noqa: ANN001
+def _forward(net, host, service, qname, qtype, depth) -> Response:
     for forwarder in service.forwarders:
         ex = exchange(net, host, forwarder, qname, qtype, rd=True, depth=depth)
         if ex.kind == ANSWER and ex.response.rcode in (NOERROR, NXDOMAIN):
@@ -194,7 +194,7 @@ def _forward(net, host, service, qname, qtype, depth) -> Response:  # noqa: ANN0
     return Response(qname, qtype, rcode=SERVFAIL, ra=True)
 
 
-def _iterate_following_cnames(net, host, hints, qname, qtype, depth) -> Response:  # noqa: ANN001
+def _iterate_following_cnames(net, host, hints, qname, qtype, depth) -> Response:
     answer: list = []
     seen = {qname}
     name = qname
@@ -227,7 +227,7 @@ def _iterate_following_cnames(net, host, hints, qname, qtype, depth) -> Response
     return Response(qname, qtype, rcode=SERVFAIL, ra=True)
 
 
-def _answer_targets(answer) -> set[dns.name.Name]:  # noqa: ANN001
+def _answer_targets(answer) -> set[dns.name.Name]:
     """Names that NS and MX answers point at (their addresses ride in ADDITIONAL)."""
     targets = set()
     for rrset in answer:
@@ -239,9 +239,9 @@ def _answer_targets(answer) -> set[dns.name.Name]:  # noqa: ANN001
 
 
 def iterate(
-    net,  # noqa: ANN001
-    client,  # noqa: ANN001
-    hints,  # noqa: ANN001
+    net,
+    client,
+    hints,
     qname: dns.name.Name,
     qtype: int,
     *,
@@ -274,7 +274,7 @@ def iterate(
     return result
 
 
-def _referral_servers(net, client, hints, ns, reply, depth) -> list:  # noqa: ANN001
+def _referral_servers(net, client, hints, ns, reply, depth) -> list:
     glue: dict[dns.name.Name, list[str]] = {}
     for rrset in reply.additional:
         if rrset.rdtype == dns.rdatatype.A:

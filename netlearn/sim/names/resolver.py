@@ -70,15 +70,15 @@ class _Dns:
     exchanges: list[Exchange] = field(default_factory=list)
 
 
-def read_file(host, path: str) -> str:  # noqa: ANN001
+def read_file(host, path: str) -> str:
     return host.files.get(path, "")
 
 
-def resolv_conf(host) -> resolvconf.ResolvConf:  # noqa: ANN001
+def resolv_conf(host) -> resolvconf.ResolvConf:
     return resolvconf.parse(read_file(host, "/etc/resolv.conf"))
 
 
-def hosts_entries(host) -> list[hostsfile.HostsEntry]:  # noqa: ANN001
+def hosts_entries(host) -> list[hostsfile.HostsEntry]:
     return hostsfile.parse(read_file(host, "/etc/hosts"))
 
 
@@ -107,7 +107,7 @@ def search_candidates(conf: resolvconf.ResolvConf, name: str) -> list[dns.name.N
     return [*searched, plain]
 
 
-def dns_lookup(net, host, qname: dns.name.Name, qtype: int, *, conf=None) -> _Dns:  # noqa: ANN001
+def dns_lookup(net, host, qname: dns.name.Name, qtype: int, *, conf=None) -> _Dns:
     """glibc's res_query: ``attempts`` rounds over the nameservers, next server on failure."""
     conf = conf or resolv_conf(host)
     result = _Dns(TEMPFAIL)
@@ -149,7 +149,7 @@ def _family_type(family: int) -> int:
     return A if family == 4 else AAAA
 
 
-def gethostbyname2(net, host, name: str, family: int) -> Lookup:  # noqa: ANN001
+def gethostbyname2(net, host, name: str, family: int) -> Lookup:
     """One address family through nsswitch ``files dns`` (what ``getent hosts`` calls)."""
     numeric = numeric_address(name)
     if numeric is not None:
@@ -187,7 +187,7 @@ def gethostbyname2(net, host, name: str, family: int) -> Lookup:  # noqa: ANN001
     return Lookup(name, status, exchanges=tuple(exchanges), responses=tuple(responses))
 
 
-def getaddrinfo(net, host, name: str, *, families: tuple[int, ...] = (4, 6)) -> Lookup:  # noqa: ANN001
+def getaddrinfo(net, host, name: str, *, families: tuple[int, ...] = (4, 6)) -> Lookup:
     """getaddrinfo(AF_UNSPEC or one family): files for both families, then DNS A and AAAA.
 
     IPv4 addresses come first (the hosts have no IPv6 routes, so RFC 6724 sorts IPv6 last).
@@ -237,7 +237,7 @@ def getaddrinfo(net, host, name: str, *, families: tuple[int, ...] = (4, 6)) -> 
     return Lookup(name, status, exchanges=tuple(exchanges), responses=tuple(responses))
 
 
-def gethostbyaddr(net, host, address: IPv4Address | IPv6Address) -> Lookup:  # noqa: ANN001
+def gethostbyaddr(net, host, address: IPv4Address | IPv6Address) -> Lookup:
     """Reverse lookup: the first /etc/hosts line with the address, else a DNS PTR query."""
     match = hostsfile.by_address(hosts_entries(host), address)
     if match is not None:
@@ -267,12 +267,12 @@ def numeric_address(text: str) -> IPv4Address | IPv6Address | None:
         return None
 
 
-def resolve_for_connect(net, host, name: str) -> Lookup:  # noqa: ANN001
+def resolve_for_connect(net, host, name: str) -> Lookup:
     """What ``ping NAME`` and ``curl`` use: getaddrinfo, IPv4 answers only."""
     return getaddrinfo(net, host, name, families=(4,))
 
 
-def reverse_name(net, host, address) -> str | None:  # noqa: ANN001
+def reverse_name(net, host, address) -> str | None:
     """The name ``ping`` prints for a reply's source (files, then DNS), or None."""
     found = gethostbyaddr(net, host, ip_address(address))
     return found.canonical if found.ok else None

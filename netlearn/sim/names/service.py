@@ -57,7 +57,7 @@ class DnsService:
         return None
 
 
-def dns_service(host) -> DnsService | None:  # noqa: ANN001
+def dns_service(host) -> DnsService | None:
     """The DNS server running on ``host``, or None when it runs none."""
     data = host.services.get("dns")
     if data is None:

@@ -27,8 +27,8 @@ class ToolQuery:
 
 
 def tool_query(
-    net,  # noqa: ANN001
-    host,  # noqa: ANN001
+    net,
+    host,
     servers: tuple[str, ...] | list[str],
     qname: dns.name.Name,
     qtype: int,
@@ -59,7 +59,7 @@ def tool_query(
     return result
 
 
-def search_name(net, host, servers, name: str, qtype: int) -> dns.name.Name | None:  # noqa: ANN001
+def search_name(net, host, servers, name: str, qtype: int) -> dns.name.Name | None:
     """The name nslookup and host ask for ``name``: with resolv.conf's ``search`` domains first
     when it has fewer dots than ``ndots`` (as glibc), the first that is not NXDOMAIN."""
     candidates = resolver.search_candidates(resolver.resolv_conf(host), name)

@@ -30,7 +30,7 @@ class Path:
     delay: float = 0.0  # seconds before that error came back (ARP gives up after ~3 s)
 
 
-def deliver(net, src_host, dst, *, src=None, returning: bool = False) -> Path:  # noqa: ANN001
+def deliver(net, src_host, dst, *, src=None, returning: bool = False) -> Path:
     """Send one packet from ``src_host`` to ``dst`` and report where it ends.
 
     ``src`` fixes the source address (a reply leaves from the address that was asked);
@@ -51,7 +51,7 @@ def deliver(net, src_host, dst, *, src=None, returning: bool = False) -> Path:  
     return _from_trace(net, send(net, src_host, dst, src=src, returning=returning), src)
 
 
-def round_trip(net, client, dst) -> tuple[Path, Path | None]:  # noqa: ANN001
+def round_trip(net, client, dst) -> tuple[Path, Path | None]:
     """The request's path and, when it arrived, the reply's path back to the client's source."""
     there = deliver(net, client, dst)
     if there.kind not in ("local", "delivered"):
@@ -67,7 +67,7 @@ def round_trip(net, client, dst) -> tuple[Path, Path | None]:  # noqa: ANN001
     return there, back
 
 
-def _from_trace(net, trace, src) -> Path:  # noqa: ANN001
+def _from_trace(net, trace, src) -> Path:
     """Adapt the forwarding model's ``Trace`` (delivery or a ``Drop``) to a ``Path``."""
     if trace.delivered:
         host = trace.receiver
