@@ -10,8 +10,9 @@ from ipaddress import IPv4Address
 
 from .. import trace as t
 from ..commands.ping import resolve_target
+from ..drops import network_of
 from ..errors import CommandError, ScenarioError
-from ..forwarding import network_of, ping_once
+from ..forwarding import ping_once
 from ..topology import Topology
 from .registry import Outcome, address_of, check_kind, host_of, require
 
