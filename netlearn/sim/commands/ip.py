@@ -6,10 +6,13 @@ The object families live in ip_link.py, ip_addr.py and ip_route.py.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..model import Host
 from ..parsing import incomplete, invarg, matches
 from ..result import Result
+from ..topology import Topology
 from . import command
 
 VERSION = "ip utility, iproute2-6.1.0, libbpf 1.1.2\n"
@@ -110,10 +113,81 @@ def dump_json(items: list, pretty: bool = False) -> Result:
     return Result("".join(out) + "\n")
 
 
-@command("ip")
-def ip(argv: list[str], host, net) -> Result:
-    from . import ip_addr, ip_link, ip_route
+Matcher = Callable[[str], bool]
+GlobalOption = Callable[[IpOptions, list[str]], "Result | None"]
 
+
+def _is(*words: str) -> Matcher:
+    return lambda opt: opt in words
+
+
+def _abbrev(*fulls: str) -> Matcher:
+    """iproute2's matches(): any non-empty prefix of one of ``fulls``."""
+    return lambda opt: any(matches(opt, full) for full in fulls)
+
+
+def _set(**values: object) -> GlobalOption:
+    def apply(opts: IpOptions, args: list[str]) -> None:
+        for key, value in values.items():
+            setattr(opts, key, value)
+
+    return apply
+
+
+def _family(opts: IpOptions, args: list[str]) -> None:
+    if not args:
+        raise incomplete()
+    fam = args.pop(0)
+    if fam in ("inet", "inet6"):
+        opts.family = fam
+    elif fam in ("link", "mpls", "bridge"):
+        opts.family = "other"
+    else:
+        raise invarg("invalid protocol family\n", fam)
+
+
+def _stats(opts: IpOptions, args: list[str]) -> None:
+    opts.stats += 1
+
+
+def _ignored(opts: IpOptions, args: list[str]) -> None:
+    pass
+
+
+def _answer(result: Result) -> GlobalOption:
+    return lambda opts, args: result
+
+
+def _color(opt: str) -> bool:
+    return opt.split("=")[0] in ("-c", "-co", "-col", "-colo", "-color", "-colou", "-colour")
+
+
+# main()'s option ladder in ip.c, in its order: an abbreviation takes the first option it
+# prefixes ("-" alone is -family, "-s" is -stats).
+_GLOBAL_OPTIONS: tuple[tuple[Matcher, GlobalOption], ...] = (
+    (_is("-4"), _set(family="inet")),
+    (_is("-6"), _set(family="inet6")),
+    (_is("-0", "-M", "-B"), _set(family="other")),
+    (_abbrev("-family"), _family),
+    (lambda opt: opt == "-h" or matches(opt, "-help"), _answer(Result.error(USAGE, 255))),
+    (_abbrev("-pretty"), _set(pretty=True)),
+    (_abbrev("-human", "-iec"), _ignored),
+    (_abbrev("-stats", "-statistics"), _stats),
+    (_abbrev("-details"), _set(details=True)),
+    (_abbrev("-resolve", "-Numeric", "-all"), _ignored),
+    (_abbrev("-oneline"), _set(oneline=True)),
+    (_abbrev("-timestamp", "-tshort", "-force"), _ignored),
+    (_abbrev("-Version"), _answer(Result(VERSION))),
+    (_abbrev("-batch"), _answer(Result.error("netlearn: ip -batch is not simulated", 1))),
+    (_abbrev("-brief"), _set(brief=True)),
+    (_abbrev("-json"), _set(json=True)),
+    (_color, _ignored),
+    (_abbrev("-netns"), _answer(Result.error("netlearn: ip -netns is not simulated", 1))),
+)
+
+
+@command("ip")
+def ip(argv: list[str], host: Host, net: Topology) -> Result:
     opts = IpOptions()
     args = argv[1:]
     while args and args[0].startswith("-"):
@@ -122,72 +196,36 @@ def ip(argv: list[str], host, net) -> Result:
             break
         if opt.startswith("--"):
             opt = opt[1:]
-        if opt == "-4":
-            opts.family = "inet"
-        elif opt == "-6":
-            opts.family = "inet6"
-        elif opt in ("-0", "-M", "-B"):
-            opts.family = "other"
-        elif matches(opt, "-family"):
-            if not args:
-                raise incomplete()
-            fam = args.pop(0)
-            if fam in ("inet", "inet6"):
-                opts.family = fam
-            elif fam in ("link", "mpls", "bridge"):
-                opts.family = "other"
-            else:
-                raise invarg("invalid protocol family\n", fam)
-        elif opt == "-h" or matches(opt, "-help"):
-            return Result.error(USAGE, 255)
-        elif matches(opt, "-pretty"):
-            opts.pretty = True
-        elif matches(opt, "-human") or matches(opt, "-iec"):
-            pass
-        elif matches(opt, "-stats") or matches(opt, "-statistics"):
-            opts.stats += 1
-        elif matches(opt, "-details"):
-            opts.details = True
-        elif matches(opt, "-resolve") or matches(opt, "-Numeric") or matches(opt, "-all"):
-            pass
-        elif matches(opt, "-oneline"):
-            opts.oneline = True
-        elif matches(opt, "-timestamp") or matches(opt, "-tshort") or matches(opt, "-force"):
-            pass
-        elif matches(opt, "-Version"):
-            return Result(VERSION)
-        elif matches(opt, "-batch"):
-            return Result.error("netlearn: ip -batch is not simulated", 1)
-        elif matches(opt, "-brief"):
-            opts.brief = True
-        elif matches(opt, "-json"):
-            opts.json = True
-        elif opt.split("=")[0] in ("-c", "-co", "-col", "-colo", "-color", "-colou", "-colour"):
-            pass
-        elif matches(opt, "-help"):
-            return Result.error(USAGE, 255)
-        elif matches(opt, "-netns"):
-            return Result.error("netlearn: ip -netns is not simulated", 1)
-        else:
+        handler = next((h for matcher, h in _GLOBAL_OPTIONS if matcher(opt)), None)
+        if handler is None:
             return Result.error(f'Option "{opt}" is unknown, try "ip -help".', 255)
+        answer = handler(opts, args)
+        if answer is not None:
+            return answer
     if not args:
         return Result.error(USAGE, 255)
-    word = args.pop(0)
+    return _run_object(args.pop(0), args, host, net, opts)
+
+
+def _run_object(word: str, args: list[str], host: Host, net: Topology, opts: IpOptions) -> Result:
+    """The OBJECT an abbreviation names, first in iproute2's table, and its command."""
+    # The families import this module's IpOptions and dump_json: imported here, once loaded.
+    from . import ip_addr, ip_link, ip_neigh, ip_route
+
     obj = next((o for o in OBJECTS if matches(word, o)), None)
     if obj is None:
         return Result.error(f'Object "{word}" is unknown, try "ip help".', 1)
+    families = {
+        "address": ip_addr.run,
+        "link": ip_link.run,
+        "route": ip_route.run,
+        "neighbor": ip_neigh.run,
+        "neighbour": ip_neigh.run,
+    }
+    if obj in families:
+        return families[obj](args, host, net, opts)
     if obj == "help":
         return Result.error(USAGE, 255)
-    if obj == "address":
-        return ip_addr.run(args, host, net, opts)
-    if obj == "link":
-        return ip_link.run(args, host, net, opts)
-    if obj == "route":
-        return ip_route.run(args, host, net, opts)
-    if obj in ("neighbor", "neighbour"):
-        from . import ip_neigh
-
-        return ip_neigh.run(args, host, net, opts)
     if obj == "rule" and (not args or matches(args[0], "show") or matches(args[0], "list")):
         return Result(RULES)
     return Result.error(f'netlearn: "ip {obj}" is not simulated', 1)
