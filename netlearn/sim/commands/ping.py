@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
@@ -218,6 +219,107 @@ class Options:
     warnings: str = ""
 
 
+def _count(o: Options, letter: str, value: str) -> None:
+    count = _number(value, int)
+    if count is None:
+        raise CommandError(f"ping: invalid argument: '{value}'", 1)
+    if not 1 <= count <= 9223372036854775807:
+        raise CommandError(
+            f"ping: invalid argument: '{value}': out of range: 1 <= value <= 9223372036854775807",
+            1,
+        )
+    o.count = int(count)
+
+
+def _seconds(o: Options, value: str) -> float:
+    """-W and -i take a float; garbage is a warning (iputils 20221126) and its prefix counts."""
+    number = _number(value)
+    if number is None or not math.isfinite(number):
+        o.warnings += (
+            f"ping: option argument contains garbage: {value}\n"
+            "ping: this will become fatal error in the future\n"
+        )
+        number = _strtod_prefix(value)
+    return number
+
+
+def _linger(o: Options, letter: str, value: str) -> None:
+    number = _seconds(o, value)
+    if number < 0:
+        raise CommandError(f"ping: bad linger time: {value}", 2)
+    o.wait = number or None
+
+
+def _interval(o: Options, letter: str, value: str) -> None:
+    number = _seconds(o, value)
+    if number < 0:
+        raise CommandError(f"ping: bad timing interval: {value}", 2)
+    o.interval = number
+
+
+def _deadline(o: Options, letter: str, value: str) -> None:
+    number = _number(value, int)
+    if number is None or not 0 <= number <= 2147483647:
+        raise CommandError(f"ping: invalid argument: '{value}'", 1)
+    o.deadline = number or None
+
+
+def _ttl(o: Options, letter: str, value: str) -> None:
+    ttl = _number(value, int)
+    if ttl is None:
+        raise CommandError(f"ping: invalid argument: '{value}'", 1)
+    if not 0 <= ttl <= 255:
+        raise CommandError(f"ping: invalid argument: '{value}': out of range: 0 <= value <= 255", 1)
+    if ttl == 0:
+        raise CommandError("ping: cannot set unicast time-to-live: Invalid argument", 2)
+    o.ttl = int(ttl)
+
+
+def _size(o: Options, letter: str, value: str) -> None:
+    size = _number(value, int)
+    if size is None or size < 0:
+        raise CommandError(f"ping: invalid argument: '{value}'", 1)
+    if size > MAX_SIZE:
+        raise CommandError(f"ping: packet size {size} is too large. Maximum is 65507", 1)
+    o.size = int(size)
+
+
+def _flag(name: str) -> Callable[[Options, str, str], None]:
+    def set_flag(o: Options, letter: str, value: str) -> None:
+        setattr(o, name, True)
+
+    return set_flag
+
+
+def _help(o: Options, letter: str, value: str) -> None:
+    raise CommandError(USAGE.lstrip("\n"), 2)
+
+
+def _version(o: Options, letter: str, value: str) -> None:
+    raise _Version()
+
+
+def _unsupported(o: Options, letter: str, value: str) -> None:
+    raise CommandError(f"ping: option -{letter} is not supported by the simulator", 2)
+
+
+# What each option letter does (getopt has checked the letters and their arguments).
+_OPTIONS: dict[str, Callable[[Options, str, str], None]] = {
+    "c": _count,
+    "W": _linger,
+    "i": _interval,
+    "w": _deadline,
+    "t": _ttl,
+    "s": _size,
+    "b": _flag("broadcast"),
+    "q": _flag("quiet"),
+    "n": _flag("numeric"),
+    "h": _help,
+    "V": _version,
+    **dict.fromkeys(UNSUPPORTED, _unsupported),
+}
+
+
 def parse_options(argv: list[str]) -> tuple[Options, list[str]]:
     try:
         opts, operands = getopt(argv[1:], WITH_ARGUMENT, FLAGS)
@@ -225,68 +327,9 @@ def parse_options(argv: list[str]) -> tuple[Options, list[str]]:
         raise CommandError(f"ping: {exc}\n{USAGE}", 2) from None
     o = Options()
     for letter, value in opts:
-        if letter == "c":
-            count = _number(value, int)
-            if count is None:
-                raise CommandError(f"ping: invalid argument: '{value}'", 1)
-            if not 1 <= count <= 9223372036854775807:
-                raise CommandError(
-                    f"ping: invalid argument: '{value}': out of range: "
-                    "1 <= value <= 9223372036854775807",
-                    1,
-                )
-            o.count = count
-        elif letter in "Wi":
-            number = _number(value)
-            if number is None or not math.isfinite(number):
-                o.warnings += (
-                    f"ping: option argument contains garbage: {value}\n"
-                    "ping: this will become fatal error in the future\n"
-                )
-                number = _strtod_prefix(value)
-            if letter == "W":
-                if number < 0:
-                    raise CommandError(f"ping: bad linger time: {value}", 2)
-                o.wait = number or None
-            else:
-                if number < 0:
-                    raise CommandError(f"ping: bad timing interval: {value}", 2)
-                o.interval = number
-        elif letter == "w":
-            number = _number(value, int)
-            if number is None or not 0 <= number <= 2147483647:
-                raise CommandError(f"ping: invalid argument: '{value}'", 1)
-            o.deadline = number or None
-        elif letter == "t":
-            ttl = _number(value, int)
-            if ttl is None:
-                raise CommandError(f"ping: invalid argument: '{value}'", 1)
-            if not 0 <= ttl <= 255:
-                raise CommandError(
-                    f"ping: invalid argument: '{value}': out of range: 0 <= value <= 255", 1
-                )
-            if ttl == 0:
-                raise CommandError("ping: cannot set unicast time-to-live: Invalid argument", 2)
-            o.ttl = ttl
-        elif letter == "s":
-            size = _number(value, int)
-            if size is None or size < 0:
-                raise CommandError(f"ping: invalid argument: '{value}'", 1)
-            if size > MAX_SIZE:
-                raise CommandError(f"ping: packet size {size} is too large. Maximum is 65507", 1)
-            o.size = size
-        elif letter == "b":
-            o.broadcast = True
-        elif letter == "q":
-            o.quiet = True
-        elif letter == "n":
-            o.numeric = True
-        elif letter == "h":
-            raise CommandError(USAGE.lstrip("\n"), 2)
-        elif letter == "V":
-            raise _Version()
-        elif letter in UNSUPPORTED:
-            raise CommandError(f"ping: option -{letter} is not supported by the simulator", 2)
+        handler = _OPTIONS.get(letter)
+        if handler is not None:
+            handler(o, letter, value)
     return o, operands
 
 
