@@ -17,6 +17,7 @@ from ipaddress import IPv4Address, IPv4Network
 from netlearn.sim.commands import command
 from netlearn.sim.commands.ping import inet_aton
 from netlearn.sim.errors import CommandError
+from netlearn.sim.model import Host
 from netlearn.sim.names.resolver import reverse_name
 from netlearn.sim.parsing import decimal
 from netlearn.sim.result import Result
@@ -162,14 +163,9 @@ def route(argv: list[str], host, net) -> Result:
     return _modify(host, verb, rest)
 
 
-def _modify(host, verb: str, words: list[str]) -> Result:
-    """``route add|del [-net|-host] TARGET [netmask M] [gw G] [metric N] [[dev] IF]``."""
-    kind = None
-    if words[0] in ("-net", "-host"):
-        kind, words = words[0], words[1:]
-    if not words:
-        raise CommandError(INET_USAGE, 3)
-    target, words = words[0], words[1:]
+def _route_options(words: list[str]) -> dict[str, str]:
+    """``[netmask M] [gw G] [metric N] [[dev] IF]`` as net-tools reads them (a bare last word
+    is the device)."""
     options: dict[str, str] = {}
     while words:
         key = words.pop(0)
@@ -183,7 +179,10 @@ def _modify(host, verb: str, words: list[str]) -> Result:
             options["dev"] = key
         else:
             raise CommandError(INET_USAGE, 3)
-    dst = _destination(target, kind, options.get("netmask"))
+    return options
+
+
+def _gateway_and_metric(options: dict[str, str]) -> tuple[IPv4Address | None, int]:
     gateway = None
     if "gw" in options:
         gateway = inet_aton(options["gw"])
@@ -194,6 +193,20 @@ def _modify(host, verb: str, words: list[str]) -> Result:
         if not decimal(options["metric"]):
             raise CommandError(INET_USAGE, 3)
         metric = int(options["metric"])
+    return gateway, metric
+
+
+def _modify(host: Host, verb: str, words: list[str]) -> Result:
+    """``route add|del [-net|-host] TARGET [netmask M] [gw G] [metric N] [[dev] IF]``."""
+    kind = None
+    if words[0] in ("-net", "-host"):
+        kind, words = words[0], words[1:]
+    if not words:
+        raise CommandError(INET_USAGE, 3)
+    target, words = words[0], words[1:]
+    options = _route_options(words)
+    dst = _destination(target, kind, options.get("netmask"))
+    gateway, metric = _gateway_and_metric(options)
     dev = options.get("dev")
     if dev is not None and dev not in host.interfaces:
         raise CommandError(f"SIOC{verb.upper()}RT: No such device", 7)
