@@ -87,6 +87,29 @@ def _plus(opts: _Options, word: str) -> None:
         raise _Usage(f"Invalid option: {word}")
 
 
+def _dash_option(opts: _Options, word: str, value: str | None) -> None:
+    """``-t TYPE``, ``-x ADDRESS``, ``-q NAME`` (and -c, -p, -b, which take a value too)."""
+    if value is None:
+        raise _Usage(f"Invalid option: {word}")
+    if word == "-t":
+        if value.upper() not in TYPES:
+            opts.warnings.append(f";; Warning, ignoring invalid type {value}")
+        else:
+            opts.qtype = dns.rdatatype.from_text(value.upper())
+    elif word == "-x":
+        opts.name, opts.reverse = value, True
+    elif word == "-q":
+        opts.name = value
+
+
+def _is_type(opts: _Options, word: str) -> bool:
+    """A bare word is the query type when it names one and none was given yet, unless it comes
+    first and looks like a name (`dig ns` asks for NS, `dig ns.example.com` for its A)."""
+    if word.upper() not in TYPES or opts.qtype is not None:
+        return False
+    return opts.name is not None or not _is_name(word)
+
+
 def _parse(argv: list[str]) -> _Options:
     opts = _Options()
     args = iter(argv[1:])
@@ -96,37 +119,14 @@ def _parse(argv: list[str]) -> _Options:
         elif word.startswith("+"):
             _plus(opts, word)
         elif word in ("-t", "-x", "-c", "-p", "-b", "-q"):
-            value = next(args, None)
-            if value is None:
-                raise _Usage(f"Invalid option: {word}")
-            if word == "-t":
-                if value.upper() not in TYPES:
-                    opts.warnings.append(f";; Warning, ignoring invalid type {value}")
-                else:
-                    opts.qtype = dns.rdatatype.from_text(value.upper())
-            elif word == "-x":
-                opts.name, opts.reverse = value, True
-            elif word == "-q":
-                opts.name = value
+            _dash_option(opts, word, next(args, None))
         elif word in ("-4", "-6"):
             pass
         elif word.startswith("-") and len(word) > 1:
             raise _Usage(f"Invalid option: {word}")
-        elif (
-            word.upper() in TYPES
-            and opts.name is not None
-            and opts.qtype is None
-            or (
-                word.upper() in TYPES
-                and opts.name is None
-                and opts.qtype is None
-                and not _is_name(word)
-            )
-        ):
+        elif _is_type(opts, word):
             opts.qtype = dns.rdatatype.from_text(word.upper())
-        elif word.upper() == "IN":
-            pass
-        else:
+        elif word.upper() != "IN":
             opts.name = word
     return opts
 
@@ -149,19 +149,10 @@ def dig(argv: list[str], host, net) -> Result:
         opts = _parse(argv)
     except _Usage as exc:
         return Result("", f"{exc}\n{USAGE}", 1)
-    if opts.reverse:
-        try:
-            qname = dns.reversename.from_address(opts.name)
-        except (ValueError, dns.exception.SyntaxError):
-            return Result("", f"Invalid IP address {opts.name}\n", 1)
-        qtype = opts.qtype or dns.rdatatype.PTR
-    elif opts.name is None:
-        qname, qtype = dns.name.root, opts.qtype or dns.rdatatype.NS
-    else:
-        qname = resolver.to_name(opts.name)
-        if qname is None:
-            return Result("", f"dig: '{opts.name}' is not a legal name (label too long)\n", 10)
-        qtype = opts.qtype or dns.rdatatype.A
+    question = _question(opts)
+    if isinstance(question, Result):
+        return question
+    qname, qtype = question
     servers, found = _servers(net, host, opts)
     if servers is None:
         return Result("", f"dig: couldn't get address for '{opts.server}': not found\n", 10)
@@ -192,6 +183,22 @@ def dig(argv: list[str], host, net) -> Result:
     qid = digfmt.query_id(host.name, getattr(net, "commands_run", 0), qname, qtype)
     out += digfmt.dig_message(response, query.answered.server, net.clock, qid, frozenset(opts.show))
     return Result("".join(line + "\n" for line in out), warnings, 0)
+
+
+def _question(opts: _Options) -> tuple[dns.name.Name, int] | Result:
+    """The name and type asked: -x's reverse name (PTR), the root's NS, or NAME's A."""
+    if opts.reverse:
+        try:
+            qname = dns.reversename.from_address(opts.name)
+        except (ValueError, dns.exception.SyntaxError):
+            return Result("", f"Invalid IP address {opts.name}\n", 1)
+        return qname, opts.qtype or dns.rdatatype.PTR
+    if opts.name is None:
+        return dns.name.root, opts.qtype or dns.rdatatype.NS
+    name = resolver.to_name(opts.name)
+    if name is None:
+        return Result("", f"dig: '{opts.name}' is not a legal name (label too long)\n", 10)
+    return name, opts.qtype or dns.rdatatype.A
 
 
 def _servers(net, host, opts: _Options) -> tuple[list[str] | None, int | None]:
