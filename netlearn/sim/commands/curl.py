@@ -16,18 +16,18 @@ keeps that order by printing them together on stdout. curl's own error line goes
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from netlearn.sim import files, http
 from netlearn.sim.commands import command
+from netlearn.sim.model import Host
 from netlearn.sim.names import resolver
 from netlearn.sim.result import Result
 
-HELP_HINT = "curl: try 'curl --help' or 'curl --manual' for more information\n"
+from .curl_args import HELP_HINT, CurlError, Options, Target, _target, parse
+
 KERNEL_CONNECT_TIMEOUT_MS = 127_000  # SYN retries (tcp_syn_retries=6) give up after ~127 s
 ARP_FAILURE_MS = 3_000  # the neighbour table gives up after ~3 s: "No route to host"
-MAX_HEADERS = 32
 
 # The TLS 1.2 handshake curl 7.88.1 (OpenSSL 3.0) prints against nginx 1.22 (default protocols).
 TLS_HANDSHAKE = (
@@ -47,159 +47,6 @@ TLS_HANDSHAKE = (
     "* ALPN: server accepted http/1.1",
 )
 CA_NAME = "NetLearn CA"
-
-
-class CurlError(Exception):
-    def __init__(self, code: int, message: str, verbose: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.verbose = verbose
-
-
-@dataclass(slots=True)
-class Options:
-    url: str | None = None
-    verbose: bool = False
-    silent: bool = False
-    show_error: bool = False
-    head: bool = False
-    proxy: str | None = None
-    noproxy: str | None = None
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    method: str | None = None
-    max_time: float | None = None
-    connect_timeout: float | None = None
-    insecure: bool = False
-    output: str | None = None
-    cacert: str | None = None
-
-
-_WITH_VALUE = {
-    "-x": "proxy",
-    "--proxy": "proxy",
-    "-H": "header",
-    "--header": "header",
-    "-X": "method",
-    "--request": "method",
-    "-m": "max_time",
-    "--max-time": "max_time",
-    "--connect-timeout": "connect_timeout",
-    "-o": "output",
-    "--output": "output",
-    "--noproxy": "noproxy",
-    "-A": "agent",
-    "--user-agent": "agent",
-    "--cacert": "cacert",
-}
-_FLAGS = {
-    "-v": "verbose",
-    "--verbose": "verbose",
-    "-s": "silent",
-    "--silent": "silent",
-    "-S": "show_error",
-    "--show-error": "show_error",
-    "-I": "head",
-    "--head": "head",
-    "-k": "insecure",
-    "--insecure": "insecure",
-    "-L": None,
-    "--location": None,
-    "-f": None,
-    "--fail": None,
-    "-4": None,
-    "-i": None,
-}
-
-
-def parse(argv: list[str]) -> Options:
-    opts = Options()
-    args = list(argv[1:])
-    i = 0
-    while i < len(args):
-        word = args[i]
-        i += 1
-        if word.startswith("--") and "=" in word:
-            word, value = word.split("=", 1)
-            args.insert(i, value)
-        if word in _FLAGS:
-            if _FLAGS[word]:
-                setattr(opts, _FLAGS[word], True)
-            continue
-        if word in _WITH_VALUE:
-            if i >= len(args):
-                raise CurlError(2, f"curl: option {word}: requires parameter\n{HELP_HINT}")
-            _set(opts, _WITH_VALUE[word], word, args[i])
-            i += 1
-            continue
-        if word.startswith("-") and not word.startswith("--") and len(word) > 2:
-            # bundled short options: -sv, -sI, -vx URL
-            letters = word[1:]
-            for k, letter in enumerate(letters):
-                flag = f"-{letter}"
-                if flag in _FLAGS:
-                    if _FLAGS[flag]:
-                        setattr(opts, _FLAGS[flag], True)
-                elif flag in _WITH_VALUE:
-                    value = letters[k + 1 :] or (args[i] if i < len(args) else None)
-                    if value is None:
-                        raise CurlError(2, f"curl: option {flag}: requires parameter\n{HELP_HINT}")
-                    if not letters[k + 1 :]:
-                        i += 1
-                    _set(opts, _WITH_VALUE[flag], flag, value)
-                    break
-                else:
-                    raise CurlError(2, f"curl: option {word}: is unknown\n{HELP_HINT}")
-            continue
-        if word.startswith("-") and word != "-":
-            raise CurlError(2, f"curl: option {word}: is unknown\n{HELP_HINT}")
-        opts.url = word
-    return opts
-
-
-def _set(opts: Options, name: str, flag: str, value: str) -> None:
-    if name == "header":
-        key, sep, val = value.partition(":")
-        if sep and len(opts.headers) < MAX_HEADERS:
-            opts.headers.append((key.strip(), val.strip()))
-    elif name in ("max_time", "connect_timeout"):
-        try:
-            setattr(opts, name, float(value))
-        except ValueError:
-            raise CurlError(
-                2, f"curl: option {flag}: expected a proper numerical parameter\n{HELP_HINT}"
-            ) from None
-    elif name == "agent":
-        opts.headers.append(("User-Agent", value))
-    else:
-        setattr(opts, name, value)
-
-
-@dataclass(slots=True)
-class Target:
-    scheme: str
-    host: str
-    port: int
-    path: str
-    url: str
-
-
-def _target(url: str) -> Target:
-    if "://" not in url:
-        url = "http://" + url
-    scheme = url.split("://", 1)[0].lower()
-    if scheme not in ("http", "https"):
-        raise CurlError(1, f'curl: (1) Protocol "{scheme}" not supported or disabled in libcurl')
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise CurlError(3, "curl: (3) URL using bad/illegal format or missing URL") from None
-    if not parts.hostname:
-        raise CurlError(3, "curl: (3) URL using bad/illegal format or missing URL")
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    default = 443 if scheme == "https" else 80
-    return Target(scheme, parts.hostname, port or default, path, url)
 
 
 def _proxy_from_env(host, target: Target, opts: Options) -> tuple[str | None, str | None]:
@@ -452,28 +299,40 @@ def curl(argv: list[str], host, net) -> Result:
             )
         _, response, _ = request(net, host, opts, lines)
     except CurlError as exc:
-        verbose = [*lines, *exc.verbose] if opts.verbose else []
-        message = exc.message if exc.message.endswith("\n") else exc.message + "\n"
-        if opts.silent and not opts.show_error:
-            message = ""
-        return Result("".join(line + "\n" for line in verbose), message, exc.code)
+        return _failure(exc, lines, opts)
     out: list[str] = list(lines) if opts.verbose else []
     body = "" if opts.head or opts.method == "HEAD" else response.body
     if opts.head and not opts.verbose:
         out += [response.status_line, *(f"{k}: {v}" for k, v in response.headers), ""]
     text = "".join(line + "\n" for line in out)
-    if opts.output and opts.output != "-":
-        if opts.output != "/dev/null":
-            try:
-                files.write(host, opts.output, body)
-            except files.FileError:
-                return Result(text, "curl: (23) Failure writing output to destination\n", 23)
-        body = ""
-    text += body
+    if not _save(host, opts.output, body):
+        return Result(text, "curl: (23) Failure writing output to destination\n", 23)
+    if not opts.output or opts.output == "-":
+        text += body
     if opts.verbose:
         where = _proxy_name(host, opts) or _target(opts.url).host
         text += f"* Connection #0 to host {where} left intact\n"
     return Result(text, "", 0)
+
+
+def _failure(exc: CurlError, lines: list[str], opts: Options) -> Result:
+    """curl's error line (none with -s unless -S), after the verbose lines with -v."""
+    verbose = [*lines, *exc.verbose] if opts.verbose else []
+    message = exc.message if exc.message.endswith("\n") else exc.message + "\n"
+    if opts.silent and not opts.show_error:
+        message = ""
+    return Result("".join(line + "\n" for line in verbose), message, exc.code)
+
+
+def _save(host: Host, output: str | None, body: str) -> bool:
+    """-o FILE: the body goes to the file (not the terminal); False when it cannot be written."""
+    if not output or output in ("-", "/dev/null"):
+        return True
+    try:
+        files.write(host, output, body)
+    except files.FileError:
+        return False
+    return True
 
 
 def _proxy_name(host, opts: Options) -> str | None:
