@@ -22,7 +22,7 @@ from netlearn.sim.names.cache import Cache
 from netlearn.sim.names.message import NXDOMAIN, REFUSED, SERVFAIL
 from netlearn.sim.names.recursive import REFUSED_KIND, TIMEOUT, UNREACHABLE, serve
 from netlearn.sim.names.server import authoritative_answer, best_zone
-from netlearn.sim.names.service import dns_service
+from netlearn.sim.names.service import DnsService, dns_service
 from netlearn.sim.names.zones import ZoneError, parse_zone
 
 from .registry import Outcome, check_kind, require
@@ -167,6 +167,26 @@ def _stale(net, lookup, expected: list[str]):
     return None
 
 
+def _unresolved(net, host, name: str, lookup) -> Outcome:
+    """Why ``name`` does not resolve: a CNAME loop, a server failing, no such name or data."""
+    loop = _cname_loop(net, name)
+    if loop:
+        return Outcome(
+            False,
+            f"{name} is a CNAME loop: {' -> '.join(loop)}; it never reaches an address.",
+            "cname-loop",
+        )
+    servfail = [
+        ex for ex in lookup.exchanges if ex.response is not None and ex.response.rcode == SERVFAIL
+    ]
+    if servfail:
+        cause, message = _servfail_cause(name, servfail[0].server)
+        return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
+    rcode = next((r.rcode for r in lookup.responses), NXDOMAIN)
+    cause, message = _no_data_message(net, name, dns.rdatatype.A, rcode)
+    return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
+
+
 @check_kind("resolves")
 def resolves(net, goal: dict) -> Outcome:
     """``{check: resolves, on: A, name: www.example.com, to: 192.165.2.10}`` (``to`` optional)."""
@@ -189,24 +209,7 @@ def resolves(net, goal: dict) -> Outcome:
         cause, message = _tempfail_cause(host, lookup)
         return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
     if not lookup.ok:
-        loop = _cname_loop(net, name)
-        if loop:
-            return Outcome(
-                False,
-                f"{name} is a CNAME loop: {' -> '.join(loop)}; it never reaches an address.",
-                "cname-loop",
-            )
-        servfail = [
-            ex
-            for ex in lookup.exchanges
-            if ex.response is not None and ex.response.rcode == SERVFAIL
-        ]
-        if servfail:
-            cause, message = _servfail_cause(name, servfail[0].server)
-            return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
-        rcode = next((r.rcode for r in lookup.responses), NXDOMAIN)
-        cause, message = _no_data_message(net, name, dns.rdatatype.A, rcode)
-        return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
+        return _unresolved(net, host, name, lookup)
     got = [str(a) for a in lookup.v4()]
     if not expected or set(expected) & set(got):
         return Outcome(True, f"{name} resolves to {', '.join(got)} on {host.name}.")
@@ -234,12 +237,7 @@ def resolves(net, goal: dict) -> Outcome:
 def dns_answer(net, goal: dict) -> Outcome:
     """``{check: dns_answer, server: ns1, name: www.example.com, type: A, values: [...]}``."""
     require(goal, ("server", "name"), ("type", "values"))
-    server = str(goal["server"])
-    host = net.hosts.get(server)
-    if host is None:
-        host = next((h for h in net.hosts.values() if _owns(h, server)), None)
-    if host is None:
-        raise ScenarioError("goal.server", f"no host is named or has the address {server!r}")
+    host = _server_host(net, str(goal["server"]))
     type_text = str(goal.get("type", "A")).upper()
     try:
         rdtype = dns.rdatatype.from_text(type_text)
@@ -249,29 +247,14 @@ def dns_answer(net, goal: dict) -> Outcome:
     qname = resolver.to_name(name)
     if qname is None:
         raise ScenarioError("goal.name", f"{name!r} is not a DNS name")
-    for zone_name, text in (host.services.get("dns") or {}).get("zones", {}).items():
-        try:
-            parse_zone(zone_name, text or "")
-        except ZoneError as exc:
-            return _zone_problem(host, f"the zone {zone_name}: {exc}")
-    try:
-        service = dns_service(host)
-    except ScenarioError as exc:
-        return _zone_problem(host, exc.why)
-    if service is None:
-        return Outcome(False, f"{host.name} runs no DNS server.", "no-dns-server")
+    service = _service(host)
+    if isinstance(service, Outcome):
+        return service
     response = serve(net, host, service, qname, rdtype)
     expected = sorted(_norm(v, rdtype) for v in _values(goal.get("values")))
-    if response.rcode == REFUSED:
-        return Outcome(
-            False,
-            f"{host.name} has no zone for {name} and does not recurse (REFUSED).",
-            "not-authoritative",
-        )
-    if response.rcode == SERVFAIL:
-        return Outcome(False, f"{host.name} cannot resolve {name} (SERVFAIL).", "servfail")
-    if response.rcode == NXDOMAIN:
-        return Outcome(False, f"{name} does not exist on {host.name} (NXDOMAIN).", "nxdomain")
+    failed = _failed_answer(host, name, response.rcode)
+    if failed is not None:
+        return failed
     got = sorted(
         _norm(rdata.to_text(), rdtype)
         for rrset in response.answer
@@ -288,6 +271,46 @@ def dns_answer(net, goal: dict) -> Outcome:
             "wrong-answer",
         )
     return Outcome(True, f"{host.name} answers {name} {type_text} with {', '.join(got)}.")
+
+
+def _server_host(net, server: str):
+    """The host named ``server``, or the one holding that address."""
+    host = net.hosts.get(server)
+    if host is None:
+        host = next((h for h in net.hosts.values() if _owns(h, server)), None)
+    if host is None:
+        raise ScenarioError("goal.server", f"no host is named or has the address {server!r}")
+    return host
+
+
+def _service(host) -> DnsService | Outcome:
+    """``host``'s DNS server, or why there is none answering (a zone that does not load)."""
+    for zone_name, text in (host.services.get("dns") or {}).get("zones", {}).items():
+        try:
+            parse_zone(zone_name, text or "")
+        except ZoneError as exc:
+            return _zone_problem(host, f"the zone {zone_name}: {exc}")
+    try:
+        service = dns_service(host)
+    except ScenarioError as exc:
+        return _zone_problem(host, exc.why)
+    if service is None:
+        return Outcome(False, f"{host.name} runs no DNS server.", "no-dns-server")
+    return service
+
+
+def _failed_answer(host, name: str, rcode: int) -> Outcome | None:
+    if rcode == REFUSED:
+        return Outcome(
+            False,
+            f"{host.name} has no zone for {name} and does not recurse (REFUSED).",
+            "not-authoritative",
+        )
+    if rcode == SERVFAIL:
+        return Outcome(False, f"{host.name} cannot resolve {name} (SERVFAIL).", "servfail")
+    if rcode == NXDOMAIN:
+        return Outcome(False, f"{name} does not exist on {host.name} (NXDOMAIN).", "nxdomain")
+    return None
 
 
 def _owns(host, address: str) -> bool:
