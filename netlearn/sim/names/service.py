@@ -104,7 +104,28 @@ malformed (expected: NAME [TTL] [IN] TYPE DATA)
             raise ScenarioError(
                 f"{path}.{key}", f"unknown key (expected one of {', '.join(DNS_KEYS)})"
             )
-    zones = data.get("zones") or {}
+    clean_zones = _zones(path, data.get("zones") or {})
+    recursive = data.get("recursive", False)
+    if not isinstance(recursive, bool):
+        raise ScenarioError(f"{path}.recursive", "must be true or false")
+    out = {
+        "zones": clean_zones,
+        "recursive": recursive,
+        "root_hints": _addresses(f"{path}.root_hints", data.get("root_hints")),
+        "forwarders": _addresses(f"{path}.forwarders", data.get("forwarders")),
+        "cache": {},
+    }
+    if out["root_hints"] and not recursive:
+        raise ScenarioError(f"{path}.root_hints", "root hints are used only with recursive: true")
+    if recursive and not out["root_hints"] and not out["forwarders"] and not clean_zones:
+        raise ScenarioError(
+            f"{path}.recursive", "a recursive resolver needs root_hints (or forwarders)"
+        )
+    return out
+
+
+def _zones(path: str, zones: object) -> dict[str, str]:
+    """The ``zones:`` mapping: each zone parses, none is listed twice (under another spelling)."""
     if not isinstance(zones, dict):
         raise ScenarioError(f"{path}.zones", "must map zone names to zone-file text")
     if len(zones) > MAX_ZONES:
@@ -123,23 +144,7 @@ malformed (expected: NAME [TTL] [IN] TYPE DATA)
         if zone.name in {_parsed(n, t).name for n, t in clean_zones.items()}:
             raise ScenarioError(zpath, f"the zone {zone.name} is listed twice")
         clean_zones[name] = text
-    recursive = data.get("recursive", False)
-    if not isinstance(recursive, bool):
-        raise ScenarioError(f"{path}.recursive", "must be true or false")
-    out = {
-        "zones": clean_zones,
-        "recursive": recursive,
-        "root_hints": _addresses(f"{path}.root_hints", data.get("root_hints")),
-        "forwarders": _addresses(f"{path}.forwarders", data.get("forwarders")),
-        "cache": {},
-    }
-    if out["root_hints"] and not recursive:
-        raise ScenarioError(f"{path}.root_hints", "root hints are used only with recursive: true")
-    if recursive and not out["root_hints"] and not out["forwarders"] and not clean_zones:
-        raise ScenarioError(
-            f"{path}.recursive", "a recursive resolver needs root_hints (or forwarders)"
-        )
-    return out
+    return clean_zones
 
 
 def _addresses(path: str, value: object) -> list[str]:
