@@ -55,6 +55,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy netlearn/sim
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -191,7 +191,7 @@ def send(
     return trace
 
 
-def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Trace:
+def _forward(net: Topology, host: Host, route, dst, src, ttl, returning, segments, notes) -> Trace:
     """The hop-by-hop walk of ``send`` from the sender's chosen ``route`` on."""
     hops: list[Hop] = []
     in_iface: str | None = None
@@ -203,6 +203,7 @@ def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Tra
         if isinstance(answer, Drop):
             return Trace(hops[0].host, src, dst, tuple(hops), drop=answer)
         nxt, nxt_iface, next_hop = answer
+        assert out is not None  # _leave drops a packet that has no way out
         learn(host, next_hop, out.name, nxt_iface.mac, net.clock)
         if src is not None and segments.owns(host, src):
             learn(nxt, src, nxt_iface.name, out.mac, net.clock)  # neigh_event_ns on the ARP
@@ -225,7 +226,9 @@ def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Tra
     return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
 
 
-def _leave(net, host, out, route, dst, segments) -> tuple[Host, Interface, IPv4Address] | Drop:
+def _leave(
+    net: Topology, host: Host, out, route, dst, segments
+) -> tuple[Host, Interface, IPv4Address] | Drop:
     """The packet leaves ``host`` by ``route``: the neighbour that answers ARP for the next hop
     (and that next hop), or why it cannot leave (a FAILED entry is remembered when nobody
     answers)."""
@@ -247,7 +250,9 @@ def _leave(net, host, out, route, dst, segments) -> tuple[Host, Interface, IPv4A
     return answer[0], answer[1], next_hop
 
 
-def _arrive(net, nxt, in_iface, hops, src, dst, ttl, returning, segments) -> Trace | Route:
+def _arrive(
+    net: Topology, nxt, in_iface, hops, src, dst, ttl, returning, segments
+) -> Trace | Route:
     """The packet arrives at ``nxt`` on ``in_iface``: the end of its walk (a Trace: accepted
     or dropped there), or the route ``nxt`` forwards it by (ip_route_input, then ip_forward)."""
     sender = hops[0].host
@@ -292,7 +297,7 @@ def _arrive(net, nxt, in_iface, hops, src, dst, ttl, returning, segments) -> Tra
     return next_route
 
 
-def _no_route_at_router(net, nxt, dst, returning) -> Drop:
+def _no_route_at_router(net: Topology, nxt, dst, returning) -> Drop:
     net_text = network_of(net, dst)
     if returning:
         return Drop(t.NO_RETURN_ROUTE, nxt.name, f"{nxt.name} has no route back to {net_text}")
@@ -388,21 +393,23 @@ def ping_once(
     outcome = _ping_outcome(net, host, dst, request, segments)
     if request.redirect is not None:
         router, gateway = request.redirect
-        back = send(net, router, request.src, returning=True, segments=segments)
+        back = send(net, router, request.source, returning=True, segments=segments)
         if back.delivered and back.receiver == host.name:
             outcome = replace(outcome, redirect_from=back.src, redirect_to=gateway)
     return outcome
 
 
-def _ping_outcome(net, host, dst, request: Trace, segments: Segments) -> PingOutcome:
+def _ping_outcome(
+    net: Topology, host: Host, dst, request: Trace, segments: Segments
+) -> PingOutcome:
     if not request.hops:  # connect() failed: nothing was sent
-        drop = request.drop
+        drop = request.lost
         return PingOutcome(request, None, t.CONNECT_FAILED, drop.cause, drop.detail)
     if request.delivered:
         if request.receiver == host.name:
             return PingOutcome(request, request, t.REPLY, reply_ttl=DEFAULT_TTL)
-        replier = net.hosts[request.receiver]
-        reply = send(net, replier, request.src, src=dst, returning=True, segments=segments)
+        replier = net.hosts[str(request.receiver)]
+        reply = send(net, replier, request.source, src=dst, returning=True, segments=segments)
         if reply.delivered and reply.receiver == host.name:
             return PingOutcome(request, reply, t.REPLY, reply_ttl=reply.ttl)
         if reply.delivered:
@@ -411,13 +418,13 @@ def _ping_outcome(net, host, dst, request: Trace, segments: Segments) -> PingOut
                 f"not {host.name} (two hosts have that address)"
             )
             return PingOutcome(request, reply, t.TIMEOUT, t.WRONG_HOST, detail)
-        drop = reply.drop
+        drop = reply.lost
         detail = f"{replier.name} got the request but its reply has no way back: {drop.detail}"
         cause = drop.cause
         if cause == t.NO_ROUTE:
             cause = t.NO_RETURN_ROUTE
         return PingOutcome(request, reply, t.TIMEOUT, cause, detail)
-    drop = request.drop
+    drop = request.lost
     if drop.icmp is None:
         return PingOutcome(request, None, t.TIMEOUT, drop.cause, drop.detail)
     if drop.host == host.name:
@@ -433,7 +440,7 @@ def _ping_outcome(net, host, dst, request: Trace, segments: Segments) -> PingOut
             drop.delay,
         )
     router = net.hosts[drop.host]
-    back = send(net, router, request.src, returning=True, segments=segments)
+    back = send(net, router, request.source, returning=True, segments=segments)
     if back.delivered and back.receiver == host.name:
         return PingOutcome(
             request, back, t.ERROR, drop.cause, drop.detail, drop.icmp, back.src, drop.delay

@@ -194,7 +194,7 @@ class RouteTable:
         for plen in list(self._by_len):
             nets = self._by_len[plen]
             for key in list(nets):
-                keep = []
+                keep: list[Route] = []
                 for route in nets[key]:
                     (gone if predicate(route) else keep).append(route)
                 if keep:

@@ -108,6 +108,18 @@ class Trace:
         return self.receiver is not None
 
     @property
+    def lost(self) -> Drop:
+        """Where and why an undelivered packet was dropped (every such trace has a drop)."""
+        assert self.drop is not None, "a delivered packet has no drop"
+        return self.drop
+
+    @property
+    def source(self) -> IPv4Address:
+        """The source address of a packet that was sent (a sender without one cannot send)."""
+        assert self.src is not None, "the packet was never sent"
+        return self.src
+
+    @property
     def routers(self) -> int:
         """How many hosts forwarded the packet (each one decremented the TTL)."""
         return max(0, len(self.hops) - 1)

@@ -7,13 +7,17 @@ services and files, so grading never changes access logs, caches or round-robin 
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 from ..commands import curl
 from .names import _host, _values
 from .registry import Outcome, check_kind, require
 
+if TYPE_CHECKING:
+    from netlearn.sim.topology import Topology
 
-def _addresses_of(net, value: str) -> set[str]:
+
+def _addresses_of(net: Topology, value: str) -> set[str]:
     host = net.hosts.get(value)
     if host is None:
         return {value}
@@ -31,7 +35,7 @@ _CURL_CAUSES = {
 
 
 @check_kind("http")
-def http_goal(net, goal: dict) -> Outcome:
+def http_goal(net: Topology, goal: dict) -> Outcome:
     """``{check: http, from: A, url: http://www.example.com/, served_by: web1, via: proxy,
     origin_sees: proxy}``; ``served_by``/``via`` may be lists, ``proxy`` is ``curl -x``.
 

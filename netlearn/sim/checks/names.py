@@ -10,7 +10,8 @@ Each failure names the cause in the learner's network, with a stable ``cause`` c
 from __future__ import annotations
 
 import math
-from ipaddress import ip_address
+from ipaddress import IPv4Address, ip_address
+from typing import TYPE_CHECKING
 
 import dns.name
 import dns.rdatatype
@@ -27,8 +28,12 @@ from netlearn.sim.names.zones import ZoneError, parse_zone
 
 from .registry import Outcome, check_kind, require
 
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
-def _host(net, name: str, key: str):
+
+def _host(net: Topology, name: str, key: str):
     host = net.hosts.get(name)
     if host is None:
         raise ScenarioError(f"goal.{key}", f"there is no host named {name!r}")
@@ -51,7 +56,7 @@ def _norm(value: str, rdtype: int) -> str:
         return value
 
 
-def authoritative_host(net, qname: dns.name.Name):
+def authoritative_host(net: Topology, qname: dns.name.Name):
     """The host whose zones hold ``qname`` most specifically (not counting the root zone)."""
     best = None
     for host in net.hosts.values():
@@ -67,9 +72,9 @@ def authoritative_host(net, qname: dns.name.Name):
     return best
 
 
-def _no_data_message(net, name: str, rdtype: int, rcode: int) -> tuple[str, str]:
+def _no_data_message(net: Topology, name: str, rdtype: int, rcode: int) -> tuple[str, str]:
     qname = resolver.to_name(name)
-    type_text = dns.rdatatype.to_text(rdtype)
+    type_text = dns.rdatatype.to_text(dns.rdatatype.RdataType.make(rdtype))
     where = authoritative_host(net, qname) if qname is not None else None
     if where is None:
         return "nxdomain", f"no DNS server in this network has a zone for {name}"
@@ -81,7 +86,7 @@ def _no_data_message(net, name: str, rdtype: int, rcode: int) -> tuple[str, str]
     return "no-records", f"{name} has no {type_text} record on {host.name}"
 
 
-def _tempfail_cause(host, lookup) -> tuple[str, str]:
+def _tempfail_cause(host: Host, lookup) -> tuple[str, str]:
     conf = resolver.resolv_conf(host)
     if not conf.nameservers:
         return "no-nameserver", (
@@ -125,9 +130,11 @@ def _servfail_cause(name: str, server: str) -> tuple[str, str]:
     )
 
 
-def _cname_loop(net, name: str) -> list[str] | None:
+def _cname_loop(net: Topology, name: str) -> list[str] | None:
     """The chain of names when ``name`` is a CNAME loop in some zone of the network."""
     qname = resolver.to_name(name)
+    if qname is None:
+        return None
     chain = [name]
     seen = set()
     for _ in range(MAX_CNAME_CHAIN + 1):
@@ -145,7 +152,7 @@ def _cname_loop(net, name: str) -> list[str] | None:
     return chain
 
 
-def _stale(net, lookup, expected: list[str]):
+def _stale(net: Topology, lookup, expected: list[str]):
     """(server host, seconds left) when a resolver's cache still serves an outdated answer."""
     for response in lookup.responses:
         for ex in lookup.exchanges:
@@ -167,7 +174,7 @@ def _stale(net, lookup, expected: list[str]):
     return None
 
 
-def _unresolved(net, host, name: str, lookup) -> Outcome:
+def _unresolved(net: Topology, host: Host, name: str, lookup) -> Outcome:
     """Why ``name`` does not resolve: a CNAME loop, a server failing, no such name or data."""
     loop = _cname_loop(net, name)
     if loop:
@@ -188,7 +195,7 @@ def _unresolved(net, host, name: str, lookup) -> Outcome:
 
 
 @check_kind("resolves")
-def resolves(net, goal: dict) -> Outcome:
+def resolves(net: Topology, goal: dict) -> Outcome:
     """``{check: resolves, on: A, name: www.example.com, to: 192.165.2.10}`` (``to`` optional)."""
     require(goal, ("on", "name"), ("to",))
     host = _host(net, goal["on"], "on")
@@ -234,7 +241,7 @@ def resolves(net, goal: dict) -> Outcome:
 
 
 @check_kind("dns_answer")
-def dns_answer(net, goal: dict) -> Outcome:
+def dns_answer(net: Topology, goal: dict) -> Outcome:
     """``{check: dns_answer, server: ns1, name: www.example.com, type: A, values: [...]}``."""
     require(goal, ("server", "name"), ("type", "values"))
     host = _server_host(net, str(goal["server"]))
@@ -273,7 +280,7 @@ def dns_answer(net, goal: dict) -> Outcome:
     return Outcome(True, f"{host.name} answers {name} {type_text} with {', '.join(got)}.")
 
 
-def _server_host(net, server: str):
+def _server_host(net: Topology, server: str):
     """The host named ``server``, or the one holding that address."""
     host = net.hosts.get(server)
     if host is None:
@@ -283,7 +290,7 @@ def _server_host(net, server: str):
     return host
 
 
-def _service(host) -> DnsService | Outcome:
+def _service(host: Host) -> DnsService | Outcome:
     """``host``'s DNS server, or why there is none answering (a zone that does not load)."""
     for zone_name, text in (host.services.get("dns") or {}).get("zones", {}).items():
         try:
@@ -299,7 +306,7 @@ def _service(host) -> DnsService | Outcome:
     return service
 
 
-def _failed_answer(host, name: str, rcode: int) -> Outcome | None:
+def _failed_answer(host: Host, name: str, rcode: int) -> Outcome | None:
     if rcode == REFUSED:
         return Outcome(
             False,
@@ -313,13 +320,13 @@ def _failed_answer(host, name: str, rcode: int) -> Outcome | None:
     return None
 
 
-def _owns(host, address: str) -> bool:
+def _owns(host: Host, address: str) -> bool:
     try:
-        return host.local_interface_for(ip_address(address)) is not None
+        return host.local_interface_for(IPv4Address(address)) is not None
     except ValueError:
         return False
 
 
-def _zone_problem(host, why: str) -> Outcome:
+def _zone_problem(host: Host, why: str) -> Outcome:
     cause = "cname-conflict" if "CNAME" in why else "invalid-zone"
     return Outcome(False, f"{host.name}'s DNS server cannot load its zone: {why}.", cause)

@@ -21,11 +21,10 @@ from typing import TYPE_CHECKING
 from ..parsing import decimal as decimal  # re-exported: `from . import command, decimal`
 
 if TYPE_CHECKING:
-    from ..model import Host
     from ..result import Result
-    from ..topology import Topology
 
-    Command = Callable[[list[str], Host, Topology], Result]
+    # run(argv, host, net) -> Result, optionally with a keyword-only stdin: str
+    Command = Callable[..., Result]
 
 REGISTRY: dict[str, Command] = {}
 _discovered = False

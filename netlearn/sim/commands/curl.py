@@ -16,6 +16,7 @@ keeps that order by printing them together on stdout. curl's own error line goes
 from __future__ import annotations
 
 import datetime as _dt
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from netlearn.sim import files, http
@@ -25,6 +26,9 @@ from netlearn.sim.names import resolver
 from netlearn.sim.result import Result
 
 from .curl_args import HELP_HINT, CurlError, Options, Target, _target, parse
+
+if TYPE_CHECKING:
+    from netlearn.sim.topology import Topology
 
 KERNEL_CONNECT_TIMEOUT_MS = 127_000  # SYN retries (tcp_syn_retries=6) give up after ~127 s
 ARP_FAILURE_MS = 3_000  # the neighbour table gives up after ~3 s: "No route to host"
@@ -49,7 +53,7 @@ TLS_HANDSHAKE = (
 CA_NAME = "NetLearn CA"
 
 
-def _proxy_from_env(host, target: Target, opts: Options) -> tuple[str | None, str | None]:
+def _proxy_from_env(host: Host, target: Target, opts: Options) -> tuple[str | None, str | None]:
     """(proxy URL, the variable it came from); curl ignores upper-case HTTP_PROXY."""
     if opts.proxy is not None:
         return (opts.proxy or None), None
@@ -76,8 +80,8 @@ def _excluded(hostname: str, noproxy: str) -> bool:
 
 
 def _connect(
-    net,
-    host,
+    net: Topology,
+    host: Host,
     name: str,
     port: int,
     opts: Options,
@@ -126,7 +130,7 @@ def _connect(
     raise CurlError(code, f"curl: ({code}) {text}", (why, f"* {text}", "* Closing connection 0"))
 
 
-def _tls(net, name: str, opts: Options, lines: list[str]) -> None:
+def _tls(net: Topology, name: str, opts: Options, lines: list[str]) -> None:
     handshake = list(TLS_HANDSHAKE)
     if opts.cacert:
         handshake[2] = f"*  CAfile: {opts.cacert}"
@@ -168,11 +172,12 @@ def _cert_date(moment: _dt.datetime) -> str:
     return moment.strftime("%b %d %H:%M:%S %Y GMT").replace(" 0", "  ", 1)
 
 
-def request(net, host, opts: Options, lines: list[str] | None = None):
+def request(net: Topology, host: Host, opts: Options, lines: list[str] | None = None):
     """Run the request: (verbose lines, response, journey); raises CurlError as curl fails.
 
     ``lines`` collects the verbose lines, also those printed before a failure.
     """
+    assert opts.url is not None  # curl() and the http goal give a URL
     target = _target(opts.url)
     lines = [] if lines is None else lines
     journey = http.Journey()
@@ -204,7 +209,7 @@ def request(net, host, opts: Options, lines: list[str] | None = None):
     conn = _connect(net, host, target.host, target.port, opts, lines, proxy=False)
     tls = target.scheme == "https"
     if tls:
-        if http.listening_ports(conn.server).get(target.port) != "reverse-tls":
+        if http.listening_ports(conn.peer).get(target.port) != "reverse-tls":
             raise CurlError(
                 35,
                 "curl: (35) OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number",
@@ -230,7 +235,7 @@ def _host_header(target: Target) -> str:
     return target.host if target.port == default else f"{target.host}:{target.port}"
 
 
-def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):
+def _tunnel(net: Topology, host: Host, conn, target, method, headers, opts, lines, journey):
     """https through a forward proxy: CONNECT, then TLS with the origin through the tunnel."""
     authority = f"{target.host}:{target.port}"
     lines += [
@@ -242,11 +247,11 @@ def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):
         "> Proxy-Connection: Keep-Alive",
         "> ",
     ]
-    proxy = conn.server
+    proxy = conn.peer
     if http.listening_ports(proxy).get(conn.port) != "forward":
         raise CurlError(56, "curl: (56) Proxy CONNECT aborted", ("* Closing connection 0",))
     journey.proxies.append(proxy.name)
-    inner, refusal = http.connect_tunnel(net, proxy, conn.client_address, target.host, target.port)
+    inner, refusal = http.connect_tunnel(net, proxy, conn.source, target.host, target.port)
     if refusal is not None:
         lines.append(f"< {refusal.status_line}")
         lines += [f"< {k}: {v}" for k, v in refusal.headers]
@@ -262,7 +267,8 @@ def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):
         "* CONNECT phase completed",
         "* CONNECT tunnel established, response 200",
     ]
-    if http.listening_ports(inner.server).get(target.port) != "reverse-tls":
+    assert inner is not None  # the tunnel was established
+    if http.listening_ports(inner.peer).get(target.port) != "reverse-tls":
         raise CurlError(
             35,
             "curl: (35) OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number",
@@ -274,13 +280,11 @@ def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):
     return lines, response, journey
 
 
-def _exchange(net, conn, wire, journey, lines, *, tls: bool) -> http.Response:
+def _exchange(net: Topology, conn, wire, journey, lines, *, tls: bool) -> http.Response:
     lines.append(f"> {wire.method} {wire.target} HTTP/1.1")
     lines += [f"> {k}: {v}" for k, v in wire.headers]
     lines.append("> ")
-    response = http.serve(
-        net, conn.server, conn.client_address, wire, journey, tls=tls, port=conn.port
-    )
+    response = http.serve(net, conn.peer, conn.source, wire, journey, tls=tls, port=conn.port)
     lines.append(f"< {response.status_line}")
     lines += [f"< {k}: {v}" for k, v in response.headers]
     lines.append("< ")
@@ -288,7 +292,7 @@ def _exchange(net, conn, wire, journey, lines, *, tls: bool) -> http.Response:
 
 
 @command("curl")
-def curl(argv: list[str], host, net) -> Result:
+def curl(argv: list[str], host: Host, net: Topology) -> Result:
     lines: list[str] = []
     opts = Options()
     try:
@@ -335,9 +339,9 @@ def _save(host: Host, output: str | None, body: str) -> bool:
     return True
 
 
-def _proxy_name(host, opts: Options) -> str | None:
+def _proxy_name(host: Host, opts: Options) -> str | None:
     try:
-        target = _target(opts.url)
+        target = _target(opts.url or "")
     except CurlError:
         return None
     proxy_url, _ = _proxy_from_env(host, target, opts)

@@ -84,8 +84,9 @@ def parse(argv: list[str]) -> Options:
             word, value = word.split("=", 1)
             args.insert(i, value)
         if word in _FLAGS:
-            if _FLAGS[word]:
-                setattr(opts, _FLAGS[word], True)
+            attr = _FLAGS[word]
+            if attr:
+                setattr(opts, attr, True)
             continue
         if word in _WITH_VALUE:
             if i >= len(args):
@@ -108,8 +109,9 @@ def _bundled(opts: Options, word: str, args: list[str], i: int) -> int:
     for k, letter in enumerate(letters):
         flag = f"-{letter}"
         if flag in _FLAGS:
-            if _FLAGS[flag]:
-                setattr(opts, _FLAGS[flag], True)
+            attr = _FLAGS[flag]
+            if attr:
+                setattr(opts, attr, True)
         elif flag in _WITH_VALUE:
             value = letters[k + 1 :] or (args[i] if i < len(args) else None)
             if value is None:

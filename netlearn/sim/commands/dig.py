@@ -8,6 +8,8 @@ came (even NXDOMAIN or SERVFAIL), 9 when no server could be reached, 1 on a usag
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dns.name
 import dns.rdatatype
 import dns.reversename
@@ -20,6 +22,10 @@ from netlearn.sim.names.recursive import ANSWER, REFUSED_KIND, UNREACHABLE, exch
 from netlearn.sim.names.tools import tool_query
 from netlearn.sim.parsing import decimal
 from netlearn.sim.result import Result
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY", "CAA")
 MAX_TRACE_STEPS = 16
@@ -144,7 +150,7 @@ def _header(argv: list[str], found: int | None) -> list[str]:
 
 
 @command("dig")
-def dig(argv: list[str], host, net) -> Result:
+def dig(argv: list[str], host: Host, net: Topology) -> Result:
     try:
         opts = _parse(argv)
     except _Usage as exc:
@@ -174,7 +180,7 @@ def dig(argv: list[str], host, net) -> Result:
             out += _header(argv, found)
         out.append(";; no servers could be reached")
         return Result("\n".join(out) + "\n", warnings, 9)
-    response = query.answered.response
+    response = query.answered.reply
     if opts.short:
         out += digfmt.short_lines(response)
         return Result("".join(line + "\n" for line in out), warnings, 0)
@@ -189,7 +195,7 @@ def _question(opts: _Options) -> tuple[dns.name.Name, int] | Result:
     """The name and type asked: -x's reverse name (PTR), the root's NS, or NAME's A."""
     if opts.reverse:
         try:
-            qname = dns.reversename.from_address(opts.name)
+            qname = dns.reversename.from_address(str(opts.name))
         except (ValueError, dns.exception.SyntaxError):
             return Result("", f"Invalid IP address {opts.name}\n", 1)
         return qname, opts.qtype or dns.rdatatype.PTR
@@ -201,7 +207,7 @@ def _question(opts: _Options) -> tuple[dns.name.Name, int] | Result:
     return name, opts.qtype or dns.rdatatype.A
 
 
-def _servers(net, host, opts: _Options) -> tuple[list[str] | None, int | None]:
+def _servers(net: Topology, host: Host, opts: _Options) -> tuple[list[str] | None, int | None]:
     if opts.server is None:
         return list(resolver.resolv_conf(host).bind_servers), None
     if resolver.numeric_address(opts.server) is not None:
@@ -213,7 +219,7 @@ def _servers(net, host, opts: _Options) -> tuple[list[str] | None, int | None]:
     return servers, len(servers)
 
 
-def _trace(net, host, argv, opts, servers, qname, qtype) -> Result:
+def _trace(net: Topology, host: Host, argv, opts, servers, qname, qtype) -> Result:
     """``dig +trace``: from the root down, asking each server itself (no recursion)."""
     out = _header(argv, None) if opts.cmd else []
     first = tool_query(
@@ -223,7 +229,7 @@ def _trace(net, host, argv, opts, servers, qname, qtype) -> Result:
     if first.answered is None:
         out.append(";; no servers could be reached")
         return Result("\n".join(out) + "\n", "", 9)
-    reply = first.answered.response
+    reply = first.answered.reply
     out += [line for rrset in reply.answer for line in digfmt.record_lines(rrset)]
     server = first.answered.server
     out += [f";; Received {reply.wire_size()} bytes from {server}#53({server}) in 0 ms", ""]
@@ -252,7 +258,7 @@ def _trace(net, host, argv, opts, servers, qname, qtype) -> Result:
     return Result("\n".join(out) + "\n", "", 0)
 
 
-def _ask_one_of(net, host, ns, previous, qname, qtype, out):
+def _ask_one_of(net: Topology, host: Host, ns, previous, qname, qtype, out):
     glue = {
         rrset.name: [d.to_text() for d in rrset]
         for rrset in previous.additional
@@ -266,8 +272,8 @@ def _ask_one_of(net, host, ns, previous, qname, qtype, out):
             addresses = [str(a) for a in found.addresses] if found.ok else []
         for address in addresses:
             ex = exchange(net, host, address, qname, qtype, rd=False)
-            if ex.kind == ANSWER and ex.response.rcode in (NOERROR, NXDOMAIN):
-                return address, name, ex.response
+            if ex.kind == ANSWER and ex.reply.rcode in (NOERROR, NXDOMAIN):
+                return address, name, ex.reply
             why = "connection refused" if ex.kind == REFUSED_KIND else "timed out"
             if ex.kind == UNREACHABLE:
                 out.append(

@@ -132,9 +132,10 @@ def host_command(argv: list[str], host: Host, net: Topology) -> Result:
     servers, header = chosen
     qtypes = opts.qtypes
     if resolver.numeric_address(name) is not None:
-        qname: dns.name.Name | None = dns.reversename.from_address(name)
+        reverse = dns.reversename.from_address(name)
+        qname: dns.name.Name | None = reverse
         qtypes = [dns.rdatatype.PTR]
-        shown = qname.to_text()
+        shown = reverse.to_text()
     else:
         qname = search_name(net, host, servers, name, (qtypes or [dns.rdatatype.A])[0])
         if qname is None:
@@ -145,7 +146,9 @@ def host_command(argv: list[str], host: Host, net: Topology) -> Result:
     return _ask(net, host, servers, qname, qtypes, opts.tries, shown, explicit, header)
 
 
-def _ask(net, host, servers, qname, qtypes, tries, shown, explicit, header) -> Result:
+def _ask(
+    net: Topology, host: Host, servers, qname, qtypes, tries, shown, explicit, header
+) -> Result:
     out = list(header)
     for index, qtype in enumerate(qtypes):
         query = tool_query(net, host, servers, qname, qtype, tries=tries, label=shown)
@@ -156,7 +159,7 @@ def _ask(net, host, servers, qname, qtypes, tries, shown, explicit, header) -> R
             else:
                 out.append(";; no servers could be reached")
             return Result("\n".join(out) + "\n", "", 1)
-        response = query.answered.response
+        response = query.answered.reply
         if response.rcode != NOERROR:
             code = f"{response.rcode}({response.rcode_text})"
             out.append(f"Host {shown} not found: {code}")

@@ -95,7 +95,7 @@ def _parse_v4(text: str) -> IPv4Address:
         raise CommandError(f"{text}: Unknown host\n{USAGE_HINT}".rstrip("\n"), 1) from None
 
 
-def _set_address(host, name: str, ip: IPv4Address, plen: int | None) -> None:
+def _set_address(host: Host, name: str, ip: IPv4Address, plen: int | None) -> None:
     iface = host.interfaces[name]
     old = next((a for a in iface.addresses if iface.label_of(a) == name), None)
     if old is not None and old.ip == ip and plen is None:
@@ -111,7 +111,7 @@ def _set_address(host, name: str, ip: IPv4Address, plen: int | None) -> None:
     host.set_link(name, True)
 
 
-def _set_netmask(host, name: str, plen: int) -> None:
+def _set_netmask(host: Host, name: str, plen: int) -> None:
     iface = host.interfaces[name]
     old = next((a for a in iface.addresses if iface.label_of(a) == name), None)
     if old is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..model import Host
 from ..parsing import incomplete, invarg, matches
@@ -63,7 +64,7 @@ def dump_json(items: list, pretty: bool = False) -> Result:
     if not pretty:
         return Result(json.dumps(items, separators=(",", ":")) + "\n")
     out: list[str] = []
-    state = {"depth": 0, "sep": ""}
+    state: dict[str, Any] = {"depth": 0, "sep": ""}
 
     def eor() -> None:
         if state["sep"]:

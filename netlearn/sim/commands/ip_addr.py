@@ -6,6 +6,7 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface
+from typing import TYPE_CHECKING
 
 from ..errors import CommandError
 from ..model import Host, Interface
@@ -22,6 +23,9 @@ from ..parsing import (
 from ..result import Result
 from .ip import IpOptions, dump_json
 from .ip_link import brief_name, header, link_json, link_line, show
+
+if TYPE_CHECKING:
+    from netlearn.sim.topology import Topology
 
 USAGE = """\
 Usage: ip address {add|change|replace} IFADDR dev IFNAME [ LIFETIME ]
@@ -92,7 +96,7 @@ def inet6_lines(iface: Interface, keep=None) -> list[str]:
     ]
 
 
-def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
+def run(argv: list[str], host: Host, net: Topology, opts: IpOptions) -> Result:
     args = Args(argv)
     sub = args.take() if args else "show"
     if matches(sub, "show") or matches(sub, "list") or matches(sub, "lst"):
@@ -113,7 +117,8 @@ def _address_filter(filters: dict):
     scope = filters.get("scope")
     if scope is not None and scope not in SCOPE_NAMES and not decimal(scope):
         raise invarg('invalid "scope"\n', scope)
-    scope = {"universe": "global"}.get(scope, scope)
+    if scope == "universe":
+        scope = "global"
     prefix = None
     if "to" in filters:
         address, plen = parse_prefix(filters["to"])

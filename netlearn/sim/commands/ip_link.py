@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import CommandError
 from ..model import Host, Interface
 from ..parsing import Args, decimal, garbage, invarg, matches
 from ..result import Result
 from .ip import IpOptions, dump_json
+
+if TYPE_CHECKING:
+    from netlearn.sim.topology import Topology
 
 USAGE = """\
 Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME
@@ -187,7 +191,7 @@ def show(args: Args, host: Host, opts: IpOptions, *, what: str = "link") -> list
     return chosen
 
 
-def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
+def run(argv: list[str], host: Host, net: Topology, opts: IpOptions) -> Result:
     """do_iplink(): subcommands in iproute2's order, so `ip link s` is `set`."""
     args = Args(argv)
     if not args:

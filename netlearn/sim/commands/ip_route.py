@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING
 
 from ..errors import CommandError
 from ..limits import MAX_OUTPUT
@@ -25,10 +26,13 @@ from ..routing import _MASKS, PROTO_BOOT, Route, invalid_prefix, local_table, ro
 from .ip import IpOptions, dump_json
 from .ip_route_parse import SCOPES, USAGE, add_route, route_request
 
+if TYPE_CHECKING:
+    from netlearn.sim.topology import Topology
+
 __all__ = ["add_route", "local_table", "route_json", "run"]
 
 
-def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
+def run(argv: list[str], host: Host, net: Topology, opts: IpOptions) -> Result:
     args = Args(argv)
     sub = args.take() if args else "show"
     if opts.family in ("inet6", "other"):

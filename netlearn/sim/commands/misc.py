@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from netlearn.sim import commands
 from netlearn.sim.commands import command
 from netlearn.sim.errors import CommandError
 from netlearn.sim.result import Result
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 HEADER = "Commands of this simulated Linux shell (ping sends 4 packets unless -c N):"
 # For commands whose function and module have no docstring.
@@ -52,7 +57,7 @@ def help_lines() -> list[str]:
 
 
 @command("help")
-def help_(argv: list[str], host, net) -> Result:
+def help_(argv: list[str], host: Host, net: Topology) -> Result:
     """help [COMMAND]: list the commands this simulated shell understands"""
     topics = [word for word in argv[1:] if not word.startswith("-")]
     if not topics:
@@ -71,7 +76,7 @@ def help_(argv: list[str], host, net) -> Result:
 
 
 @command("hostname")
-def hostname(argv: list[str], host, net) -> Result:
+def hostname(argv: list[str], host: Host, net: Topology) -> Result:
     """hostname [-I]: print the host's name (-I: its IPv4 addresses)"""
     args = argv[1:]
     if not args:

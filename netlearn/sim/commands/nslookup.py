@@ -160,12 +160,14 @@ def nslookup(argv: list[str], host: Host, net: Topology) -> Result:
     return Result("\n".join(out) + "\n\n", "", status)
 
 
-def _ask(net, host, servers, qname, qtypes, tries, name, reverse, out) -> tuple[int, list]:
+def _ask(
+    net: Topology, host: Host, servers, qname, qtypes, tries, name, reverse, out
+) -> tuple[int, list]:
     """Ask each type in turn, appending what bind9 prints; (exit status, (qtype, reply)s)."""
     status = 0
     header_done = False
     label = name.rstrip(".")
-    replies = []
+    replies: list[tuple[int, Response]] = []
     for index, qtype in enumerate(qtypes):
         query = tool_query(net, host, servers, qname, qtype, tries=tries, label=label)
         if query.answered is None:
@@ -174,7 +176,7 @@ def _ask(net, host, servers, qname, qtypes, tries, name, reverse, out) -> tuple[
             out += (query.lines + [";; no servers could be reached"]) * repeat
             return 1, replies
         out += query.lines
-        response = query.answered.response
+        response = query.answered.reply
         replies.append((qtype, response))
         if not header_done and not reverse:
             server = query.answered.server

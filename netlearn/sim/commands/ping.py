@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Address
+from typing import TYPE_CHECKING
 
 from netlearn.sim import trace as t
 from netlearn.sim.commands import command
@@ -33,6 +34,10 @@ from netlearn.sim.errors import CommandError
 from netlearn.sim.forwarding import ARP_TIMEOUT, DEFAULT_TTL, Segments, ping_once
 from netlearn.sim.names import resolver
 from netlearn.sim.result import Result
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 DEFAULT_COUNT = 4  # the simulator's stand-in for "until Ctrl-C"
 MAX_COUNT = 100  # packets one simulated ping sends at most
@@ -178,7 +183,7 @@ class Target:
     numeric: bool
 
 
-def resolve_target(net, host, text: str, program: str) -> Target:
+def resolve_target(net: Topology, host: Host, text: str, program: str) -> Target:
     """The destination as getaddrinfo gives it, or CommandError with glibc's message."""
     address = inet_aton(text)
     if address is not None:
@@ -349,7 +354,14 @@ def _ms(us: int) -> str:
     return f"{us // 1000}.{us % 1000:03d}"
 
 
-def is_broadcast(host, address: IPv4Address) -> bool:
+def _set(address: IPv4Address | None) -> IPv4Address:
+    """An address the outcome always has in that case (a redirect's next hop, an error's
+    sender)."""
+    assert address is not None
+    return address
+
+
+def is_broadcast(host: Host, address: IPv4Address) -> bool:
     """A broadcast address for ``host``'s kernel: a ``broadcast`` route of its local table, or
     255.255.255.255 when some route covers it."""
     if address == IPv4Address("255.255.255.255"):
@@ -358,7 +370,7 @@ def is_broadcast(host, address: IPv4Address) -> bool:
 
 
 @command("ping")
-def ping(argv: list[str], host, net) -> Result:
+def ping(argv: list[str], host: Host, net: Topology) -> Result:
     """ping [-c N] [-W S] [-t TTL] HOST: send ICMP echo requests (4 of them unless -c N)"""
     try:
         o, operands = parse_options(argv)
@@ -384,7 +396,7 @@ def ping(argv: list[str], host, net) -> Result:
     return Result(_report(net, host, target, o, outcome), o.warnings, _status(o, outcome), outcome)
 
 
-def _broadcast_outcome(host, address: IPv4Address) -> t.PingOutcome:
+def _broadcast_outcome(host: Host, address: IPv4Address) -> t.PingOutcome:
     route = host.lookup(address)
     owner = host.broadcast_owner(address)
     dev = route.dev if route is not None else owner[0].name if owner else None
@@ -421,7 +433,7 @@ def _status(o: Options, outcome: t.PingOutcome) -> int:
     return 0
 
 
-def _report(net, host, target: Target, o: Options, outcome: t.PingOutcome) -> str:
+def _report(net: Topology, host: Host, target: Target, o: Options, outcome: t.PingOutcome) -> str:
     count = _packets(o)
     timing = o.size >= 16
     lines = [f"PING {target.shown} ({target.address}) {o.size}({o.size + 28}) bytes of data."]
@@ -448,7 +460,7 @@ def _report(net, host, target: Target, o: Options, outcome: t.PingOutcome) -> st
                     sent_at,
                     seq,
                     f"From {shown(outcome.redirect_from)}: icmp_seq={seq} "
-                    f"Redirect Host(New nexthop: {shown(outcome.redirect_to)})",
+                    f"Redirect Host(New nexthop: {shown(_set(outcome.redirect_to))})",
                 )
             )
         if outcome.kind == t.REPLY:
@@ -468,7 +480,11 @@ def _report(net, host, target: Target, o: Options, outcome: t.PingOutcome) -> st
                 continue
             errors += 1
             events.append(
-                (arrives, seq, f"From {shown(outcome.error_from)} icmp_seq={seq} {outcome.error}")
+                (
+                    arrives,
+                    seq,
+                    f"From {shown(_set(outcome.error_from))} icmp_seq={seq} {outcome.error}",
+                )
             )
     if errors and outcome.error_delay:
         pipe = min(count, math.ceil(outcome.error_delay / interval))

@@ -13,6 +13,7 @@ existing one is put *before* it (``ip route prepend``); an identical route is ``
 from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING
 
 from netlearn.sim.commands import command
 from netlearn.sim.commands.ping import inet_aton
@@ -22,6 +23,9 @@ from netlearn.sim.names.resolver import reverse_name
 from netlearn.sim.parsing import decimal
 from netlearn.sim.result import Result
 from netlearn.sim.routing import Route
+
+if TYPE_CHECKING:
+    from netlearn.sim.topology import Topology
 
 ROUTE_HEADER = "Destination     Gateway         Genmask         Flags Metric Ref    Use Iface"
 EXTENDED_HEADER = "Destination     Gateway         Genmask         Flags   MSS Window  irtt Iface"
@@ -78,13 +82,15 @@ def flags(route: Route) -> str:
     return text
 
 
-def _name(net, host, address: IPv4Address, *, network: bool) -> str:
+def _name(net: Topology, host: Host, address: IPv4Address, *, network: bool) -> str:
     if network:
         return NETWORKS.get(address, str(address))
     return (reverse_name(net, host, address) or str(address))[:15]
 
 
-def table_rows(net, host, *, numeric: bool) -> list[tuple[str, str, str, str, Route]]:
+def table_rows(
+    net: Topology, host: Host, *, numeric: bool
+) -> list[tuple[str, str, str, str, Route]]:
     """(destination, gateway, genmask, flags, route) as net-tools shows each main-table route."""
     rows = []
     for route in host.routes():
@@ -105,7 +111,7 @@ def table_rows(net, host, *, numeric: bool) -> list[tuple[str, str, str, str, Ro
     return rows
 
 
-def route_table(net, host, *, numeric: bool, extended: bool = False) -> str:
+def route_table(net: Topology, host: Host, *, numeric: bool, extended: bool = False) -> str:
     lines = ["Kernel IP routing table", EXTENDED_HEADER if extended else ROUTE_HEADER]
     for dest, gateway, mask, flag, route in table_rows(net, host, numeric=numeric):
         if extended:
@@ -121,7 +127,7 @@ def route_table(net, host, *, numeric: bool, extended: bool = False) -> str:
 
 
 @command("route")
-def route(argv: list[str], host, net) -> Result:
+def route(argv: list[str], host: Host, net: Topology) -> Result:
     """route [-n] | route add|del -net NET netmask MASK gw GW: net-tools' routing table"""
     numeric = extended = False
     words: list[str] = []
@@ -262,7 +268,7 @@ def _ioctl_error(call: str, exc: CommandError) -> CommandError:
 
 
 @command("netstat")
-def netstat(argv: list[str], host, net) -> Result:
+def netstat(argv: list[str], host: Host, net: Topology) -> Result:
     """netstat -rn: the routing table (the simulator's netstat shows routes only)"""
     letters = "".join(word[1:] for word in argv[1:] if word.startswith("-") and word[:2] != "--")
     if "r" not in letters and "--route" not in argv:

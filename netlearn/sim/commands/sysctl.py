@@ -65,7 +65,7 @@ PER_CONF = {
 }
 
 
-def parameters(host) -> dict[str, str]:
+def parameters(host: Host) -> dict[str, str]:
     """Every parameter the simulator knows for ``host``, sorted by name."""
     values = {
         "kernel.hostname": host.name,
@@ -78,10 +78,10 @@ def parameters(host) -> dict[str, str]:
             if name == "forwarding":
                 value = str(host.ip_forward)
             elif name in WRITABLE_CONF:
-                value = host.files.get(conf_path(conf, name), value + "\n").strip()
+                value = host.files.get(conf_path(conf, name), f"{value}\n").strip()
             elif name == "accept_redirects" and conf == "all":
                 value = "0" if host.forwarding else "1"
-            values[f"net.ipv4.conf.{conf}.{name}"] = value
+            values[f"net.ipv4.conf.{conf}.{name}"] = str(value)
     return dict(sorted(values.items()))
 
 
@@ -91,7 +91,7 @@ def _key(text: str) -> str:
 
 class _Run:
     def __init__(
-        self, host, *, names_only: bool, values_only: bool, quiet: bool, ignore: bool
+        self, host: Host, *, names_only: bool, values_only: bool, quiet: bool, ignore: bool
     ) -> None:
         self.host = host
         self.names_only = names_only

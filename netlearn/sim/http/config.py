@@ -8,9 +8,13 @@ http: {forward_proxy: {port: 3128}}                    # squid
 from __future__ import annotations
 
 from ipaddress import ip_address
+from typing import TYPE_CHECKING
 
 from netlearn.sim.errors import ScenarioError
 from netlearn.sim.parsing import decimal
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
 
 DEFAULT_CACHE_TTL = 60  # seconds (nginx: proxy_cache_valid 200 1m)
 MAX_UPSTREAMS = 16
@@ -106,7 +110,7 @@ def _load_forward(path: str, data: object) -> dict:
     return {"port": port}
 
 
-def http_config(host) -> dict | None:
+def http_config(host: Host) -> dict | None:
     data = host.services.get("http")
     if data is None:
         return None
@@ -118,7 +122,7 @@ def http_config(host) -> dict | None:
     return data
 
 
-def listening_ports(host) -> dict[int, str]:
+def listening_ports(host: Host) -> dict[int, str]:
     """TCP port -> what answers there ("origin", "reverse", "reverse-tls", "forward")."""
     config = http_config(host)
     ports: dict[int, str] = {}
@@ -137,6 +141,8 @@ def listening_ports(host) -> dict[int, str]:
     return ports
 
 
-def listening_port(proxy) -> int:
-    forward = http_config(proxy)["forward_proxy"]
+def listening_port(proxy: Host) -> int:
+    config = http_config(proxy)
+    assert config is not None  # asked of a running forward proxy only
+    forward = config["forward_proxy"]
     return forward["port"] if forward else 3128

@@ -6,6 +6,7 @@ which client address the server saw."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import server
@@ -24,6 +25,10 @@ from .wire import (
     log_time,
     wire_length,
 )
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 MAX_PROXY_HOPS = 8  # proxies chained behind one another
 
@@ -56,7 +61,9 @@ def _nginx_headers(clock: float, body: str, *, static: bool) -> list[tuple[str, 
     return headers
 
 
-def _access_log(net, host, client: str, request: Request, response: Response) -> None:
+def _access_log(
+    net: Topology, host: Host, client: str, request: Request, response: Response
+) -> None:
     target = urlsplit(request.target).path or "/" if "://" in request.target else request.target
     size = 0 if request.method == "HEAD" else wire_length(response.body)
     xff = request.header("X-Forwarded-For") or "-"
@@ -70,7 +77,9 @@ def _access_log(net, host, client: str, request: Request, response: Response) ->
     )
 
 
-def origin(net, server, client_address, request, journey) -> Response:
+def origin(
+    net: Topology, server: Host, client_address: str, request: Request, journey: Journey
+) -> Response:
     path = urlsplit(request.target).path if "://" in request.target else request.target
     path = path.split("?", 1)[0] or "/"
     if path in ("/", "/index.html"):
@@ -90,10 +99,19 @@ def origin(net, server, client_address, request, journey) -> Response:
     return response
 
 
-def reverse_proxy(net, proxy, client_address, request, journey, tls, depth) -> Response:
-    config = http_config(proxy)["reverse_proxy"]
-    journey.proxies.append(proxy.name)
+def reverse_proxy(
+    net: Topology,
+    proxy: Host,
+    client_address: str,
+    request: Request,
+    journey: Journey,
+    tls: bool,
+    depth: int,
+) -> Response:
     state = http_config(proxy)
+    assert state is not None  # asked of a running reverse proxy only
+    config = state["reverse_proxy"]
+    journey.proxies.append(proxy.name)
     # nginx's default key is the proxied URL (scheme and host of the upstream group, then the
     # request URI): the same page over http and https shares one cache entry.
     key = request.target
@@ -101,9 +119,9 @@ def reverse_proxy(net, proxy, client_address, request, journey, tls, depth) -> R
     if ttl and request.method in ("GET", "HEAD"):
         entry = state["cache"].get(key)
         if entry is not None and net.clock < entry["expires"]:
-            response = _cache_hit(net, entry, journey)
-            _access_log(net, proxy, client_address, request, response)
-            return response
+            hit = _cache_hit(net, entry, journey)
+            _access_log(net, proxy, client_address, request, hit)
+            return hit
     response = _upstream(net, proxy, client_address, request, journey, state, depth)
     if response is None:
         body = _nginx_page(502)
@@ -123,7 +141,7 @@ def reverse_proxy(net, proxy, client_address, request, journey, tls, depth) -> R
     return response
 
 
-def _cache_hit(net, entry: dict, journey: Journey) -> Response:
+def _cache_hit(net: Topology, entry: dict, journey: Journey) -> Response:
     """The cached page, as fetched earlier by this proxy (so that is what the origin saw)."""
     journey.cache = "HIT"
     journey.origin = entry["served_by"]
@@ -138,7 +156,9 @@ def _cache_hit(net, entry: dict, journey: Journey) -> Response:
     return _restamp(net, response)
 
 
-def _upstream(net, proxy, client_address, request, journey, state, depth) -> Response | None:
+def _upstream(
+    net: Topology, proxy, client_address, request, journey, state, depth
+) -> Response | None:
     """The request passed to the next upstream that accepts a connection (round-robin, nginx's
     ``proxy_next_upstream error timeout``), or None when none does."""
     ttl = state["reverse_proxy"]["cache_ttl"]
@@ -162,8 +182,8 @@ def _upstream(net, proxy, client_address, request, journey, state, depth) -> Res
         state["next_upstream"] = (index + 1) % len(upstreams)
         return server.serve(
             net,
-            conn.server,
-            conn.client_address,
+            conn.peer,
+            conn.source,
             upstream_request,
             journey,
             tls=False,
@@ -173,7 +193,7 @@ def _upstream(net, proxy, client_address, request, journey, state, depth) -> Res
     return None
 
 
-def _cache_miss(net, state, key, ttl, request, response, headers, journey) -> list:
+def _cache_miss(net: Topology, state, key, ttl, request, response, headers, journey) -> list:
     """Keep a 200 answer to GET or HEAD for ``ttl`` seconds; mark the answer MISS."""
     journey.cache = "MISS"
     if response.status == 200 and request.method in ("GET", "HEAD"):
@@ -196,7 +216,7 @@ def _adds_headers(status: int) -> bool:
     return status in (200, 201, 204, 206, 301, 302, 303, 304, 307, 308)
 
 
-def _restamp(net, response: Response) -> Response:
+def _restamp(net: Topology, response: Response) -> Response:
     headers = tuple((k, http_date(net.clock) if k == "Date" else v) for k, v in response.headers)
     return Response(
         response.status,

@@ -3,14 +3,20 @@ or squid (forward proxy). The proxies hand their upstream request back here."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import nginx, squid
 from .config import listening_ports
 from .wire import Journey, Request, Response
 
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
+
 
 def serve(
-    net,
-    server,
+    net: Topology,
+    server: Host,
     client_address: str,
     request: Request,
     journey: Journey,

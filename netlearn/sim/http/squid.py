@@ -3,18 +3,25 @@ pages and its ``/var/log/squid/access.log``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from netlearn.sim.names import resolver
 
 from . import server
 from .config import listening_port
-from .connection import connect
+from .connection import Connection, connect
 from .nginx import MAX_PROXY_HOPS
-from .wire import EPOCH, SQUID, SQUID_LOG, Request, Response, append_log, http_date
+from .wire import EPOCH, SQUID, SQUID_LOG, Journey, Request, Response, append_log, http_date
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 
-def forward_proxy(net, proxy, client_address, request, journey, depth) -> Response:
+def forward_proxy(
+    net: Topology, proxy: Host, client_address: str, request: Request, journey: Journey, depth: int
+) -> Response:
     journey.proxies.append(proxy.name)
     url = urlsplit(request.target)
     if not url.scheme or not url.hostname:
@@ -59,7 +66,7 @@ def forward_proxy(net, proxy, client_address, request, journey, depth) -> Respon
         .with_header("X-Forwarded-For", f"{xff}, {client_address}" if xff else client_address)
     )
     response = server.serve(
-        net, conn.server, conn.client_address, inner, journey, tls=False, port=port, depth=depth + 1
+        net, conn.peer, conn.source, inner, journey, tls=False, port=port, depth=depth + 1
     )
     headers = [h for h in response.headers if h[0] != "Connection"]
     headers += [
@@ -72,7 +79,9 @@ def forward_proxy(net, proxy, client_address, request, journey, depth) -> Respon
     return Response(response.status, tuple(headers), response.body, response.served_by)
 
 
-def connect_tunnel(net, proxy, client_address: str, host: str, port: int):
+def connect_tunnel(
+    net: Topology, proxy: Host, client_address: str, host: str, port: int
+) -> tuple[Connection | None, Response | None]:
     """squid's answer to ``CONNECT host:port``: (the connection to the origin, None), or
     (None, the error response: its headers without the cache ones, as squid 5.7 sends them)."""
     request = Request("CONNECT", f"{host}:{port}", ())
@@ -108,7 +117,7 @@ _ERRNO = {
 
 
 def _squid_error(
-    net,
+    net: Topology,
     proxy,
     status,
     code,
@@ -155,7 +164,7 @@ def _squid_error(
     return response
 
 
-def _squid_log(net, proxy, client, request, response, tag, peer) -> None:
+def _squid_log(net: Topology, proxy, client, request, response, tag, peer) -> None:
     stamp = f"{EPOCH.timestamp() + net.clock:.3f}"
     append_log(
         proxy,

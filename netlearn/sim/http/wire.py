@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from netlearn.sim.limits import MAX_FILE
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
 
 HOST_UNREACHABLE = "Destination Host Unreachable"
 NET_UNREACHABLE = "Destination Net Unreachable"
@@ -98,7 +102,7 @@ def wire_length(body: str) -> int:
     return length
 
 
-def append_log(host, path: str, line: str) -> None:
+def append_log(host: Host, path: str, line: str) -> None:
     """Append one line to a log file in the host's files, dropping the oldest past MAX_FILE."""
     text = host.files.get(path, "") + line + "\n"
     while len(text) > MAX_FILE and "\n" in text:

@@ -19,7 +19,7 @@ MAX_CACHE_ENTRIES = 256
 
 
 def _key(qname: dns.name.Name, qtype: int) -> str:
-    return f"{qname.to_text()}|{dns.rdatatype.to_text(qtype)}"
+    return f"{qname.to_text()}|{dns.rdatatype.to_text(dns.rdatatype.RdataType.make(qtype))}"
 
 
 def _dump(rrsets) -> list:

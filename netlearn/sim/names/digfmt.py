@@ -54,7 +54,7 @@ def question_line(qname: dns.name.Name, qtype: int) -> str:
     """``;example.com.\\t\\t\\tIN\\tA``: the name column is counted without the ``;``."""
     name = qname.to_text()
     pad, column = _pad(name, len(name), 32)
-    return f";{name}{pad}IN\t{dns.rdatatype.to_text(qtype)}"
+    return f";{name}{pad}IN\t{dns.rdatatype.to_text(dns.rdatatype.RdataType.make(qtype))}"
 
 
 def when(clock: float) -> str:

@@ -55,7 +55,7 @@ class Response:
 
     @property
     def rcode_text(self) -> str:
-        return dns.rcode.to_text(self.rcode)
+        return dns.rcode.to_text(dns.rcode.Rcode.make(self.rcode))
 
     def with_flags(self, **changes) -> Response:
         return replace(self, **changes)
@@ -146,7 +146,9 @@ def _write_pointable(name: dns.name.Name, buf: io.BytesIO, compress: dict) -> No
     for i, label in enumerate(name.labels[:-1]):
         compress.setdefault(dns.name.Name(name.labels[i:]), pos)
         pos += 1 + len(label)
-    buf.write(name.to_wire())
+    wire = name.to_wire()
+    assert wire is not None  # without a file, to_wire returns the bytes
+    buf.write(wire)
 
 
 def rrset_with_ttl(rrset: dns.rrset.RRset, ttl: int) -> dns.rrset.RRset:

@@ -13,9 +13,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from ipaddress import ip_address
+from typing import TYPE_CHECKING
 
 from netlearn.sim.errors import ScenarioError
 from netlearn.sim.names.zones import MAX_ZONES, Zone, ZoneError, parse_zone
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
 
 MAX_SERVERS = 16  # root hints or forwarders listed for one server
 
@@ -57,7 +61,7 @@ class DnsService:
         return None
 
 
-def dns_service(host) -> DnsService | None:
+def dns_service(host: Host) -> DnsService | None:
     """The DNS server running on ``host``, or None when it runs none."""
     data = host.services.get("dns")
     if data is None:

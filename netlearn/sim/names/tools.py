@@ -9,6 +9,7 @@ network unreachable.`` and moves to the next server at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import dns.name
 
@@ -16,6 +17,10 @@ from netlearn.sim.limits import MAX_TRIES
 from netlearn.sim.names import resolver
 from netlearn.sim.names.message import NXDOMAIN
 from netlearn.sim.names.recursive import ANSWER, TIMEOUT, UNREACHABLE, Exchange, exchange
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 
 @dataclass(slots=True)
@@ -27,8 +32,8 @@ class ToolQuery:
 
 
 def tool_query(
-    net,
-    host,
+    net: Topology,
+    host: Host,
     servers: tuple[str, ...] | list[str],
     qname: dns.name.Name,
     qtype: int,
@@ -59,7 +64,7 @@ def tool_query(
     return result
 
 
-def search_name(net, host, servers, name: str, qtype: int) -> dns.name.Name | None:
+def search_name(net: Topology, host: Host, servers, name: str, qtype: int) -> dns.name.Name | None:
     """The name nslookup and host ask for ``name``: with resolv.conf's ``search`` domains first
     when it has fewer dots than ``ndots`` (as glibc), the first that is not NXDOMAIN."""
     candidates = resolver.search_candidates(resolver.resolv_conf(host), name)
@@ -69,6 +74,6 @@ def search_name(net, host, servers, name: str, qtype: int) -> dns.name.Name | No
         probe = tool_query(net, host, servers, candidate, qtype, tries=1, label=name)
         if probe.answered is None:
             break
-        if probe.answered.response.rcode != NXDOMAIN:
+        if probe.answered.reply.rcode != NXDOMAIN:
             return candidate
     return candidates[-1]

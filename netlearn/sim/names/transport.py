@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address
+from typing import TYPE_CHECKING
 
 from netlearn.sim.forwarding import send
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 LOOPBACK_V6 = IPv6Address("::1")
 
@@ -22,15 +27,28 @@ class Path:
     ``no-route`` (the sender has no route: nothing is sent) or ``lost`` (sent, never arrived)."""
 
     kind: str
-    host: object | None = None  # the receiving Host
+    host: Host | None = None  # the receiving Host
     src: IPv4Address | None = None  # the source address the sender used
     detail: str = ""  # for lost packets: which host dropped it and why
     cause: str | None = None  # the forwarding model's drop cause code ("no-arp-reply", ...)
     icmp: str | None = None  # the ICMP error that came back to the sender, if any
     delay: float = 0.0  # seconds before that error came back (ARP gives up after ~3 s)
 
+    @property
+    def receiver(self) -> Host:
+        """The host a delivered (or local) packet reached."""
+        assert self.host is not None, self.kind
+        return self.host
 
-def deliver(net, src_host, dst, *, src=None, returning: bool = False) -> Path:
+
+def deliver(
+    net: Topology,
+    src_host: Host,
+    dst: IPv4Address | IPv6Address | str,
+    *,
+    src: IPv4Address | None = None,
+    returning: bool = False,
+) -> Path:
     """Send one packet from ``src_host`` to ``dst`` and report where it ends.
 
     ``src`` fixes the source address (a reply leaves from the address that was asked);
@@ -51,23 +69,29 @@ def deliver(net, src_host, dst, *, src=None, returning: bool = False) -> Path:
     return _from_trace(net, send(net, src_host, dst, src=src, returning=returning), src)
 
 
-def round_trip(net, client, dst) -> tuple[Path, Path | None]:
+def round_trip(
+    net: Topology, client: Host, dst: IPv4Address | IPv6Address
+) -> tuple[Path, Path | None]:
     """The request's path and, when it arrived, the reply's path back to the client's source."""
     there = deliver(net, client, dst)
     if there.kind not in ("local", "delivered"):
         return there, None
     if there.kind == "local":
         return there, there
-    back = deliver(net, there.host, there.src, src=dst, returning=True)
+    # Delivered to another host: an IPv4 packet that had a source address.
+    assert there.src is not None and isinstance(dst, IPv4Address)
+    back = deliver(net, there.receiver, there.src, src=dst, returning=True)
     if back.kind == "no-route":
-        why = f"{there.host.name} has no route back to {there.src}"
+        why = f"{there.receiver.name} has no route back to {there.src}"
         back = Path("lost", None, back.src, why, "no-return-route")
     elif back.kind in ("local", "delivered") and back.host is not client:
-        back = Path("lost", None, back.src, f"the reply to {there.src} reaches {back.host.name}")
+        back = Path(
+            "lost", None, back.src, f"the reply to {there.src} reaches {back.receiver.name}"
+        )
     return there, back
 
 
-def _from_trace(net, trace, src) -> Path:
+def _from_trace(net: Topology, trace, src) -> Path:
     """Adapt the forwarding model's ``Trace`` (delivery or a ``Drop``) to a ``Path``."""
     if trace.delivered:
         host = trace.receiver
