@@ -189,9 +189,6 @@ class Host:
         self.interfaces[name] = iface
         return iface
 
-    def interface(self, name: str) -> Interface | None:
-        return self.interfaces.get(name)
-
     def set_link(self, name: str, up: bool) -> None:
         """`ip link set NAME up|down`, with the kernel's effect on routes."""
         iface = self.interfaces[name]

@@ -61,25 +61,6 @@ class Topology:
                     return host, iface
         return None
 
-    def plug(self, host: str, iface: str, segment: str | None) -> None:
-        """Plug ``host``'s ``iface`` into ``segment``, or unplug it (None): carrier follows,
-        routes through it stay and show ``linkdown`` while unplugged."""
-        h = self.host(host)
-        if iface not in h.interfaces or h.interfaces[iface].loopback:
-            raise SimError(f"{host} has no interface {iface!r} to plug")
-        if segment is not None and segment not in self.segments:
-            raise SimError(f"there is no segment named {segment!r}")
-        h.set_segment(iface, segment)
-
-    def neighbours(self, segment: str) -> list[tuple[Host, Interface]]:
-        """Every (host, interface) plugged into ``segment``."""
-        return [
-            (host, iface)
-            for host in self.hosts.values()
-            for iface in host.interfaces.values()
-            if iface.segment == segment
-        ]
-
     # -- state ------------------------------------------------------------------------------
 
     def to_dict(self) -> dict:

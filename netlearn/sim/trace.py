@@ -59,16 +59,6 @@ class Hop:
     route: str | None = None  # the route used, as `ip route` prints it
     ttl: int = 64  # the packet's TTL as this host got it (the sender: the initial TTL)
 
-    def describe(self) -> str:
-        parts = [self.host]
-        if self.in_iface:
-            parts.append(f"in {self.in_iface}")
-        if self.out_iface:
-            parts.append(f"out {self.out_iface}")
-        if self.route:
-            parts.append(f"by route '{self.route}'")
-        return " ".join(parts)
-
 
 @dataclass(frozen=True, slots=True)
 class Drop:
@@ -135,15 +125,6 @@ class Trace:
         if self.receiver is not None and (not names or names[-1] != self.receiver):
             names.append(self.receiver)
         return names
-
-    def explain(self) -> str:
-        """The trace as short lines, for the UI."""
-        lines = [hop.describe() for hop in self.hops]
-        if self.delivered:
-            lines.append(f"delivered to {self.receiver}")
-        elif self.drop is not None:
-            lines.append(self.drop.detail)
-        return "\n".join(lines)
 
 
 # How a ping round trip ended.
