@@ -1,9 +1,9 @@
 """Scenario validation: a YAML-shaped mapping -> Network. Every error names its path.
 
 >>> build({"hosts": {"R": {"interfaces": {"eth1": {"address": "10.0.0.300/24"}}}}}, Topology())
-... # doctest: +ELLIPSIS
 Traceback (most recent call last):
-ScenarioError: hosts.R.interfaces.eth1.address: '10.0.0.300/24' is not an IPv4 interface
+netlearn.sim.errors.ScenarioError: hosts.R.interfaces.eth1.address: '10.0.0.300/24' is not an \
+IPv4 interface
 """
 
 from __future__ import annotations
