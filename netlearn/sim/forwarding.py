@@ -191,7 +191,17 @@ def send(
     return trace
 
 
-def _forward(net: Topology, host: Host, route, dst, src, ttl, returning, segments, notes) -> Trace:
+def _forward(
+    net: Topology,
+    host: Host,
+    route: Route,
+    dst: IPv4Address,
+    src: IPv4Address | None,
+    ttl: int,
+    returning: bool,
+    segments: Segments,
+    notes: dict,
+) -> Trace:
     """The hop-by-hop walk of ``send`` from the sender's chosen ``route`` on."""
     hops: list[Hop] = []
     in_iface: str | None = None
@@ -218,7 +228,7 @@ def _forward(net: Topology, host: Host, route, dst, src, ttl, returning, segment
             and sends_redirects(nxt, in_iface)
         ):
             gateway = segments.next_hop(nxt, next_route, dst)
-            if _on_link(nxt_iface, src, gateway):
+            if src is not None and _on_link(nxt_iface, src, gateway):
                 notes["redirect"] = (nxt.name, gateway)
         host, route = nxt, next_route
     # Unreachable: the TTL check in _arrive ends every walk within MAX_TTL hops.
@@ -227,7 +237,12 @@ def _forward(net: Topology, host: Host, route, dst, src, ttl, returning, segment
 
 
 def _leave(
-    net: Topology, host: Host, out, route, dst, segments
+    net: Topology,
+    host: Host,
+    out: Interface | None,
+    route: Route,
+    dst: IPv4Address,
+    segments: Segments,
 ) -> tuple[Host, Interface, IPv4Address] | Drop:
     """The packet leaves ``host`` by ``route``: the neighbour that answers ARP for the next hop
     (and that next hop), or why it cannot leave (a FAILED entry is remembered when nobody
@@ -251,7 +266,15 @@ def _leave(
 
 
 def _arrive(
-    net: Topology, nxt, in_iface, hops, src, dst, ttl, returning, segments
+    net: Topology,
+    nxt: Host,
+    in_iface: str,
+    hops: list[Hop],
+    src: IPv4Address | None,
+    dst: IPv4Address,
+    ttl: int,
+    returning: bool,
+    segments: Segments,
 ) -> Trace | Route:
     """The packet arrives at ``nxt`` on ``in_iface``: the end of its walk (a Trace: accepted
     or dropped there), or the route ``nxt`` forwards it by (ip_route_input, then ip_forward)."""
@@ -297,7 +320,7 @@ def _arrive(
     return next_route
 
 
-def _no_route_at_router(net: Topology, nxt, dst, returning) -> Drop:
+def _no_route_at_router(net: Topology, nxt: Host, dst: IPv4Address, returning: bool) -> Drop:
     net_text = network_of(net, dst)
     if returning:
         return Drop(t.NO_RETURN_ROUTE, nxt.name, f"{nxt.name} has no route back to {net_text}")
@@ -400,7 +423,7 @@ def ping_once(
 
 
 def _ping_outcome(
-    net: Topology, host: Host, dst, request: Trace, segments: Segments
+    net: Topology, host: Host, dst: IPv4Address, request: Trace, segments: Segments
 ) -> PingOutcome:
     if not request.hops:  # connect() failed: nothing was sent
         drop = request.lost
