@@ -63,6 +63,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/xenon --max-absolute C --exclude "*/migrations/*" $(LINT_PATHS)
 	$(PY) scripts/check_module_size.py --max-lines 500 $(LINT_PATHS)
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy netlearn/sim
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

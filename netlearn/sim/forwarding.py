@@ -33,18 +33,25 @@ from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
 from . import trace as t
+from .drops import (
+    ARP_TIMEOUT,
+    loop_detail,
+    network_of,
+    no_arp_reply,
+    no_route_at_sender,
+    ttl_detail,
+)
 from .limits import MAX_TTL
 from .model import LOOPBACK
 from .trace import Drop, Hop, PingOutcome, Trace
 
 if TYPE_CHECKING:
     from .model import Host, Interface
-    from .network import Network
     from .routing import Route
+    from .topology import Topology
 
 DEFAULT_TTL = 64  # net.ipv4.ip_default_ttl
 LIMITED_BROADCAST = IPv4Address("255.255.255.255")
-ARP_TIMEOUT = 3.0  # seconds until an unanswered neighbour goes FAILED (3 probes, 1 s apart)
 
 
 class Segments:
@@ -54,7 +61,7 @@ class Segments:
 
     __slots__ = ("members", "_local", "_texts")
 
-    def __init__(self, net: Network) -> None:
+    def __init__(self, net: Topology) -> None:
         self.members: dict[str, list[tuple[Host, Interface]]] = {}
         self._local: dict[str, tuple[frozenset[int], bool, frozenset[int]]] = {}
         self._texts: dict[int, tuple[Route, str]] = {}
@@ -142,12 +149,12 @@ def learn(host: Host, ip: IPv4Address, dev: str, mac: str | None, now: float) ->
     table[key] = [mac, now]
 
 
-def _host(net: Network, host: Host | str) -> Host:
+def _host(net: Topology, host: Host | str) -> Host:
     return net.hosts[host] if isinstance(host, str) else host
 
 
 def send(
-    net: Network,
+    net: Topology,
     sender: Host | str,
     dst: IPv4Address | str,
     *,
@@ -173,7 +180,7 @@ def send(
         return Trace(host.name, source, dst, (hop,), receiver=host.name, ttl=ttl)
     route = host.lookup(dst)
     if route is None:
-        drop = _no_route_at_sender(net, host, dst, returning)
+        drop = no_route_at_sender(net, host, dst, returning)
         return Trace(host.name, src, dst, (), drop=drop)
     if src is None:
         src = host.source_address_for(route, dst)
@@ -184,7 +191,17 @@ def send(
     return trace
 
 
-def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Trace:  # noqa: ANN001
+def _forward(
+    net: Topology,
+    host: Host,
+    route: Route,
+    dst: IPv4Address,
+    src: IPv4Address | None,
+    ttl: int,
+    returning: bool,
+    segments: Segments,
+    notes: dict,
+) -> Trace:
     """The hop-by-hop walk of ``send`` from the sender's chosen ``route`` on."""
     hops: list[Hop] = []
     in_iface: str | None = None
@@ -192,83 +209,18 @@ def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Tra
         out = host.interfaces.get(route.dev)
         arrived = ttl if in_iface is None else ttl + 1  # a router has decremented it already
         hops.append(Hop(host.name, in_iface, route.dev, segments.text(route), arrived))
-        if out is None or not out.oper_up or route.linkdown:
-            drop = Drop(
-                t.LINK_DOWN,
-                host.name,
-                f"{host.name}'s {route.dev} is down or has no cable (no carrier), "
-                f"so {host.name} cannot reach the next hop",
-                t.HOST_UNREACHABLE,
-                ARP_TIMEOUT,
-            )
-            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
-        next_hop = segments.next_hop(host, route, dst)
-        answer = segments.arp(out.segment, next_hop, out)
-        if answer is None:
-            if not next_hop.is_multicast and next_hop != LIMITED_BROADCAST:
-                learn(host, next_hop, out.name, None, net.clock)
-            drop = _no_arp_reply(net, host, out, route, next_hop, dst)
-            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
-        nxt, nxt_iface = answer
+        answer = _leave(net, host, out, route, dst, segments)
+        if isinstance(answer, Drop):
+            return Trace(hops[0].host, src, dst, tuple(hops), drop=answer)
+        nxt, nxt_iface, next_hop = answer
+        assert out is not None  # _leave drops a packet that has no way out
         learn(host, next_hop, out.name, nxt_iface.mac, net.clock)
         if src is not None and segments.owns(host, src):
             learn(nxt, src, nxt_iface.name, out.mac, net.clock)  # neigh_event_ns on the ARP
-        if src is None:
-            drop = Drop(
-                t.NO_ADDRESS,
-                nxt.name,
-                f"{hops[0].host} has no IPv4 address to send from, so {nxt.name} drops its "
-                "packet (source 0.0.0.0)",
-            )
-            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
-        if segments.is_broadcast(nxt, dst):
-            # A broadcast where it arrives (ip_route_input: RTN_BROADCAST): delivered locally,
-            # never forwarded (bc_forwarding=0); echo requests to it are ignored
-            # (icmp_echo_ignore_broadcasts=1) and UDP probes get no port unreachable.
-            hops.append(Hop(nxt.name, nxt_iface.name, None, None, ttl))
-            drop = Drop(
-                t.BROADCAST,
-                nxt.name,
-                f"{dst} is a broadcast address on {nxt.name}, so {nxt.name} does not forward "
-                "the packet, and a broadcast ping gets no answer",
-            )
-            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
-        if segments.owns(nxt, src):
-            # fib_validate_source: a packet arriving with one of the receiver's own addresses as
-            # its source is a martian (accept_local=0) and is dropped without an ICMP error.
-            hops.append(Hop(nxt.name, nxt_iface.name, None, None, ttl))
-            drop = Drop(t.ROUTING_LOOP, nxt.name, _loop_detail(hops, nxt.name, src))
-            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
-        if segments.owns(nxt, dst):
-            return Trace(hops[0].host, src, dst, tuple(hops), receiver=nxt.name, ttl=ttl)
+        next_route = _arrive(net, nxt, nxt_iface.name, hops, src, dst, ttl, returning, segments)
+        if isinstance(next_route, Trace):
+            return next_route
         in_iface = nxt_iface.name
-        if not nxt.forwarding:
-            hops.append(Hop(nxt.name, in_iface, None, None, ttl))
-            drop = Drop(
-                t.FORWARDING_OFF,
-                nxt.name,
-                f"{nxt.name} dropped the packet: net.ipv4.ip_forward is 0 on {nxt.name}",
-            )
-            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
-        next_route = nxt.lookup(dst)
-        if next_route is None:
-            hops.append(Hop(nxt.name, in_iface, None, None, ttl))
-            net_text = network_of(net, dst)
-            if returning:
-                detail = f"{nxt.name} has no route back to {net_text}"
-                cause = t.NO_RETURN_ROUTE
-            else:
-                detail = (
-                    f"{nxt.name} has no route to {net_text}, so it answers "
-                    "Destination Net Unreachable"
-                )
-                cause = t.NO_ROUTE
-            drop = Drop(cause, nxt.name, detail, t.NET_UNREACHABLE)
-            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
-        if ttl <= 1:
-            hops.append(Hop(nxt.name, in_iface, None, None, ttl))
-            drop = Drop(t.TTL_EXCEEDED, nxt.name, _ttl_detail(hops, nxt.name), t.TIME_EXCEEDED)
-            return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
         ttl -= 1
         if (
             "redirect" not in notes
@@ -276,12 +228,104 @@ def _forward(net, host, route, dst, src, ttl, returning, segments, notes) -> Tra
             and sends_redirects(nxt, in_iface)
         ):
             gateway = segments.next_hop(nxt, next_route, dst)
-            if _on_link(nxt_iface, src, gateway):
+            if src is not None and _on_link(nxt_iface, src, gateway):
                 notes["redirect"] = (nxt.name, gateway)
         host, route = nxt, next_route
-    # Unreachable: the TTL check above ends every walk within MAX_TTL hops.
-    drop = Drop(t.TTL_EXCEEDED, host.name, _ttl_detail(hops, host.name))
+    # Unreachable: the TTL check in _arrive ends every walk within MAX_TTL hops.
+    drop = Drop(t.TTL_EXCEEDED, host.name, ttl_detail(hops, host.name))
     return Trace(hops[0].host, src, dst, tuple(hops), drop=drop)
+
+
+def _leave(
+    net: Topology,
+    host: Host,
+    out: Interface | None,
+    route: Route,
+    dst: IPv4Address,
+    segments: Segments,
+) -> tuple[Host, Interface, IPv4Address] | Drop:
+    """The packet leaves ``host`` by ``route``: the neighbour that answers ARP for the next hop
+    (and that next hop), or why it cannot leave (a FAILED entry is remembered when nobody
+    answers)."""
+    if out is None or not out.oper_up or route.linkdown:
+        return Drop(
+            t.LINK_DOWN,
+            host.name,
+            f"{host.name}'s {route.dev} is down or has no cable (no carrier), "
+            f"so {host.name} cannot reach the next hop",
+            t.HOST_UNREACHABLE,
+            ARP_TIMEOUT,
+        )
+    next_hop = segments.next_hop(host, route, dst)
+    answer = segments.arp(out.segment, next_hop, out)
+    if answer is None:
+        if not next_hop.is_multicast and next_hop != LIMITED_BROADCAST:
+            learn(host, next_hop, out.name, None, net.clock)
+        return no_arp_reply(net, host, out, route, next_hop, dst)
+    return answer[0], answer[1], next_hop
+
+
+def _arrive(
+    net: Topology,
+    nxt: Host,
+    in_iface: str,
+    hops: list[Hop],
+    src: IPv4Address | None,
+    dst: IPv4Address,
+    ttl: int,
+    returning: bool,
+    segments: Segments,
+) -> Trace | Route:
+    """The packet arrives at ``nxt`` on ``in_iface``: the end of its walk (a Trace: accepted
+    or dropped there), or the route ``nxt`` forwards it by (ip_route_input, then ip_forward)."""
+    sender = hops[0].host
+
+    def stop(drop: Drop) -> Trace:
+        hops.append(Hop(nxt.name, in_iface, None, None, ttl))
+        return Trace(sender, src, dst, tuple(hops), drop=drop)
+
+    if src is None:
+        detail = (
+            f"{sender} has no IPv4 address to send from, so {nxt.name} drops its "
+            "packet (source 0.0.0.0)"
+        )
+        return Trace(sender, src, dst, tuple(hops), drop=Drop(t.NO_ADDRESS, nxt.name, detail))
+    if segments.is_broadcast(nxt, dst):
+        # A broadcast where it arrives (ip_route_input: RTN_BROADCAST): delivered locally,
+        # never forwarded (bc_forwarding=0); echo requests to it are ignored
+        # (icmp_echo_ignore_broadcasts=1) and UDP probes get no port unreachable.
+        detail = (
+            f"{dst} is a broadcast address on {nxt.name}, so {nxt.name} does not forward "
+            "the packet, and a broadcast ping gets no answer"
+        )
+        return stop(Drop(t.BROADCAST, nxt.name, detail))
+    if segments.owns(nxt, src):
+        # fib_validate_source: a packet arriving with one of the receiver's own addresses as
+        # its source is a martian (accept_local=0) and is dropped without an ICMP error.
+        hops.append(Hop(nxt.name, in_iface, None, None, ttl))
+        drop = Drop(t.ROUTING_LOOP, nxt.name, loop_detail(hops, nxt.name, src))
+        return Trace(sender, src, dst, tuple(hops), drop=drop)
+    if segments.owns(nxt, dst):
+        return Trace(sender, src, dst, tuple(hops), receiver=nxt.name, ttl=ttl)
+    if not nxt.forwarding:
+        detail = f"{nxt.name} dropped the packet: net.ipv4.ip_forward is 0 on {nxt.name}"
+        return stop(Drop(t.FORWARDING_OFF, nxt.name, detail))
+    next_route = nxt.lookup(dst)
+    if next_route is None:
+        return stop(_no_route_at_router(net, nxt, dst, returning))
+    if ttl <= 1:
+        hops.append(Hop(nxt.name, in_iface, None, None, ttl))
+        drop = Drop(t.TTL_EXCEEDED, nxt.name, ttl_detail(hops, nxt.name), t.TIME_EXCEEDED)
+        return Trace(sender, src, dst, tuple(hops), drop=drop)
+    return next_route
+
+
+def _no_route_at_router(net: Topology, nxt: Host, dst: IPv4Address, returning: bool) -> Drop:
+    net_text = network_of(net, dst)
+    if returning:
+        return Drop(t.NO_RETURN_ROUTE, nxt.name, f"{nxt.name} has no route back to {net_text}")
+    detail = f"{nxt.name} has no route to {net_text}, so it answers Destination Net Unreachable"
+    return Drop(t.NO_ROUTE, nxt.name, detail, t.NET_UNREACHABLE)
 
 
 # Drops decided before a router's TTL check (ip_route_input, then ip_forward's TTL test): a probe
@@ -290,7 +334,7 @@ _BEFORE_TTL = frozenset({t.ROUTING_LOOP, t.FORWARDING_OFF, t.NO_ROUTE, t.NO_RETU
 
 
 def probes(
-    net: Network,
+    net: Topology,
     sender: Host | str,
     dst: IPv4Address | str,
     *,
@@ -318,7 +362,7 @@ def probes(
             hops = _with_ttl(long, k, k + 1).hops
             hops = (*hops[:-1], replace(hops[-1], out_iface=None, route=None))
             where = hops[-1].host
-            drop = Drop(t.TTL_EXCEEDED, where, _ttl_detail(list(hops), where), t.TIME_EXCEEDED)
+            drop = Drop(t.TTL_EXCEEDED, where, ttl_detail(list(hops), where), t.TIME_EXCEEDED)
             fate = Trace(long.sender, long.src, long.dst, hops, drop=drop)
         yield fate
 
@@ -356,134 +400,8 @@ def _on_link(iface: Interface, a: IPv4Address, b: IPv4Address) -> bool:
     return any(a in address.network and b in address.network for address in iface.addresses)
 
 
-def _ttl_detail(hops: list[Hop], where: str) -> str:
-    seen: dict[str, int] = {}
-    for index, hop in enumerate(hops):
-        if hop.host in seen:
-            ring = list(dict.fromkeys(h.host for h in hops[seen[hop.host] : index]))
-            return (
-                f"the packet went round in a loop ({' -> '.join(ring)} -> {ring[0]}) "
-                f"until its TTL ran out at {where}"
-            )
-        seen[hop.host] = index
-    return f"the packet's TTL ran out at {where} (Time to live exceeded)"
-
-
-def _loop_detail(hops: list[Hop], where: str, src: IPv4Address) -> str:
-    if hops[0].host == where:
-        ring = " -> ".join(hop.host for hop in hops)
-        return (
-            f"the packet came back to {where}, its sender ({ring}): a routing loop; "
-            f"{where} drops a packet with its own address {src} as the source"
-        )
-    return (
-        f"{where} dropped the packet: its source {src} is one of {where}'s own addresses "
-        "(two hosts have the same address?)"
-    )
-
-
-def owners(net: Network, ip: IPv4Address) -> list[tuple[Host, Interface]]:
-    """Every (host, interface) with ``ip`` configured, whatever the link state."""
-    return [
-        (host, iface)
-        for host in net.hosts.values()
-        for iface in host.interfaces.values()
-        if not iface.loopback and any(a.ip == ip for a in iface.addresses)
-    ]
-
-
-def network_of(net: Network, ip: IPv4Address) -> str:
-    """The connected subnet ``ip`` lives on (``192.165.1.0/24``), else the address itself."""
-    for _, iface in owners(net, ip):
-        for address in iface.addresses:
-            if address.ip == ip and address.network.prefixlen < 32:
-                return str(address.network)
-    return str(ip)
-
-
-def _no_route_at_sender(net: Network, host: Host, dst: IPv4Address, returning: bool) -> Drop:
-    """Why ``host`` has no route to ``dst`` (connect() fails: nothing is sent)."""
-    real = [
-        (iface, address)
-        for iface in host.interfaces.values()
-        if not iface.loopback
-        for address in iface.addresses
-    ]
-    for iface, address in real:
-        if dst in address.network and not iface.admin_up:
-            return Drop(
-                t.LINK_DOWN,
-                host.name,
-                f"{host.name}'s {iface.name} is down (its address {address} is there, but a "
-                f"down link has no routes): `ip link set {iface.name} up`",
-            )
-    if not real and not returning:
-        return Drop(
-            t.NO_ADDRESS,
-            host.name,
-            f"{host.name} has no IPv4 address: give an interface one with `ip addr add`",
-        )
-    net_text = network_of(net, dst)
-    if returning:
-        return Drop(t.NO_RETURN_ROUTE, host.name, f"{host.name} has no route back to {net_text}")
-    return Drop(t.NO_ROUTE, host.name, f"{host.name} has no route to {net_text}")
-
-
-def _no_arp_reply(
-    net: Network,
-    host: Host,
-    out: Interface,
-    route: Route,
-    next_hop: IPv4Address,
-    dst: IPv4Address,
-) -> Drop:
-    """Nobody on ``out``'s segment answered ARP for ``next_hop``: say why."""
-    where = out.segment
-    found = owners(net, next_hop)
-    is_gateway = next_hop != dst
-    what = f"the gateway {next_hop}" if is_gateway else str(next_hop)
-
-    def drop(cause: str, detail: str) -> Drop:
-        return Drop(cause, host.name, detail, t.HOST_UNREACHABLE, ARP_TIMEOUT)
-
-    for owner, iface in found:
-        if owner is host:
-            continue
-        on_segment = [i for i in owner.interfaces.values() if i.segment == where]
-        if iface.segment == where or on_segment:
-            down = iface if iface.segment == where else on_segment[0]
-            if not down.oper_up or not iface.admin_up:
-                bad = down if not down.oper_up else iface
-                return drop(
-                    t.LINK_DOWN,
-                    f"{owner.name}'s {bad.name} is down, so nobody answers ARP for {what} "
-                    f"on {where}",
-                )
-    others = [(o, i) for o, i in found if o is not host]
-    if others:
-        owner, iface = others[0]
-        if is_gateway:
-            return drop(
-                t.GATEWAY_NOT_ON_LINK,
-                f"{host.name}'s gateway {next_hop} is {owner.name}'s {iface.name}, which is not "
-                f"on {host.name}'s network {where}: a gateway must be directly reachable",
-            )
-        return drop(
-            t.NO_ARP_REPLY,
-            f"{host.name} sends {dst} straight out {route.dev} (route '{str(route).strip()}'), "
-            f"but {owner.name} is not on {where}: nobody there answers ARP for {dst}",
-        )
-    if is_gateway:
-        return drop(
-            t.NO_ARP_REPLY,
-            f"no host on {where} has {host.name}'s gateway address {next_hop}, "
-            "so nobody answers ARP for it",
-        )
-    return drop(t.UNREACHABLE_DEST, f"no host in this network has the address {dst}")
-
-
 def ping_once(
-    net: Network,
+    net: Topology,
     sender: Host | str,
     dst: IPv4Address | str,
     *,
@@ -498,21 +416,23 @@ def ping_once(
     outcome = _ping_outcome(net, host, dst, request, segments)
     if request.redirect is not None:
         router, gateway = request.redirect
-        back = send(net, router, request.src, returning=True, segments=segments)
+        back = send(net, router, request.source, returning=True, segments=segments)
         if back.delivered and back.receiver == host.name:
             outcome = replace(outcome, redirect_from=back.src, redirect_to=gateway)
     return outcome
 
 
-def _ping_outcome(net, host, dst, request: Trace, segments: Segments) -> PingOutcome:  # noqa: ANN001
+def _ping_outcome(
+    net: Topology, host: Host, dst: IPv4Address, request: Trace, segments: Segments
+) -> PingOutcome:
     if not request.hops:  # connect() failed: nothing was sent
-        drop = request.drop
+        drop = request.lost
         return PingOutcome(request, None, t.CONNECT_FAILED, drop.cause, drop.detail)
     if request.delivered:
         if request.receiver == host.name:
             return PingOutcome(request, request, t.REPLY, reply_ttl=DEFAULT_TTL)
-        replier = net.hosts[request.receiver]
-        reply = send(net, replier, request.src, src=dst, returning=True, segments=segments)
+        replier = net.hosts[str(request.receiver)]
+        reply = send(net, replier, request.source, src=dst, returning=True, segments=segments)
         if reply.delivered and reply.receiver == host.name:
             return PingOutcome(request, reply, t.REPLY, reply_ttl=reply.ttl)
         if reply.delivered:
@@ -521,13 +441,13 @@ def _ping_outcome(net, host, dst, request: Trace, segments: Segments) -> PingOut
                 f"not {host.name} (two hosts have that address)"
             )
             return PingOutcome(request, reply, t.TIMEOUT, t.WRONG_HOST, detail)
-        drop = reply.drop
+        drop = reply.lost
         detail = f"{replier.name} got the request but its reply has no way back: {drop.detail}"
         cause = drop.cause
         if cause == t.NO_ROUTE:
             cause = t.NO_RETURN_ROUTE
         return PingOutcome(request, reply, t.TIMEOUT, cause, detail)
-    drop = request.drop
+    drop = request.lost
     if drop.icmp is None:
         return PingOutcome(request, None, t.TIMEOUT, drop.cause, drop.detail)
     if drop.host == host.name:
@@ -543,7 +463,7 @@ def _ping_outcome(net, host, dst, request: Trace, segments: Segments) -> PingOut
             drop.delay,
         )
     router = net.hosts[drop.host]
-    back = send(net, router, request.src, returning=True, segments=segments)
+    back = send(net, router, request.source, returning=True, segments=segments)
     if back.delivered and back.receiver == host.name:
         return PingOutcome(
             request, back, t.ERROR, drop.cause, drop.detail, drop.icmp, back.src, drop.delay

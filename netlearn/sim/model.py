@@ -12,12 +12,13 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
+from typing import Any
 
+from . import routing
 from .errors import CommandError
 from .limits import MAX_ADDRESSES
-from .routing import PROTO_BOOT, PROTO_KERNEL, Route, RouteTable, check_prefix
+from .routing import LOOPBACK, PROTO_BOOT, PROTO_KERNEL, Route, RouteTable
 
-LOOPBACK = IPv4Network("127.0.0.0/8")
 LOOPBACK_MAC = "00:00:00:00:00:00"
 
 
@@ -187,9 +188,6 @@ class Host:
         self.next_index += 1
         self.interfaces[name] = iface
         return iface
-
-    def interface(self, name: str) -> Interface | None:
-        return self.interfaces.get(name)
 
     def set_link(self, name: str, up: bool) -> None:
         """`ip link set NAME up|down`, with the kernel's effect on routes."""
@@ -423,112 +421,15 @@ class Host:
                     return iface, primary.ip
         return None
 
-    def gateway_route(
-        self, gateway: IPv4Address, dev: str | None, *, local_only: bool = False
-    ) -> Route | None:
-        """How the kernel resolves a nexthop gateway (fib_check_nh_v4_gw): a link/host-scope
-        route or a local address, on ``dev`` if given; a `scope link` route's gateway must be
-        a local address."""
-        if gateway.is_multicast and gateway.packed == b"\xff\xff\xff\xff":
-            return None
-        if self.broadcast_owner(gateway) is not None:
-            return None  # a broadcast address is no gateway (RTN_BROADCAST)
-        owners = [
-            iface
-            for iface in self.interfaces.values()
-            if any(a.ip == gateway for a in iface.addresses)
-            or (iface.loopback and gateway in LOOPBACK and iface.addresses)
-        ]
-        for owner in owners:
-            if dev is None or owner.name == dev:
-                return Route(IPv4Network(f"{gateway}/32"), None, owner.name, scope="host")
-        if local_only:
-            return None
-        return self.table.lookup(gateway, dev=dev, min_scope="link")
-
     def add_route(self, route: Route, *, mode: str = "add") -> Route:
-        """Kernel validation of `ip route add|replace|append|change` for a parsed route.
+        """`ip route add|replace|append|change` of a parsed route, with the kernel's checks
+        (``routing.add_route``). ``route.dev`` may be "" when only a gateway was given."""
+        return routing.add_route(self, route, mode=mode)
 
-        ``route.dev`` may be "" when only a gateway was given; the result has the device filled.
-        Errors are the kernel's, as CommandError (status 2).
-        """
-        check_prefix(route.dst)
-        dev = route.dev or None
-        if route.scope == "host" and route.gateway is not None:
-            raise CommandError("Error: Route with host scope can not have a gateway.", 2)
-        if route.onlink and route.gateway is None:
-            raise CommandError(
-                "Error: Invalid flags for nexthop - PERVASIVE and ONLINK can not be set.", 2
-            )
-        if route.gateway is None:
-            if dev is None:
-                raise CommandError("RTNETLINK answers: No such device", 2)
-            if not self.interfaces[dev].admin_up:
-                raise CommandError("Error: Device for nexthop is not up.", 2)
-        elif route.onlink:
-            if route.scope in ("link", "host"):
-                raise CommandError("Error: Nexthop has invalid scope.", 2)
-            if dev is None:
-                raise CommandError("Error: Nexthop device required for onlink.", 2)
-            if not self.interfaces[dev].admin_up:
-                raise CommandError("Error: Nexthop device is not up.", 2)
-        else:
-            via = self.gateway_route(route.gateway, dev, local_only=route.scope == "link")
-            if via is None:
-                raise CommandError("Error: Nexthop has invalid gateway.", 2)
-            dev = via.dev
-            if not self.interfaces[dev].admin_up:
-                raise CommandError("RTNETLINK answers: Network is down", 2)
-        if route.src is not None and self.local_interface_for(route.src) is None:
-            raise CommandError("Error: Invalid prefsrc address.", 2)
-        route = replace(route, dev=dev)
-        existing = [r for r in self.table.same_prefix(route.dst) if r.metric == route.metric]
-        if mode == "add":
-            if existing:
-                raise CommandError("RTNETLINK answers: File exists", 2)
-            self.table.add(route)
-        elif mode == "append":
-            if any(_same_nexthop(r, route) for r in existing):
-                raise CommandError("RTNETLINK answers: File exists", 2)
-            self.table.add(route)
-        elif mode in ("replace", "change"):
-            if existing:
-                self.table.replace_at(existing[0], route)
-            elif mode == "change":
-                raise CommandError("RTNETLINK answers: No such file or directory", 2)
-            else:
-                self.table.add(route)
-        return route
-
-    def del_route(
-        self,
-        dst: IPv4Network,
-        *,
-        gateway: IPv4Address | None = None,
-        dev: str | None = None,
-        metric: int | None = None,
-        proto: str | None = None,
-        scope: str | None = None,
-        src: IPv4Address | None = None,
-    ) -> Route:
-        """`ip route del`: the first route of that prefix matching every given selector
-        (metric 0 means any, as in the kernel)."""
-        for route in self.table.same_prefix(dst):
-            if src is not None and route.src != src:
-                continue
-            if proto is not None and route.proto != proto:
-                continue
-            if scope is not None and route.scope != scope:
-                continue
-            if metric and route.metric != metric:
-                continue
-            if gateway is not None and route.gateway != gateway:
-                continue
-            if dev is not None and route.dev != dev:
-                continue
-            self.table.remove(route)
-            return route
-        raise CommandError("RTNETLINK answers: No such process", 2)
+    def del_route(self, dst: IPv4Network, **selectors: Any) -> Route:
+        """`ip route del`: the first route of that prefix matching every selector given
+        (``routing.del_route``: gateway, dev, metric, proto, scope, src)."""
+        return routing.del_route(self.table, dst, **selectors)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -574,8 +475,4 @@ def _with_linkdown(route: Route, down: bool) -> Route:
     return route if route.linkdown == down else replace(route, linkdown=down)
 
 
-def _same_nexthop(a: Route, b: Route) -> bool:
-    return a.gateway == b.gateway and a.dev == b.dev
-
-
-__all__ = ["Host", "Interface", "Segment", "Route", "PROTO_BOOT", "PROTO_KERNEL"]
+__all__ = ["LOOPBACK", "PROTO_BOOT", "PROTO_KERNEL", "Host", "Interface", "Route", "Segment"]

@@ -1,19 +1,24 @@
-"""The Network: hosts, segments and a clock; the simulator's public entry point."""
+"""The Network: the simulator's public entry point (the facade over every layer below).
+
+A ``Network`` is the state of ``topology.Topology`` plus what a caller does with it: build it from
+a scenario, run a command line on a host, grade a goal, send a packet.
+"""
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
 from typing import Any
 
-from . import shell
-from .errors import ScenarioError, SimError
-from .model import LOOPBACK, Host, Interface, Segment
+from . import checks, forwarding, scenario, shell
+from .checks import Outcome
 from .result import Result
+from .topology import STATE_VERSION, Topology
+from .trace import Trace
+from .yamlload import load_yaml
 
-STATE_VERSION = 1
+__all__ = ["STATE_VERSION", "Network"]
 
 
-class Network:
+class Network(Topology):
     """A set of hosts joined by segments (switches).
 
     >>> net = Network.from_scenario({"segments": ["lan"], "hosts": {"A": {"interfaces": {
@@ -22,130 +27,31 @@ class Network:
     '10.0.0.0/24 dev eth0 proto kernel scope link src 10.0.0.1 \\n'
     """
 
-    def __init__(self) -> None:
-        self.hosts: dict[str, Host] = {}
-        self.segments: dict[str, Segment] = {}
-        self.clock: float = 0.0
-        self.commands_run: int = 0
-
-    # -- construction -----------------------------------------------------------------------
-
     @classmethod
     def from_scenario(cls, data: Any) -> Network:
         """Build a network from a scenario mapping; raises ScenarioError naming the path."""
-        from .scenario import build
-
-        return build(data)
+        return scenario.build(data, cls())
 
     @classmethod
     def from_yaml(cls, text: str) -> Network:
         """Build a network from scenario YAML text; too long, invalid or bomb-shaped YAML is a
         ScenarioError like any other scenario mistake (``yamlload.load_yaml``)."""
-        from .scenario import build
-        from .yamlload import load_yaml
-
-        return build(load_yaml(text))
-
-    def add_host(self, name: str) -> Host:
-        host = Host.new(name)
-        self.hosts[name] = host
-        return host
-
-    # -- running ----------------------------------------------------------------------------
-
-    def host(self, name: str) -> Host:
-        try:
-            return self.hosts[name]
-        except KeyError:
-            raise SimError(f"there is no host named {name!r}") from None
+        return scenario.build(load_yaml(text), cls())
 
     def run(self, host: str, line: str) -> Result:
         """Run one command line on ``host`` and return what the terminal shows."""
         return shell.run(self, self.host(host), line)
 
-    def check(self, goal: dict):
-        """Grade one exercise goal (see checks.py) -> Outcome."""
-        from .checks import run_check
-
+    def check(self, goal: dict) -> Outcome:
+        """Grade one exercise goal (see checks/) -> Outcome."""
         # Grading sends packets too; it must not leave entries in the hosts' ARP tables.
         saved = {n: {k: list(v) for k, v in h.neighbours.items()} for n, h in self.hosts.items()}
         try:
-            return run_check(self, goal)
+            return checks.run_check(self, goal)
         finally:
             for name, neighbours in saved.items():
                 self.hosts[name].neighbours = neighbours
 
-    def send(self, *args, **kwargs):
-        """Send a packet hop by hop (forwarding.py, owned by the traffic module)."""
-        from .forwarding import send
-
-        return send(self, *args, **kwargs)
-
-    def arp(
-        self, segment: str | None, ip: IPv4Address, *, exclude: Host | None = None
-    ) -> tuple[Host, Interface] | None:
-        """Who answers "who has ``ip``?" on ``segment``: a host with an oper-up interface there
-        that owns ``ip`` on any of its UP interfaces (Linux arp_ignore=0), first in host order.
-        ``exclude`` is the asking host (a switch does not reflect a frame to its sender)."""
-        if segment is None:
-            return None
-        ip = ip if type(ip) is IPv4Address else IPv4Address(ip)
-        if ip in LOOPBACK or ip.is_multicast:
-            return None
-        for host in self.hosts.values():
-            if host is exclude:
-                continue
-            for iface in host.interfaces.values():
-                if (
-                    iface.segment == segment
-                    and iface.oper_up
-                    and not iface.loopback
-                    and host.local_interface_for(ip) is not None
-                ):
-                    return host, iface
-        return None
-
-    def plug(self, host: str, iface: str, segment: str | None) -> None:
-        """Plug ``host``'s ``iface`` into ``segment``, or unplug it (None): carrier follows,
-        routes through it stay and show ``linkdown`` while unplugged."""
-        h = self.host(host)
-        if iface not in h.interfaces or h.interfaces[iface].loopback:
-            raise SimError(f"{host} has no interface {iface!r} to plug")
-        if segment is not None and segment not in self.segments:
-            raise SimError(f"there is no segment named {segment!r}")
-        h.set_segment(iface, segment)
-
-    def neighbours(self, segment: str) -> list[tuple[Host, Interface]]:
-        """Every (host, interface) plugged into ``segment``."""
-        return [
-            (host, iface)
-            for host in self.hosts.values()
-            for iface in host.interfaces.values()
-            if iface.segment == segment
-        ]
-
-    # -- state ------------------------------------------------------------------------------
-
-    def to_dict(self) -> dict:
-        """JSON-serialisable state; ``Network.from_dict`` restores it exactly."""
-        return {
-            "version": STATE_VERSION,
-            "segments": list(self.segments),
-            "hosts": {name: host.to_dict() for name, host in self.hosts.items()},
-            "clock": self.clock,
-            "commands_run": self.commands_run,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Network:
-        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-            raise ScenarioError("state", f"not a network state of version {STATE_VERSION}")
-        net = cls()
-        net.segments = {name: Segment(name) for name in data.get("segments", [])}
-        net.hosts = {name: Host.from_dict(name, h) for name, h in data.get("hosts", {}).items()}
-        net.clock = float(data.get("clock", 0.0))
-        net.commands_run = int(data.get("commands_run", 0))
-        return net
-
-    def __repr__(self) -> str:
-        return f"<Network hosts={list(self.hosts)} segments={list(self.segments)}>"
+    def send(self, *args: Any, **kwargs: Any) -> Trace:
+        """Send a packet hop by hop (``forwarding.send``)."""
+        return forwarding.send(self, *args, **kwargs)

@@ -1,7 +1,7 @@
 """Scenario validation: a YAML-shaped mapping -> Network. Every error names its path.
 
 >>> try:
-...     build({"hosts": {"R": {"interfaces": {"eth1": {"address": "10.0.0.300/24"}}}}})
+...     build({"hosts": {"R": {"interfaces": {"eth1": {"address": "10.0.0.300/24"}}}}}, Topology())
 ... except ScenarioError as error:
 ...     print(error)
 hosts.R.interfaces.eth1.address: '10.0.0.300/24' is not an IPv4 interface
@@ -9,14 +9,16 @@ hosts.R.interfaces.eth1.address: '10.0.0.300/24' is not an IPv4 interface
 
 from __future__ import annotations
 
-import importlib
 import re
 import shlex
+from collections.abc import Callable
 from ipaddress import IPv4Interface
-from typing import Any
+from typing import Any, TypeVar
 
 from . import files
+from .commands.ip_route import add_route
 from .errors import CommandError, ScenarioError
+from .http import load_http
 from .limits import (
     MAX_ADDRESSES,
     MAX_FILE,
@@ -28,7 +30,8 @@ from .limits import (
     MAX_SEGMENTS,
 )
 from .model import Segment
-from .network import Network
+from .names.service import load_dns
+from .topology import Topology
 
 TOP_KEYS = {"segments", "hosts", "description", "title"}
 HOST_KEYS = {
@@ -38,10 +41,7 @@ HOST_KEYS = {
 IFACE_KEYS = {"segment", "address", "addresses", "mac", "up"}
 # Service keys go to host.services[key], validated by their module's loader when it exists
 # (it raises ScenarioError with the path and returns the JSON kept in services).
-SERVICE_LOADERS = {
-    "dns": ("netlearn.sim.names.service", "load_dns"),
-    "http": ("netlearn.sim.http", "load_http"),
-}
+SERVICE_LOADERS: dict[str, Callable[[str, dict], dict]] = {"dns": load_dns, "http": load_http}
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 IFNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
@@ -98,11 +98,14 @@ def _text(value: Any, path: str) -> str:
     return value
 
 
-def build(data: Any) -> Network:
-    """Validate ``data`` (e.g. ``yaml.safe_load`` of a scenario) and build the Network."""
+NetT = TypeVar("NetT", bound=Topology)
+
+
+def build(data: Any, net: NetT) -> NetT:
+    """Validate ``data`` (e.g. ``yaml.safe_load`` of a scenario) and build it into ``net``
+    (an empty ``Network``: the facade passes itself, so this layer never imports it)."""
     data = _mapping(data, "scenario")
     _unknown_keys(data, TOP_KEYS, "")
-    net = Network()
 
     segments = data.get("segments") or []
     if not isinstance(segments, list):
@@ -147,18 +150,16 @@ def build(data: Any) -> Network:
                 files.write(host, fpath, _text(text, where))
             except files.FileError as exc:
                 raise ScenarioError(where, exc.reason) from None
-        for key, (module, loader) in SERVICE_LOADERS.items():
+        for key, loader in SERVICE_LOADERS.items():
             if key in hdata:
                 where = f"{path}.{key}"
-                host.services[key] = _service(module, loader, where, _mapping(hdata[key], where))
+                host.services[key] = _service(loader, where, _mapping(hdata[key], where))
         routes = hdata.get("routes") or []
         if not isinstance(routes, list):
             raise ScenarioError(f"{path}.routes", f"expected a list, got {_kind(routes)}")
         if len(routes) > MAX_SCENARIO_ROUTES:
             raise ScenarioError(f"{path}.routes", f"at most {MAX_SCENARIO_ROUTES} routes")
         routes_todo += [(host, f"{path}.routes[{k}]", r) for k, r in enumerate(routes)]
-
-    from .commands.ip_route import add_route
 
     for host, where, spec in routes_todo:
         if isinstance(spec, str):
@@ -180,11 +181,7 @@ def build(data: Any) -> Network:
     return net
 
 
-def _service(module: str, loader: str, path: str, data: dict) -> dict:
-    try:
-        load = getattr(importlib.import_module(module), loader)
-    except (ImportError, AttributeError):
-        return data  # that module is not there yet: keep the mapping as written
+def _service(load: Callable[[str, dict], dict], path: str, data: dict) -> dict:
     try:
         return load(path, data)
     except ScenarioError:
@@ -193,7 +190,7 @@ def _service(module: str, loader: str, path: str, data: dict) -> dict:
         raise ScenarioError(path, f"invalid: {exc}") from None
 
 
-def _interfaces(net: Network, host, ifaces: dict, hpath: str) -> None:
+def _interfaces(net: Topology, host, ifaces: dict, hpath: str) -> None:
     if len(ifaces) + 1 > MAX_INTERFACES:
         raise ScenarioError(f"{hpath}.interfaces", f"at most {MAX_INTERFACES - 1} interfaces")
     for iname, idata in ifaces.items():

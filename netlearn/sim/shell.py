@@ -21,7 +21,7 @@ from .result import Result
 
 if TYPE_CHECKING:
     from .model import Host
-    from .network import Network
+    from .topology import Topology
 
 log = logging.getLogger(__name__)
 
@@ -269,7 +269,7 @@ def parse(tokens: list[Word | str]) -> list[tuple[str, list[Simple]]]:
 class Shell:
     """Runs one line for ``host``; keeps ``$?`` across the commands of the line."""
 
-    def __init__(self, net: Network, host: Host, depth: int = 0) -> None:
+    def __init__(self, net: Topology, host: Host, depth: int = 0) -> None:
         self.net = net
         self.host = host
         self.depth = depth
@@ -496,7 +496,7 @@ def _cap(text: str) -> str:
     return text[:MAX_OUTPUT] + TRUNCATED
 
 
-def run(net: Network, host: Host, line: str) -> Result:
+def run(net: Topology, host: Host, line: str) -> Result:
     """Run one command line typed on ``host``: the simulator's whole shell."""
     if len(line) > MAX_LINE:
         return Result.error(

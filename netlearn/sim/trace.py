@@ -59,16 +59,6 @@ class Hop:
     route: str | None = None  # the route used, as `ip route` prints it
     ttl: int = 64  # the packet's TTL as this host got it (the sender: the initial TTL)
 
-    def describe(self) -> str:
-        parts = [self.host]
-        if self.in_iface:
-            parts.append(f"in {self.in_iface}")
-        if self.out_iface:
-            parts.append(f"out {self.out_iface}")
-        if self.route:
-            parts.append(f"by route '{self.route}'")
-        return " ".join(parts)
-
 
 @dataclass(frozen=True, slots=True)
 class Drop:
@@ -108,6 +98,18 @@ class Trace:
         return self.receiver is not None
 
     @property
+    def lost(self) -> Drop:
+        """Where and why an undelivered packet was dropped (every such trace has a drop)."""
+        assert self.drop is not None, "a delivered packet has no drop"
+        return self.drop
+
+    @property
+    def source(self) -> IPv4Address:
+        """The source address of a packet that was sent (a sender without one cannot send)."""
+        assert self.src is not None, "the packet was never sent"
+        return self.src
+
+    @property
     def routers(self) -> int:
         """How many hosts forwarded the packet (each one decremented the TTL)."""
         return max(0, len(self.hops) - 1)
@@ -123,15 +125,6 @@ class Trace:
         if self.receiver is not None and (not names or names[-1] != self.receiver):
             names.append(self.receiver)
         return names
-
-    def explain(self) -> str:
-        """The trace as short lines, for the UI."""
-        lines = [hop.describe() for hop in self.hops]
-        if self.delivered:
-            lines.append(f"delivered to {self.receiver}")
-        elif self.drop is not None:
-            lines.append(self.drop.detail)
-        return "\n".join(lines)
 
 
 # How a ping round trip ended.

@@ -16,7 +16,7 @@ netlearn.sim.errors.ScenarioError: line 1: invalid YAML: an alias refers to the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.composer import ComposerError
@@ -30,11 +30,17 @@ class YAMLBoundsError(ComposerError):
     """A YAML document past one of the bounds (a ``yaml.YAMLError``, with ``problem_mark``)."""
 
 
-class BoundedComposer:
+if TYPE_CHECKING:  # the loader it is mixed into: its parser and composer methods
+    _LoaderBase = yaml.SafeLoader
+else:
+    _LoaderBase = object
+
+
+class BoundedComposer(_LoaderBase):
     """Mix in before a ``yaml`` loader class: nesting, recursive aliases and the expanded size of
     the document are bounded (``MAX_YAML_DEPTH``, ``MAX_YAML_NODES``)."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         depth = getattr(self, "_bounded_depth", 0)
         if depth >= MAX_YAML_DEPTH:
             mark = self.peek_event().start_mark
@@ -47,9 +53,10 @@ class BoundedComposer:
         finally:
             self._bounded_depth = depth
 
-    def compose_document(self) -> Node:
+    def compose_document(self) -> Node | None:
         node = super().compose_document()
-        _check_expanded_size(node)
+        if node is not None:
+            _check_expanded_size(node)
         return node
 
 
@@ -112,7 +119,7 @@ def load_yaml(text: str, *, path: str = "") -> Any:
             path, f"the YAML is {len(text)} characters long; at most {MAX_YAML} are accepted"
         )
     try:
-        return yaml.load(text, Loader=SafeLoader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=SafeLoader)  # a SafeLoader subclass: safe
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = path or (f"line {mark.line + 1}" if mark is not None else "")

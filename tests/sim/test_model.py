@@ -90,19 +90,10 @@ def test_addresses_keep_primaries_before_secondaries(lan):
 
 
 def test_unplugging_keeps_routes_as_linkdown_and_plugging_back_restores_them(reference):
-    reference.plug("A", "eth0", None)
+    reference.hosts["A"].set_segment("eth0", None)
     assert reference.run("A", "ip r").stdout == (
         "default via 192.165.1.1 dev eth0 linkdown \n"
         "192.165.1.0/24 dev eth0 proto kernel scope link src 192.165.1.10 linkdown \n"
     )
-    reference.plug("A", "eth0", "net1")
+    reference.hosts["A"].set_segment("eth0", "net1")
     assert "linkdown" not in reference.run("A", "ip r").stdout
-
-
-def test_plugging_into_an_unknown_segment_is_an_error(reference):
-    import pytest
-
-    from netlearn.sim import SimError
-
-    with pytest.raises(SimError):
-        reference.plug("A", "eth0", "net9")

@@ -29,12 +29,11 @@ def test_a_delivered_trace_names_every_host_and_interface(reference):
     trace = send(reference, "A", "192.165.2.11")
     assert trace.delivered
     assert trace.routers == 1
-    assert [hop.describe() for hop in trace.hops] == [
-        "A out eth0 by route 'default via 192.165.1.1 dev eth0'",
-        "R in eth0 out eth1 by route "
-        "'192.165.2.0/24 dev eth1 proto kernel scope link src 192.165.2.1'",
+    assert [(hop.host, hop.in_iface, hop.out_iface, hop.route) for hop in trace.hops] == [
+        ("A", None, "eth0", "default via 192.165.1.1 dev eth0"),
+        ("R", "eth0", "eth1", "192.165.2.0/24 dev eth1 proto kernel scope link src 192.165.2.1"),
     ]
-    assert trace.explain().endswith("delivered to D")
+    assert trace.receiver == "D"
 
 
 def test_a_dropped_trace_ends_with_the_host_that_dropped_it(reference):
@@ -44,7 +43,7 @@ def test_a_dropped_trace_ends_with_the_host_that_dropped_it(reference):
     assert trace.drop.host == "R"
     assert trace.drop.icmp is None
     assert trace.hops[-1].host == "R"
-    assert trace.explain().splitlines()[-1] == "R dropped the packet: net.ipv4.ip_forward is 0 on R"
+    assert trace.drop.detail == "R dropped the packet: net.ipv4.ip_forward is 0 on R"
 
 
 def test_a_trace_keeps_the_source_address_the_kernel_chose(reference):

@@ -3,7 +3,7 @@
 A command is a small function ``run(argv, host, net) -> Result`` registered by name::
 
     @command("hostname")
-    def hostname(argv: list[str], host: Host, net: Network) -> Result:
+    def hostname(argv: list[str], host: Host, net: Topology) -> Result:
         return Result(host.name + "\\n")
 
 ``argv[0]`` is the command name as typed (like ``sys.argv``). A command may raise
@@ -18,26 +18,16 @@ import pkgutil
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..parsing import decimal as decimal  # re-exported: `from . import command, decimal`
+
 if TYPE_CHECKING:
-    from ..model import Host
-    from ..network import Network
     from ..result import Result
 
-    Command = Callable[[list[str], Host, Network], Result]
+    # run(argv, host, net) -> Result, optionally with a keyword-only stdin: str
+    Command = Callable[..., Result]
 
 REGISTRY: dict[str, Command] = {}
 _discovered = False
-
-
-def decimal(text: str) -> bool:
-    """Whether ``text`` is a number as the real tools' parsers read one: ASCII digits only
-    (``"¹".isdigit()`` is true in Python and ``int("¹")`` raises). The commands' unsigned numeric
-    arguments go through this.
-
-    >>> decimal("42"), decimal("¹"), decimal("٣"), decimal("")
-    (True, False, False, False)
-    """
-    return text.isascii() and text.isdigit()
 
 
 def command(*names: str) -> Callable[[Command], Command]:

@@ -16,18 +16,22 @@ keeps that order by printing them together on stdout. curl's own error line goes
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from netlearn.sim import files, http
 from netlearn.sim.commands import command
+from netlearn.sim.model import Host
 from netlearn.sim.names import resolver
 from netlearn.sim.result import Result
 
-HELP_HINT = "curl: try 'curl --help' or 'curl --manual' for more information\n"
+from .curl_args import HELP_HINT, CurlError, Options, Target, _target, parse
+
+if TYPE_CHECKING:
+    from netlearn.sim.topology import Topology
+
 KERNEL_CONNECT_TIMEOUT_MS = 127_000  # SYN retries (tcp_syn_retries=6) give up after ~127 s
 ARP_FAILURE_MS = 3_000  # the neighbour table gives up after ~3 s: "No route to host"
-MAX_HEADERS = 32
 
 # The TLS 1.2 handshake curl 7.88.1 (OpenSSL 3.0) prints against nginx 1.22 (default protocols).
 TLS_HANDSHAKE = (
@@ -49,160 +53,7 @@ TLS_HANDSHAKE = (
 CA_NAME = "NetLearn CA"
 
 
-class CurlError(Exception):
-    def __init__(self, code: int, message: str, verbose: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.verbose = verbose
-
-
-@dataclass(slots=True)
-class Options:
-    url: str | None = None
-    verbose: bool = False
-    silent: bool = False
-    show_error: bool = False
-    head: bool = False
-    proxy: str | None = None
-    noproxy: str | None = None
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    method: str | None = None
-    max_time: float | None = None
-    connect_timeout: float | None = None
-    insecure: bool = False
-    output: str | None = None
-    cacert: str | None = None
-
-
-_WITH_VALUE = {
-    "-x": "proxy",
-    "--proxy": "proxy",
-    "-H": "header",
-    "--header": "header",
-    "-X": "method",
-    "--request": "method",
-    "-m": "max_time",
-    "--max-time": "max_time",
-    "--connect-timeout": "connect_timeout",
-    "-o": "output",
-    "--output": "output",
-    "--noproxy": "noproxy",
-    "-A": "agent",
-    "--user-agent": "agent",
-    "--cacert": "cacert",
-}
-_FLAGS = {
-    "-v": "verbose",
-    "--verbose": "verbose",
-    "-s": "silent",
-    "--silent": "silent",
-    "-S": "show_error",
-    "--show-error": "show_error",
-    "-I": "head",
-    "--head": "head",
-    "-k": "insecure",
-    "--insecure": "insecure",
-    "-L": None,
-    "--location": None,
-    "-f": None,
-    "--fail": None,
-    "-4": None,
-    "-i": None,
-}
-
-
-def parse(argv: list[str]) -> Options:
-    opts = Options()
-    args = list(argv[1:])
-    i = 0
-    while i < len(args):
-        word = args[i]
-        i += 1
-        if word.startswith("--") and "=" in word:
-            word, value = word.split("=", 1)
-            args.insert(i, value)
-        if word in _FLAGS:
-            if _FLAGS[word]:
-                setattr(opts, _FLAGS[word], True)
-            continue
-        if word in _WITH_VALUE:
-            if i >= len(args):
-                raise CurlError(2, f"curl: option {word}: requires parameter\n{HELP_HINT}")
-            _set(opts, _WITH_VALUE[word], word, args[i])
-            i += 1
-            continue
-        if word.startswith("-") and not word.startswith("--") and len(word) > 2:
-            # bundled short options: -sv, -sI, -vx URL
-            letters = word[1:]
-            for k, letter in enumerate(letters):
-                flag = f"-{letter}"
-                if flag in _FLAGS:
-                    if _FLAGS[flag]:
-                        setattr(opts, _FLAGS[flag], True)
-                elif flag in _WITH_VALUE:
-                    value = letters[k + 1 :] or (args[i] if i < len(args) else None)
-                    if value is None:
-                        raise CurlError(2, f"curl: option {flag}: requires parameter\n{HELP_HINT}")
-                    if not letters[k + 1 :]:
-                        i += 1
-                    _set(opts, _WITH_VALUE[flag], flag, value)
-                    break
-                else:
-                    raise CurlError(2, f"curl: option {word}: is unknown\n{HELP_HINT}")
-            continue
-        if word.startswith("-") and word != "-":
-            raise CurlError(2, f"curl: option {word}: is unknown\n{HELP_HINT}")
-        opts.url = word
-    return opts
-
-
-def _set(opts: Options, name: str, flag: str, value: str) -> None:
-    if name == "header":
-        key, sep, val = value.partition(":")
-        if sep and len(opts.headers) < MAX_HEADERS:
-            opts.headers.append((key.strip(), val.strip()))
-    elif name in ("max_time", "connect_timeout"):
-        try:
-            setattr(opts, name, float(value))
-        except ValueError:
-            raise CurlError(
-                2, f"curl: option {flag}: expected a proper numerical parameter\n{HELP_HINT}"
-            ) from None
-    elif name == "agent":
-        opts.headers.append(("User-Agent", value))
-    else:
-        setattr(opts, name, value)
-
-
-@dataclass(slots=True)
-class Target:
-    scheme: str
-    host: str
-    port: int
-    path: str
-    url: str
-
-
-def _target(url: str) -> Target:
-    if "://" not in url:
-        url = "http://" + url
-    scheme = url.split("://", 1)[0].lower()
-    if scheme not in ("http", "https"):
-        raise CurlError(1, f'curl: (1) Protocol "{scheme}" not supported or disabled in libcurl')
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise CurlError(3, "curl: (3) URL using bad/illegal format or missing URL") from None
-    if not parts.hostname:
-        raise CurlError(3, "curl: (3) URL using bad/illegal format or missing URL")
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    default = 443 if scheme == "https" else 80
-    return Target(scheme, parts.hostname, port or default, path, url)
-
-
-def _proxy_from_env(host, target: Target, opts: Options) -> tuple[str | None, str | None]:  # noqa: ANN001
+def _proxy_from_env(host: Host, target: Target, opts: Options) -> tuple[str | None, str | None]:
     """(proxy URL, the variable it came from); curl ignores upper-case HTTP_PROXY."""
     if opts.proxy is not None:
         return (opts.proxy or None), None
@@ -229,13 +80,13 @@ def _excluded(hostname: str, noproxy: str) -> bool:
 
 
 def _connect(
-    net,
-    host,
+    net: Topology,
+    host: Host,
     name: str,
     port: int,
     opts: Options,
     lines: list[str],
-    *,  # noqa: ANN001
+    *,
     proxy: bool,
 ) -> http.Connection:
     """Resolve ``name`` and connect; raise CurlError as curl fails."""
@@ -279,7 +130,7 @@ def _connect(
     raise CurlError(code, f"curl: ({code}) {text}", (why, f"* {text}", "* Closing connection 0"))
 
 
-def _tls(net, name: str, opts: Options, lines: list[str]) -> None:  # noqa: ANN001
+def _tls(net: Topology, name: str, opts: Options, lines: list[str]) -> None:
     handshake = list(TLS_HANDSHAKE)
     if opts.cacert:
         handshake[2] = f"*  CAfile: {opts.cacert}"
@@ -321,11 +172,12 @@ def _cert_date(moment: _dt.datetime) -> str:
     return moment.strftime("%b %d %H:%M:%S %Y GMT").replace(" 0", "  ", 1)
 
 
-def request(net, host, opts: Options, lines: list[str] | None = None):  # noqa: ANN001, ANN201
+def request(net: Topology, host: Host, opts: Options, lines: list[str] | None = None):
     """Run the request: (verbose lines, response, journey); raises CurlError as curl fails.
 
     ``lines`` collects the verbose lines, also those printed before a failure.
     """
+    assert opts.url is not None  # curl() and the http goal give a URL
     target = _target(opts.url)
     lines = [] if lines is None else lines
     journey = http.Journey()
@@ -357,7 +209,7 @@ def request(net, host, opts: Options, lines: list[str] | None = None):  # noqa: 
     conn = _connect(net, host, target.host, target.port, opts, lines, proxy=False)
     tls = target.scheme == "https"
     if tls:
-        if http.listening_ports(conn.server).get(target.port) != "reverse-tls":
+        if http.listening_ports(conn.peer).get(target.port) != "reverse-tls":
             raise CurlError(
                 35,
                 "curl: (35) OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number",
@@ -383,7 +235,7 @@ def _host_header(target: Target) -> str:
     return target.host if target.port == default else f"{target.host}:{target.port}"
 
 
-def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):  # noqa: ANN001, ANN202
+def _tunnel(net: Topology, host: Host, conn, target, method, headers, opts, lines, journey):
     """https through a forward proxy: CONNECT, then TLS with the origin through the tunnel."""
     authority = f"{target.host}:{target.port}"
     lines += [
@@ -395,11 +247,11 @@ def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):  # 
         "> Proxy-Connection: Keep-Alive",
         "> ",
     ]
-    proxy = conn.server
+    proxy = conn.peer
     if http.listening_ports(proxy).get(conn.port) != "forward":
         raise CurlError(56, "curl: (56) Proxy CONNECT aborted", ("* Closing connection 0",))
     journey.proxies.append(proxy.name)
-    inner, refusal = http.connect_tunnel(net, proxy, conn.client_address, target.host, target.port)
+    inner, refusal = http.connect_tunnel(net, proxy, conn.source, target.host, target.port)
     if refusal is not None:
         lines.append(f"< {refusal.status_line}")
         lines += [f"< {k}: {v}" for k, v in refusal.headers]
@@ -415,7 +267,8 @@ def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):  # 
         "* CONNECT phase completed",
         "* CONNECT tunnel established, response 200",
     ]
-    if http.listening_ports(inner.server).get(target.port) != "reverse-tls":
+    assert inner is not None  # the tunnel was established
+    if http.listening_ports(inner.peer).get(target.port) != "reverse-tls":
         raise CurlError(
             35,
             "curl: (35) OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number",
@@ -427,13 +280,11 @@ def _tunnel(net, host, conn, target, method, headers, opts, lines, journey):  # 
     return lines, response, journey
 
 
-def _exchange(net, conn, wire, journey, lines, *, tls: bool) -> http.Response:  # noqa: ANN001
+def _exchange(net: Topology, conn, wire, journey, lines, *, tls: bool) -> http.Response:
     lines.append(f"> {wire.method} {wire.target} HTTP/1.1")
     lines += [f"> {k}: {v}" for k, v in wire.headers]
     lines.append("> ")
-    response = http.serve(
-        net, conn.server, conn.client_address, wire, journey, tls=tls, port=conn.port
-    )
+    response = http.serve(net, conn.peer, conn.source, wire, journey, tls=tls, port=conn.port)
     lines.append(f"< {response.status_line}")
     lines += [f"< {k}: {v}" for k, v in response.headers]
     lines.append("< ")
@@ -441,7 +292,7 @@ def _exchange(net, conn, wire, journey, lines, *, tls: bool) -> http.Response:  
 
 
 @command("curl")
-def curl(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def curl(argv: list[str], host: Host, net: Topology) -> Result:
     lines: list[str] = []
     opts = Options()
     try:
@@ -452,33 +303,45 @@ def curl(argv: list[str], host, net) -> Result:  # noqa: ANN001
             )
         _, response, _ = request(net, host, opts, lines)
     except CurlError as exc:
-        verbose = [*lines, *exc.verbose] if opts.verbose else []
-        message = exc.message if exc.message.endswith("\n") else exc.message + "\n"
-        if opts.silent and not opts.show_error:
-            message = ""
-        return Result("".join(line + "\n" for line in verbose), message, exc.code)
+        return _failure(exc, lines, opts)
     out: list[str] = list(lines) if opts.verbose else []
     body = "" if opts.head or opts.method == "HEAD" else response.body
     if opts.head and not opts.verbose:
         out += [response.status_line, *(f"{k}: {v}" for k, v in response.headers), ""]
     text = "".join(line + "\n" for line in out)
-    if opts.output and opts.output != "-":
-        if opts.output != "/dev/null":
-            try:
-                files.write(host, opts.output, body)
-            except files.FileError:
-                return Result(text, "curl: (23) Failure writing output to destination\n", 23)
-        body = ""
-    text += body
+    if not _save(host, opts.output, body):
+        return Result(text, "curl: (23) Failure writing output to destination\n", 23)
+    if not opts.output or opts.output == "-":
+        text += body
     if opts.verbose:
         where = _proxy_name(host, opts) or _target(opts.url).host
         text += f"* Connection #0 to host {where} left intact\n"
     return Result(text, "", 0)
 
 
-def _proxy_name(host, opts: Options) -> str | None:  # noqa: ANN001
+def _failure(exc: CurlError, lines: list[str], opts: Options) -> Result:
+    """curl's error line (none with -s unless -S), after the verbose lines with -v."""
+    verbose = [*lines, *exc.verbose] if opts.verbose else []
+    message = exc.message if exc.message.endswith("\n") else exc.message + "\n"
+    if opts.silent and not opts.show_error:
+        message = ""
+    return Result("".join(line + "\n" for line in verbose), message, exc.code)
+
+
+def _save(host: Host, output: str | None, body: str) -> bool:
+    """-o FILE: the body goes to the file (not the terminal); False when it cannot be written."""
+    if not output or output in ("-", "/dev/null"):
+        return True
     try:
-        target = _target(opts.url)
+        files.write(host, output, body)
+    except files.FileError:
+        return False
+    return True
+
+
+def _proxy_name(host: Host, opts: Options) -> str | None:
+    try:
+        target = _target(opts.url or "")
     except CurlError:
         return None
     proxy_url, _ = _proxy_from_env(host, target, opts)

@@ -8,17 +8,24 @@ came (even NXDOMAIN or SERVFAIL), 9 when no server could be reached, 1 on a usag
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dns.name
 import dns.rdatatype
 import dns.reversename
 
-from netlearn.sim.commands import command, decimal
+from netlearn.sim.commands import command
 from netlearn.sim.limits import MAX_TRIES
 from netlearn.sim.names import digfmt, resolver
 from netlearn.sim.names.message import NOERROR, NXDOMAIN
 from netlearn.sim.names.recursive import ANSWER, REFUSED_KIND, UNREACHABLE, exchange
 from netlearn.sim.names.tools import tool_query
+from netlearn.sim.parsing import decimal
 from netlearn.sim.result import Result
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY", "CAA")
 MAX_TRACE_STEPS = 16
@@ -86,6 +93,29 @@ def _plus(opts: _Options, word: str) -> None:
         raise _Usage(f"Invalid option: {word}")
 
 
+def _dash_option(opts: _Options, word: str, value: str | None) -> None:
+    """``-t TYPE``, ``-x ADDRESS``, ``-q NAME`` (and -c, -p, -b, which take a value too)."""
+    if value is None:
+        raise _Usage(f"Invalid option: {word}")
+    if word == "-t":
+        if value.upper() not in TYPES:
+            opts.warnings.append(f";; Warning, ignoring invalid type {value}")
+        else:
+            opts.qtype = dns.rdatatype.from_text(value.upper())
+    elif word == "-x":
+        opts.name, opts.reverse = value, True
+    elif word == "-q":
+        opts.name = value
+
+
+def _is_type(opts: _Options, word: str) -> bool:
+    """A bare word is the query type when it names one and none was given yet, unless it comes
+    first and looks like a name (`dig ns` asks for NS, `dig ns.example.com` for its A)."""
+    if word.upper() not in TYPES or opts.qtype is not None:
+        return False
+    return opts.name is not None or not _is_name(word)
+
+
 def _parse(argv: list[str]) -> _Options:
     opts = _Options()
     args = iter(argv[1:])
@@ -95,37 +125,14 @@ def _parse(argv: list[str]) -> _Options:
         elif word.startswith("+"):
             _plus(opts, word)
         elif word in ("-t", "-x", "-c", "-p", "-b", "-q"):
-            value = next(args, None)
-            if value is None:
-                raise _Usage(f"Invalid option: {word}")
-            if word == "-t":
-                if value.upper() not in TYPES:
-                    opts.warnings.append(f";; Warning, ignoring invalid type {value}")
-                else:
-                    opts.qtype = dns.rdatatype.from_text(value.upper())
-            elif word == "-x":
-                opts.name, opts.reverse = value, True
-            elif word == "-q":
-                opts.name = value
+            _dash_option(opts, word, next(args, None))
         elif word in ("-4", "-6"):
             pass
         elif word.startswith("-") and len(word) > 1:
             raise _Usage(f"Invalid option: {word}")
-        elif (
-            word.upper() in TYPES
-            and opts.name is not None
-            and opts.qtype is None
-            or (
-                word.upper() in TYPES
-                and opts.name is None
-                and opts.qtype is None
-                and not _is_name(word)
-            )
-        ):
+        elif _is_type(opts, word):
             opts.qtype = dns.rdatatype.from_text(word.upper())
-        elif word.upper() == "IN":
-            pass
-        else:
+        elif word.upper() != "IN":
             opts.name = word
     return opts
 
@@ -143,24 +150,15 @@ def _header(argv: list[str], found: int | None) -> list[str]:
 
 
 @command("dig")
-def dig(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def dig(argv: list[str], host: Host, net: Topology) -> Result:
     try:
         opts = _parse(argv)
     except _Usage as exc:
         return Result("", f"{exc}\n{USAGE}", 1)
-    if opts.reverse:
-        try:
-            qname = dns.reversename.from_address(opts.name)
-        except (ValueError, dns.exception.SyntaxError):
-            return Result("", f"Invalid IP address {opts.name}\n", 1)
-        qtype = opts.qtype or dns.rdatatype.PTR
-    elif opts.name is None:
-        qname, qtype = dns.name.root, opts.qtype or dns.rdatatype.NS
-    else:
-        qname = resolver.to_name(opts.name)
-        if qname is None:
-            return Result("", f"dig: '{opts.name}' is not a legal name (label too long)\n", 10)
-        qtype = opts.qtype or dns.rdatatype.A
+    question = _question(opts)
+    if isinstance(question, Result):
+        return question
+    qname, qtype = question
     servers, found = _servers(net, host, opts)
     if servers is None:
         return Result("", f"dig: couldn't get address for '{opts.server}': not found\n", 10)
@@ -182,7 +180,7 @@ def dig(argv: list[str], host, net) -> Result:  # noqa: ANN001
             out += _header(argv, found)
         out.append(";; no servers could be reached")
         return Result("\n".join(out) + "\n", warnings, 9)
-    response = query.answered.response
+    response = query.answered.reply
     if opts.short:
         out += digfmt.short_lines(response)
         return Result("".join(line + "\n" for line in out), warnings, 0)
@@ -193,7 +191,23 @@ def dig(argv: list[str], host, net) -> Result:  # noqa: ANN001
     return Result("".join(line + "\n" for line in out), warnings, 0)
 
 
-def _servers(net, host, opts: _Options) -> tuple[list[str] | None, int | None]:  # noqa: ANN001
+def _question(opts: _Options) -> tuple[dns.name.Name, int] | Result:
+    """The name and type asked: -x's reverse name (PTR), the root's NS, or NAME's A."""
+    if opts.reverse:
+        try:
+            qname = dns.reversename.from_address(str(opts.name))
+        except (ValueError, dns.exception.SyntaxError):
+            return Result("", f"Invalid IP address {opts.name}\n", 1)
+        return qname, opts.qtype or dns.rdatatype.PTR
+    if opts.name is None:
+        return dns.name.root, opts.qtype or dns.rdatatype.NS
+    name = resolver.to_name(opts.name)
+    if name is None:
+        return Result("", f"dig: '{opts.name}' is not a legal name (label too long)\n", 10)
+    return name, opts.qtype or dns.rdatatype.A
+
+
+def _servers(net: Topology, host: Host, opts: _Options) -> tuple[list[str] | None, int | None]:
     if opts.server is None:
         return list(resolver.resolv_conf(host).bind_servers), None
     if resolver.numeric_address(opts.server) is not None:
@@ -205,7 +219,7 @@ def _servers(net, host, opts: _Options) -> tuple[list[str] | None, int | None]: 
     return servers, len(servers)
 
 
-def _trace(net, host, argv, opts, servers, qname, qtype) -> Result:  # noqa: ANN001
+def _trace(net: Topology, host: Host, argv, opts, servers, qname, qtype) -> Result:
     """``dig +trace``: from the root down, asking each server itself (no recursion)."""
     out = _header(argv, None) if opts.cmd else []
     first = tool_query(
@@ -215,7 +229,7 @@ def _trace(net, host, argv, opts, servers, qname, qtype) -> Result:  # noqa: ANN
     if first.answered is None:
         out.append(";; no servers could be reached")
         return Result("\n".join(out) + "\n", "", 9)
-    reply = first.answered.response
+    reply = first.answered.reply
     out += [line for rrset in reply.answer for line in digfmt.record_lines(rrset)]
     server = first.answered.server
     out += [f";; Received {reply.wire_size()} bytes from {server}#53({server}) in 0 ms", ""]
@@ -244,7 +258,7 @@ def _trace(net, host, argv, opts, servers, qname, qtype) -> Result:  # noqa: ANN
     return Result("\n".join(out) + "\n", "", 0)
 
 
-def _ask_one_of(net, host, ns, previous, qname, qtype, out):  # noqa: ANN001, ANN202
+def _ask_one_of(net: Topology, host: Host, ns, previous, qname, qtype, out):
     glue = {
         rrset.name: [d.to_text() for d in rrset]
         for rrset in previous.additional
@@ -258,8 +272,8 @@ def _ask_one_of(net, host, ns, previous, qname, qtype, out):  # noqa: ANN001, AN
             addresses = [str(a) for a in found.addresses] if found.ok else []
         for address in addresses:
             ex = exchange(net, host, address, qname, qtype, rd=False)
-            if ex.kind == ANSWER and ex.response.rcode in (NOERROR, NXDOMAIN):
-                return address, name, ex.response
+            if ex.kind == ANSWER and ex.reply.rcode in (NOERROR, NXDOMAIN):
+                return address, name, ex.reply
             why = "connection refused" if ex.kind == REFUSED_KIND else "timed out"
             if ex.kind == UNREACHABLE:
                 out.append(

@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 
 from netlearn.sim.commands import command
+from netlearn.sim.model import Host
 from netlearn.sim.result import Result
+from netlearn.sim.topology import Topology
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MAX_ENV = 64
 
 
 @command("export")
-def export(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def export(argv: list[str], host: Host, net: Topology) -> Result:
     args = argv[1:]
     unset = False
     if args and args[0] == "-n":
@@ -45,7 +47,7 @@ def export(argv: list[str], host, net) -> Result:  # noqa: ANN001
 
 
 @command("unset")
-def unset(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def unset(argv: list[str], host: Host, net: Topology) -> Result:
     for name in argv[1:]:
         if name != "-v":
             host.env.pop(name, None)
@@ -53,7 +55,7 @@ def unset(argv: list[str], host, net) -> Result:  # noqa: ANN001
 
 
 @command("env", "printenv")
-def env(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def env(argv: list[str], host: Host, net: Topology) -> Result:
     if argv[0] == "printenv" and len(argv) > 1:
         values = [host.env[n] for n in argv[1:] if n in host.env]
         return Result(

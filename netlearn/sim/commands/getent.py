@@ -7,9 +7,15 @@ that is not found prints nothing and makes the status 2.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from netlearn.sim.commands import command
 from netlearn.sim.names import resolver
 from netlearn.sim.result import Result
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 # glibc's getent prints the hint on stdout and the error on stderr.
 TRY = "Try `getent --help' or `getent --usage' for more information.\n"
@@ -17,11 +23,11 @@ DATABASES = ("ahosts", "ahostsv4", "ahostsv6", "hosts")
 SOCKTYPES = ("STREAM", "DGRAM ", "RAW   ")
 
 
-def _hosts_line(address: str, canonical: str, aliases) -> str:  # noqa: ANN001
-    return f"{address:<15} {' '.join([canonical, *aliases])}"
+def _hosts_line(address: str, canonical: str | None, aliases: tuple[str, ...]) -> str:
+    return f"{address:<15} {' '.join([str(canonical), *aliases])}"
 
 
-def _hosts(net, host, key: str) -> list[str] | None:  # noqa: ANN001
+def _hosts(net: Topology, host: Host, key: str) -> list[str] | None:
     numeric = resolver.numeric_address(key)
     if numeric is not None:
         found = resolver.gethostbyaddr(net, host, numeric)
@@ -35,7 +41,7 @@ def _hosts(net, host, key: str) -> list[str] | None:  # noqa: ANN001
     return None
 
 
-def _ahosts(net, host, key: str, families: tuple[int, ...]) -> list[str] | None:  # noqa: ANN001
+def _ahosts(net: Topology, host: Host, key: str, families: tuple[int, ...]) -> list[str] | None:
     found = resolver.getaddrinfo(net, host, key, families=families)
     if not found.ok:
         if families == (6,):  # AI_V4MAPPED: IPv4 answers as ::ffff:a.b.c.d
@@ -56,7 +62,7 @@ def _ahosts(net, host, key: str, families: tuple[int, ...]) -> list[str] | None:
     return lines
 
 
-def _enumerate(host) -> list[str]:  # noqa: ANN001
+def _enumerate(host: Host) -> list[str]:
     return [
         _hosts_line(str(entry.address), entry.names[0], entry.names[1:])
         for entry in resolver.hosts_entries(host)
@@ -64,7 +70,7 @@ def _enumerate(host) -> list[str]:  # noqa: ANN001
 
 
 @command("getent")
-def getent(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def getent(argv: list[str], host: Host, net: Topology) -> Result:
     if len(argv) < 2:
         return Result(TRY, "getent: wrong number of arguments\n", 1)
     database, keys = argv[1], argv[2:]

@@ -7,16 +7,20 @@ and exits 1, as does a query no server answered.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
+import dns.name
 import dns.rdatatype
 import dns.reversename
 
 from netlearn.sim.commands import command
 from netlearn.sim.limits import MAX_TRIES
+from netlearn.sim.model import Host
 from netlearn.sim.names import resolver
 from netlearn.sim.names.message import NOERROR
 from netlearn.sim.names.tools import search_name, tool_query
 from netlearn.sim.result import Result
+from netlearn.sim.topology import Topology
 
 TYPES = ("A", "AAAA", "CNAME", "NS", "SOA", "PTR", "MX", "TXT", "SRV", "ANY")
 USAGE = """Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]
@@ -45,7 +49,7 @@ USAGE = """Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]
 """
 
 
-def _lines(response, qtype: int, *, aliases: bool) -> list[str]:  # noqa: ANN001
+def _lines(response, qtype: int, *, aliases: bool) -> list[str]:
     out = []
     for rrset in response.answer:
         owner = rrset.name.to_text(omit_final_dot=True)
@@ -71,54 +75,67 @@ def _lines(response, qtype: int, *, aliases: bool) -> list[str]:  # noqa: ANN001
     return out
 
 
-@command("host")
-def host_command(argv: list[str], host, net) -> Result:  # noqa: ANN001
-    qtypes = None
-    tries = 2
-    words: list[str] = []
+@dataclass
+class _Options:
+    qtypes: list[int] | None = None
+    tries: int = 2
+    words: list[str] = field(default_factory=list)
+
+
+def _parse(argv: list[str]) -> _Options | Result:
+    """bind9 host's options: -t TYPE and -R RETRIES matter here; the others take their value
+    (-W, -c, -N, -m, -p) or nothing and change nothing in the simulator."""
+    opts = _Options()
     args = iter(argv[1:])
     for word in args:
-        if word in ("-t", "-W", "-R", "-c", "-N", "-m", "-p"):
-            value = next(args, None)
-            if value is None:
-                return Result("", f"host: option requires an argument -- '{word[1:]}'\n{USAGE}", 1)
-            if word == "-t":
-                if value.upper() not in TYPES:
-                    return Result("", f"host: invalid type: {value}\n\n", 2)
-                qtypes = [dns.rdatatype.from_text(value.upper())]
-            elif word == "-R" and re.fullmatch(r"-?[0-9]+", value):
-                tries = min(max(1, int(value) + 1), MAX_TRIES)
-        elif word.startswith("-"):
+        if word not in ("-t", "-W", "-R", "-c", "-N", "-m", "-p"):
+            if not word.startswith("-"):
+                opts.words.append(word)
             continue
-        else:
-            words.append(word)
-    if not words:
+        value = next(args, None)
+        if value is None:
+            return Result("", f"host: option requires an argument -- '{word[1:]}'\n{USAGE}", 1)
+        if word == "-t":
+            if value.upper() not in TYPES:
+                return Result("", f"host: invalid type: {value}\n\n", 2)
+            opts.qtypes = [dns.rdatatype.from_text(value.upper())]
+        elif word == "-R" and re.fullmatch(r"-?[0-9]+", value):
+            opts.tries = min(max(1, int(value) + 1), MAX_TRIES)
+    return opts
+
+
+def _server(net: Topology, host: Host, words: list[str]) -> tuple[list[str], list[str]] | Result:
+    """(servers, the "Using domain server" header) for `host NAME [SERVER]`."""
+    if len(words) < 2:
+        return list(resolver.resolv_conf(host).bind_servers), []
+    server = address = words[1]
+    if resolver.numeric_address(server) is None:
+        found = resolver.getaddrinfo(net, host, server, families=(4,))
+        if not found.ok:
+            return Result("", f"host: couldn't get address for '{server}': not found\n", 1)
+        address = str(found.addresses[0])
+    header = ["Using domain server:", f"Name: {server}", f"Address: {address}#53", "Aliases: ", ""]
+    return [address], header
+
+
+@command("host")
+def host_command(argv: list[str], host: Host, net: Topology) -> Result:
+    opts = _parse(argv)
+    if isinstance(opts, Result):
+        return opts
+    if not opts.words:
         return Result("", USAGE, 1)
-    name = words[0]
-    header: list[str] = []
-    if len(words) > 1:
-        server = words[1]
-        address = server
-        if resolver.numeric_address(server) is None:
-            found = resolver.getaddrinfo(net, host, server, families=(4,))
-            if not found.ok:
-                return Result("", f"host: couldn't get address for '{server}': not found\n", 1)
-            address = str(found.addresses[0])
-        servers = [address]
-        header = [
-            "Using domain server:",
-            f"Name: {server}",
-            f"Address: {address}#53",
-            "Aliases: ",
-            "",
-        ]
-    else:
-        servers = list(resolver.resolv_conf(host).bind_servers)
-    reverse = resolver.numeric_address(name) is not None
-    if reverse:
-        qname = dns.reversename.from_address(name)
+    name = opts.words[0]
+    chosen = _server(net, host, opts.words)
+    if isinstance(chosen, Result):
+        return chosen
+    servers, header = chosen
+    qtypes = opts.qtypes
+    if resolver.numeric_address(name) is not None:
+        reverse = dns.reversename.from_address(name)
+        qname: dns.name.Name | None = reverse
         qtypes = [dns.rdatatype.PTR]
-        shown = qname.to_text()
+        shown = reverse.to_text()
     else:
         qname = search_name(net, host, servers, name, (qtypes or [dns.rdatatype.A])[0])
         if qname is None:
@@ -126,6 +143,12 @@ def host_command(argv: list[str], host, net) -> Result:  # noqa: ANN001
         shown = name.rstrip(".")
     explicit = qtypes is not None
     qtypes = qtypes or [dns.rdatatype.A, dns.rdatatype.AAAA, dns.rdatatype.MX]
+    return _ask(net, host, servers, qname, qtypes, opts.tries, shown, explicit, header)
+
+
+def _ask(
+    net: Topology, host: Host, servers, qname, qtypes, tries, shown, explicit, header
+) -> Result:
     out = list(header)
     for index, qtype in enumerate(qtypes):
         query = tool_query(net, host, servers, qname, qtype, tries=tries, label=shown)
@@ -136,7 +159,7 @@ def host_command(argv: list[str], host, net) -> Result:  # noqa: ANN001
             else:
                 out.append(";; no servers could be reached")
             return Result("\n".join(out) + "\n", "", 1)
-        response = query.answered.response
+        response = query.answered.reply
         if response.rcode != NOERROR:
             code = f"{response.rcode}({response.rcode_text})"
             out.append(f"Host {shown} not found: {code}")

@@ -17,9 +17,11 @@ import re
 from ipaddress import IPv4Address, IPv4Interface
 
 from ..errors import CommandError
-from ..model import link_local
+from ..model import Host, link_local
+from ..parsing import decimal
 from ..result import Result
-from . import command, decimal
+from ..topology import Topology
+from . import command
 
 USAGE_HINT = "ifconfig: `--help' gives usage information.\n"
 
@@ -28,7 +30,7 @@ def _natural(name: str) -> list:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
 
 
-def _flags(iface) -> tuple[int, str]:  # noqa: ANN001
+def _flags(iface) -> tuple[int, str]:
     names = []
     value = 0
     if iface.admin_up:
@@ -49,7 +51,7 @@ def _flags(iface) -> tuple[int, str]:  # noqa: ANN001
     return value, ",".join(names)
 
 
-def _block(iface) -> str:  # noqa: ANN001
+def _block(iface) -> str:
     value, names = _flags(iface)
     lines = [f"{iface.name}: flags={value}<{names}>  mtu {iface.mtu}"]
     address = next((a for a in iface.addresses if iface.label_of(a) == iface.name), None)
@@ -93,7 +95,7 @@ def _parse_v4(text: str) -> IPv4Address:
         raise CommandError(f"{text}: Unknown host\n{USAGE_HINT}".rstrip("\n"), 1) from None
 
 
-def _set_address(host, name: str, ip: IPv4Address, plen: int | None) -> None:  # noqa: ANN001
+def _set_address(host: Host, name: str, ip: IPv4Address, plen: int | None) -> None:
     iface = host.interfaces[name]
     old = next((a for a in iface.addresses if iface.label_of(a) == name), None)
     if old is not None and old.ip == ip and plen is None:
@@ -109,7 +111,7 @@ def _set_address(host, name: str, ip: IPv4Address, plen: int | None) -> None:  #
     host.set_link(name, True)
 
 
-def _set_netmask(host, name: str, plen: int) -> None:  # noqa: ANN001
+def _set_netmask(host: Host, name: str, plen: int) -> None:
     iface = host.interfaces[name]
     old = next((a for a in iface.addresses if iface.label_of(a) == name), None)
     if old is None:
@@ -133,21 +135,27 @@ def _mask_len(text: str) -> int:
     return bits.count("1")
 
 
-@command("ifconfig")
-def ifconfig(argv: list[str], host, net) -> Result:  # noqa: ANN001
-    """ifconfig [-a] [IFACE [up|down|ADDRESS [netmask MASK]]]: show or configure interfaces"""
-    args = argv[1:]
+def _options(args: list[str]) -> bool | Result:
+    """The leading options: -a (show every interface, down ones too) or an error."""
     show_all = False
     while args and args[0].startswith("-") and args[0] not in ("-arp",):
         opt = args.pop(0)
         if opt == "-a":
             show_all = True
-        elif opt in ("-s", "-v"):
-            pass
         elif opt in ("-h", "--help"):
             return Result.error("netlearn: ifconfig --help is not simulated; see `help`", 1)
-        else:
+        elif opt not in ("-s", "-v"):
             return Result.error(f"ifconfig: option `{opt}' not recognised.\n{USAGE_HINT}", 1)
+    return show_all
+
+
+@command("ifconfig")
+def ifconfig(argv: list[str], host: Host, net: Topology) -> Result:
+    """ifconfig [-a] [IFACE [up|down|ADDRESS [netmask MASK]]]: show or configure interfaces"""
+    args = argv[1:]
+    show_all = _options(args)
+    if isinstance(show_all, Result):
+        return show_all
     if not args:
         ifaces = sorted(host.interfaces.values(), key=lambda i: _natural(i.name))
         return Result("".join(_block(i) for i in ifaces if show_all or i.admin_up))
@@ -163,6 +171,15 @@ def ifconfig(argv: list[str], host, net) -> Result:  # noqa: ANN001
         if args[0] in ("up", "down"):
             return Result.error(f"{name}: ERROR while getting interface flags: No such device", 255)
         return Result.error("SIOCSIFADDR: No such device", 1)
+    _configure(host, name, args)
+    return Result("")
+
+
+_NOT_SIMULATED = ("broadcast", "mtu", "hw", "-arp", "arp", "promisc", "-promisc", "add", "del")
+
+
+def _configure(host: Host, name: str, args: list[str]) -> None:
+    """`up`, `down`, `netmask M` and an address (its /len applied after everything else)."""
     plen_later: int | None = None
     while args:
         word = args.pop(0)
@@ -174,7 +191,7 @@ def ifconfig(argv: list[str], host, net) -> Result:  # noqa: ANN001
             if not args:
                 raise CommandError(USAGE_HINT.rstrip("\n"), 1)
             _set_netmask(host, name, _mask_len(args.pop(0)))
-        elif word in ("broadcast", "mtu", "hw", "-arp", "arp", "promisc", "-promisc", "add", "del"):
+        elif word in _NOT_SIMULATED:
             raise CommandError(f"netlearn: ifconfig {word} is not simulated (use ip)", 1)
         else:
             text, slash, plen_text = word.partition("/")
@@ -187,4 +204,3 @@ def ifconfig(argv: list[str], host, net) -> Result:  # noqa: ANN001
             _set_address(host, name, ip, plen)
     if plen_later is not None:
         _set_netmask(host, name, plen_later)
-    return Result("")

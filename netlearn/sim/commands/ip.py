@@ -6,12 +6,15 @@ The object families live in ip_link.py, ip_addr.py and ip_route.py.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Interface
+from typing import Any
 
-from ..errors import CommandError
+from ..model import Host
+from ..parsing import incomplete, invarg, matches
 from ..result import Result
-from . import command, decimal
+from ..topology import Topology
+from . import command
 
 VERSION = "ip utility, iproute2-6.1.0, libbpf 1.1.2\n"
 
@@ -61,7 +64,7 @@ def dump_json(items: list, pretty: bool = False) -> Result:
     if not pretty:
         return Result(json.dumps(items, separators=(",", ":")) + "\n")
     out: list[str] = []
-    state = {"depth": 0, "sep": ""}
+    state: dict[str, Any] = {"depth": 0, "sep": ""}
 
     def eor() -> None:
         if state["sep"]:
@@ -111,144 +114,81 @@ def dump_json(items: list, pretty: bool = False) -> Result:
     return Result("".join(out) + "\n")
 
 
-def matches(word: str, full: str) -> bool:
-    """iproute2's matches(): ``word`` is a non-empty prefix of ``full``."""
-    return 0 < len(word) <= len(full) and full.startswith(word)
+Matcher = Callable[[str], bool]
+GlobalOption = Callable[[IpOptions, list[str]], "Result | None"]
 
 
-def garbage(key: str, arg: str) -> CommandError:
-    return CommandError(f'Error: either "{key}" is duplicate, or "{arg}" is a garbage.', 255)
+def _is(*words: str) -> Matcher:
+    return lambda opt: opt in words
 
 
-def duplicate(key: str, arg: str) -> CommandError:
-    return CommandError(f'Error: duplicate "{key}": "{arg}" is the second value.', 255)
+def _abbrev(*fulls: str) -> Matcher:
+    """iproute2's matches(): any non-empty prefix of one of ``fulls``."""
+    return lambda opt: any(matches(opt, full) for full in fulls)
 
 
-def incomplete() -> CommandError:
-    return CommandError('Command line is not complete. Try option "help"', 255)
+def _set(**values: object) -> GlobalOption:
+    def apply(opts: IpOptions, args: list[str]) -> None:
+        for key, value in values.items():
+            setattr(opts, key, value)
+
+    return apply
 
 
-def invarg(msg: str, arg: str) -> CommandError:
-    return CommandError(f'Error: argument "{arg}" is wrong: {msg}\n', 255)
+def _family(opts: IpOptions, args: list[str]) -> None:
+    if not args:
+        raise incomplete()
+    fam = args.pop(0)
+    if fam in ("inet", "inet6"):
+        opts.family = fam
+    elif fam in ("link", "mpls", "bridge"):
+        opts.family = "other"
+    else:
+        raise invarg("invalid protocol family\n", fam)
 
 
-def no_device(name: str) -> CommandError:
-    return CommandError(f'Cannot find device "{name}"', 1)
+def _stats(opts: IpOptions, args: list[str]) -> None:
+    opts.stats += 1
 
 
-class Args:
-    """A cursor over argv with iproute2's NEXT_ARG()."""
-
-    def __init__(self, argv: list[str]) -> None:
-        self.argv = argv
-        self.i = 0
-        self.named = False  # a device was named (`show dev eth0`)
-        self.filters: dict = {}  # `ip addr show` address filters (scope, to, label, ...)
-
-    def __bool__(self) -> bool:
-        return self.i < len(self.argv)
-
-    def peek(self) -> str:
-        return self.argv[self.i]
-
-    def take(self) -> str:
-        word = self.argv[self.i]
-        self.i += 1
-        return word
-
-    def next_arg(self) -> str:
-        """The value after a keyword; "Command line is not complete" when there is none."""
-        if self.i >= len(self.argv):
-            raise incomplete()
-        return self.take()
+def _ignored(opts: IpOptions, args: list[str]) -> None:
+    pass
 
 
-def parse_ipv4(text: str) -> IPv4Address | None:
-    """iproute2's get_addr_ipv4: 1 to 4 dot-separated strtoul(base 0) parts, zero-filled.
-
-    >>> parse_ipv4("192.165.1"), parse_ipv4("10.0.0.300")
-    (IPv4Address('192.165.1.0'), None)
-    """
-    octets = [0, 0, 0, 0]
-    parts = text.split(".")
-    if not 1 <= len(parts) <= 4:
-        return None
-    for k, part in enumerate(parts):
-        value = _strtoul(part)
-        if value is None or value > 255:
-            return None
-        octets[k] = value
-    return IPv4Address(bytes(octets))
+def _answer(result: Result) -> GlobalOption:
+    return lambda opts, args: result
 
 
-def _strtoul(text: str) -> int | None:
-    text = text.lstrip(" \t")
-    if text.startswith("+"):
-        text = text[1:]
-    if not text:
-        return None
-    try:
-        if text.lower().startswith("0x"):
-            return int(text[2:], 16) if text[2:] else None
-        if text.startswith("0") and len(text) > 1:
-            return int(text[1:], 8)
-        return int(text, 10) if decimal(text) else None
-    except ValueError:
-        return None
+def _color(opt: str) -> bool:
+    return opt.split("=")[0] in ("-c", "-co", "-col", "-colo", "-color", "-colou", "-colour")
 
 
-def parse_prefix(text: str, *, what: str = "any valid") -> tuple[IPv4Address, int | None]:
-    """iproute2's get_prefix for IPv4: (address, prefixlen or None when not given).
-
-    "default", "any" and "all" are 0.0.0.0/0. Failure is iproute2's error, status 1.
-    """
-    error = CommandError(f'Error: {what} prefix is expected rather than "{text}".', 1)
-    if text in ("default", "any", "all"):
-        return IPv4Address(0), 0
-    if ":" in text:
-        raise ipv6_unsupported()
-    addr_text, slash, plen_text = text.partition("/")
-    address = parse_ipv4(addr_text)
-    if address is None:
-        raise error
-    if not slash:
-        return address, None
-    plen = _strtoul(plen_text)
-    if plen is None:
-        mask = parse_ipv4(plen_text) if plen_text.count(".") == 3 else None
-        if mask is None:
-            raise error
-        bits = f"{int(mask):032b}"
-        if "01" in bits:
-            raise error
-        plen = bits.count("1")
-    if plen > 32:
-        raise error
-    return address, plen
-
-
-def parse_address(text: str, *, what: str = "inet") -> IPv4Address:
-    """iproute2's get_addr for IPv4."""
-    if ":" in text:
-        raise ipv6_unsupported()
-    address = parse_ipv4(text)
-    if address is None or "/" in text:
-        raise CommandError(f'Error: {what} address is expected rather than "{text}".', 1)
-    return address
-
-
-def ipv6_unsupported() -> CommandError:
-    return CommandError("netlearn: IPv6 addresses and routes are not simulated (IPv4 only)", 2)
-
-
-def interface_of(address: IPv4Address, plen: int) -> IPv4Interface:
-    return IPv4Interface(f"{address}/{plen}")
+# main()'s option ladder in ip.c, in its order: an abbreviation takes the first option it
+# prefixes ("-" alone is -family, "-s" is -stats).
+_GLOBAL_OPTIONS: tuple[tuple[Matcher, GlobalOption], ...] = (
+    (_is("-4"), _set(family="inet")),
+    (_is("-6"), _set(family="inet6")),
+    (_is("-0", "-M", "-B"), _set(family="other")),
+    (_abbrev("-family"), _family),
+    (lambda opt: opt == "-h" or matches(opt, "-help"), _answer(Result.error(USAGE, 255))),
+    (_abbrev("-pretty"), _set(pretty=True)),
+    (_abbrev("-human", "-iec"), _ignored),
+    (_abbrev("-stats", "-statistics"), _stats),
+    (_abbrev("-details"), _set(details=True)),
+    (_abbrev("-resolve", "-Numeric", "-all"), _ignored),
+    (_abbrev("-oneline"), _set(oneline=True)),
+    (_abbrev("-timestamp", "-tshort", "-force"), _ignored),
+    (_abbrev("-Version"), _answer(Result(VERSION))),
+    (_abbrev("-batch"), _answer(Result.error("netlearn: ip -batch is not simulated", 1))),
+    (_abbrev("-brief"), _set(brief=True)),
+    (_abbrev("-json"), _set(json=True)),
+    (_color, _ignored),
+    (_abbrev("-netns"), _answer(Result.error("netlearn: ip -netns is not simulated", 1))),
+)
 
 
 @command("ip")
-def ip(argv: list[str], host, net) -> Result:
-    from . import ip_addr, ip_link, ip_route
-
+def ip(argv: list[str], host: Host, net: Topology) -> Result:
     opts = IpOptions()
     args = argv[1:]
     while args and args[0].startswith("-"):
@@ -257,72 +197,36 @@ def ip(argv: list[str], host, net) -> Result:
             break
         if opt.startswith("--"):
             opt = opt[1:]
-        if opt == "-4":
-            opts.family = "inet"
-        elif opt == "-6":
-            opts.family = "inet6"
-        elif opt in ("-0", "-M", "-B"):
-            opts.family = "other"
-        elif matches(opt, "-family"):
-            if not args:
-                raise incomplete()
-            fam = args.pop(0)
-            if fam in ("inet", "inet6"):
-                opts.family = fam
-            elif fam in ("link", "mpls", "bridge"):
-                opts.family = "other"
-            else:
-                raise invarg("invalid protocol family\n", fam)
-        elif opt == "-h" or matches(opt, "-help"):
-            return Result.error(USAGE, 255)
-        elif matches(opt, "-pretty"):
-            opts.pretty = True
-        elif matches(opt, "-human") or matches(opt, "-iec"):
-            pass
-        elif matches(opt, "-stats") or matches(opt, "-statistics"):
-            opts.stats += 1
-        elif matches(opt, "-details"):
-            opts.details = True
-        elif matches(opt, "-resolve") or matches(opt, "-Numeric") or matches(opt, "-all"):
-            pass
-        elif matches(opt, "-oneline"):
-            opts.oneline = True
-        elif matches(opt, "-timestamp") or matches(opt, "-tshort") or matches(opt, "-force"):
-            pass
-        elif matches(opt, "-Version"):
-            return Result(VERSION)
-        elif matches(opt, "-batch"):
-            return Result.error("netlearn: ip -batch is not simulated", 1)
-        elif matches(opt, "-brief"):
-            opts.brief = True
-        elif matches(opt, "-json"):
-            opts.json = True
-        elif opt.split("=")[0] in ("-c", "-co", "-col", "-colo", "-color", "-colou", "-colour"):
-            pass
-        elif matches(opt, "-help"):
-            return Result.error(USAGE, 255)
-        elif matches(opt, "-netns"):
-            return Result.error("netlearn: ip -netns is not simulated", 1)
-        else:
+        handler = next((h for matcher, h in _GLOBAL_OPTIONS if matcher(opt)), None)
+        if handler is None:
             return Result.error(f'Option "{opt}" is unknown, try "ip -help".', 255)
+        answer = handler(opts, args)
+        if answer is not None:
+            return answer
     if not args:
         return Result.error(USAGE, 255)
-    word = args.pop(0)
+    return _run_object(args.pop(0), args, host, net, opts)
+
+
+def _run_object(word: str, args: list[str], host: Host, net: Topology, opts: IpOptions) -> Result:
+    """The OBJECT an abbreviation names, first in iproute2's table, and its command."""
+    # The families import this module's IpOptions and dump_json: imported here, once loaded.
+    from . import ip_addr, ip_link, ip_neigh, ip_route
+
     obj = next((o for o in OBJECTS if matches(word, o)), None)
     if obj is None:
         return Result.error(f'Object "{word}" is unknown, try "ip help".', 1)
+    families = {
+        "address": ip_addr.run,
+        "link": ip_link.run,
+        "route": ip_route.run,
+        "neighbor": ip_neigh.run,
+        "neighbour": ip_neigh.run,
+    }
+    if obj in families:
+        return families[obj](args, host, net, opts)
     if obj == "help":
         return Result.error(USAGE, 255)
-    if obj == "address":
-        return ip_addr.run(args, host, net, opts)
-    if obj == "link":
-        return ip_link.run(args, host, net, opts)
-    if obj == "route":
-        return ip_route.run(args, host, net, opts)
-    if obj in ("neighbor", "neighbour"):
-        from . import ip_neigh
-
-        return ip_neigh.run(args, host, net, opts)
     if obj == "rule" and (not args or matches(args[0], "show") or matches(args[0], "list")):
         return Result(RULES)
     return Result.error(f'netlearn: "ip {obj}" is not simulated', 1)

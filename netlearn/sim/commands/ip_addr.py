@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
+from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface
+from typing import TYPE_CHECKING
 
 from ..errors import CommandError
 from ..model import Host, Interface
-from ..result import Result
-from . import decimal
-from .ip import (
+from ..parsing import (
     Args,
-    IpOptions,
-    dump_json,
+    decimal,
     duplicate,
     interface_of,
     invarg,
@@ -20,7 +20,12 @@ from .ip import (
     parse_address,
     parse_prefix,
 )
+from ..result import Result
+from .ip import IpOptions, dump_json
 from .ip_link import brief_name, header, link_json, link_line, show
+
+if TYPE_CHECKING:
+    from netlearn.sim.topology import Topology
 
 USAGE = """\
 Usage: ip address {add|change|replace} IFADDR dev IFNAME [ LIFETIME ]
@@ -91,7 +96,7 @@ def inet6_lines(iface: Interface, keep=None) -> list[str]:
     ]
 
 
-def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
+def run(argv: list[str], host: Host, net: Topology, opts: IpOptions) -> Result:
     args = Args(argv)
     sub = args.take() if args else "show"
     if matches(sub, "show") or matches(sub, "list") or matches(sub, "lst"):
@@ -112,7 +117,8 @@ def _address_filter(filters: dict):
     scope = filters.get("scope")
     if scope is not None and scope not in SCOPE_NAMES and not decimal(scope):
         raise invarg('invalid "scope"\n', scope)
-    scope = {"universe": "global"}.get(scope, scope)
+    if scope == "universe":
+        scope = "global"
     prefix = None
     if "to" in filters:
         address, plen = parse_prefix(filters["to"])
@@ -141,45 +147,55 @@ def _address_filter(filters: dict):
 
 
 def _show(args: Args, host: Host, opts: IpOptions) -> Result:
-    lines = []
+    lines: list = []
     chosen = show(args, host, opts, what="address")
     keep, keep6 = _address_filter(args.filters)
     family = opts.family
     if "to" in args.filters and family is None:
         family = "inet"  # an IPv4 prefix selects the family, as -4 does
     for iface in chosen:
-        v4 = inet_lines(iface, keep) if family in (None, "inet") else []
-        v6 = inet6_lines(iface, keep6) if family in (None, "inet6") else []
-        if family == "inet" and not v4 or family == "inet6" and not v6:
-            continue  # a family filter hides interfaces without such addresses
-        if args.filters and not v4 and not v6:
-            continue  # so does an address filter
-        if family == "other":
-            continue
-        if opts.json:
-            lines.append(_addr_json(iface, opts, family, keep, keep6))
-            continue
-        if opts.brief:
-            addrs = []
-            if family != "inet6":
-                addrs += [a.with_prefixlen for a in iface.addresses if keep(iface, a)]
-            if family != "inet":
-                addrs += [a for a, flags in iface.ipv6_lines() if keep6(iface, flags)]
-            lines.append(brief_name(iface) + "".join(a + " " for a in addrs))
-            continue
-        if opts.oneline:
-            prefix = f"{iface.index}: {iface.name}    "
-            lines += [prefix + line.strip(" ").replace("\n", "\\") for line in v4 + v6]
-            continue
-        # a dump with -6 comes from the kernel's IPv6 link dump (no qdisc, no group)
-        if "label" not in args.filters:  # iproute2 prints a label filter's lines bare
-            lines.append(header(iface, mode=False, family=None if args.named else family))
-            if family is None:
-                lines.append(link_line(iface))
-        lines += v4 + v6
+        lines += _interface_lines(iface, args, opts, family, keep, keep6)
     if opts.json:
         return dump_json(lines, opts.pretty)
     return Result("".join(line + "\n" for line in lines))
+
+
+def _hidden(family: str | None, v4: list, v6: list, filtered: bool) -> bool:
+    """A family filter hides interfaces without such addresses; so does an address filter."""
+    if family == "inet" and not v4 or family == "inet6" and not v6:
+        return True
+    return filtered and not v4 and not v6 or family == "other"
+
+
+def _brief_line(iface: Interface, family: str | None, keep, keep6) -> str:
+    addrs = []
+    if family != "inet6":
+        addrs += [a.with_prefixlen for a in iface.addresses if keep(iface, a)]
+    if family != "inet":
+        addrs += [a for a, flags in iface.ipv6_lines() if keep6(iface, flags)]
+    return brief_name(iface) + "".join(a + " " for a in addrs)
+
+
+def _interface_lines(iface: Interface, args: Args, opts: IpOptions, family, keep, keep6) -> list:
+    """One interface's part of `ip addr` (lines, or its JSON object with -j)."""
+    v4 = inet_lines(iface, keep) if family in (None, "inet") else []
+    v6 = inet6_lines(iface, keep6) if family in (None, "inet6") else []
+    if _hidden(family, v4, v6, bool(args.filters)):
+        return []
+    if opts.json:
+        return [_addr_json(iface, opts, family, keep, keep6)]
+    if opts.brief:
+        return [_brief_line(iface, family, keep, keep6)]
+    if opts.oneline:
+        prefix = f"{iface.index}: {iface.name}    "
+        return [prefix + line.strip(" ").replace("\n", "\\") for line in v4 + v6]
+    lines = []
+    # a dump with -6 comes from the kernel's IPv6 link dump (no qdisc, no group)
+    if "label" not in args.filters:  # iproute2 prints a label filter's lines bare
+        lines.append(header(iface, mode=False, family=None if args.named else family))
+        if family is None:
+            lines.append(link_line(iface))
+    return lines + v4 + v6
 
 
 FOREVER = 4294967295
@@ -229,91 +245,145 @@ def _addr_json(iface: Interface, opts: IpOptions, family, keep, keep6) -> dict:
     return item
 
 
-def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
-    """ipaddr_modify(): parse everything first, then "dev", the device, then the kernel."""
+@dataclass
+class AddrRequest:
+    """What `ip addr add|del|replace|change ...` asked for, before the kernel looks at it."""
+
+    what: str  # the family word in get_prefix's error ("inet" with -4)
     local: tuple[IPv4Address, int | None] | None = None
-    dev = None
+    dev: str | None = None
     brd: str | None = None
     scope: str | None = None
     label: str | None = None
-    unspecified = False
-    what = "inet" if opts.family == "inet" else "any valid"
+    unspecified: bool = False  # default/any/all: iproute2 sends no IPv4 family
+
+
+def _skip(req: AddrRequest, args: Args, word: str) -> None:
+    args.next_arg()
+
+
+def _label(req: AddrRequest, args: Args, word: str) -> None:
+    req.label = args.next_arg()
+
+
+def _broadcast(req: AddrRequest, args: Args, word: str) -> None:
+    value = args.next_arg()
+    if req.brd is not None:
+        raise duplicate("broadcast", value)
+    req.brd = value if value in ("+", "-") else str(parse_address(value))
+
+
+def _scope(req: AddrRequest, args: Args, word: str) -> None:
+    value = args.next_arg()
+    if value not in SCOPE_NAMES and not decimal(value):
+        raise invarg("invalid scope value.", value)
+    req.scope = {"universe": "global"}.get(value, value)
+
+
+def _dev(req: AddrRequest, args: Args, word: str) -> None:
+    req.dev = args.next_arg()
+
+
+def _flag(req: AddrRequest, args: Args, word: str) -> None:
+    pass
+
+
+def _local(req: AddrRequest, args: Args, word: str) -> None:
+    if word == "local":
+        word = args.next_arg()
+    if matches(word, "help"):
+        raise CommandError(USAGE, 255)
+    if req.local is not None:
+        raise CommandError(f'Error: either "local" is duplicate, or "{word}" is a garbage.', 255)
+    if word in ("default", "any", "all"):
+        req.unspecified = True  # iproute2 sends no IPv4 family: the kernel refuses
+    req.local = parse_prefix(word, what=req.what)
+
+
+AddrOption = Callable[[AddrRequest, Args, str], None]
+
+# ipaddr_modify()'s keywords written out in full (none abbreviates one of the prefixed ones)...
+_KEYWORDS: dict[str, AddrOption] = {
+    **dict.fromkeys(("peer", "remote", "anycast", "valid_lft", "preferred_lft", "proto"), _skip),
+    "label": _label,
+    "brd": _broadcast,
+    "dev": _dev,
+    **dict.fromkeys(
+        ("noprefixroute", "home", "nodad", "mngtmpaddr", "autojoin", "optimistic"), _flag
+    ),
+}
+# ...then the ones iproute2 accepts abbreviated, in its order; anything else is the address.
+_ABBREVIATED: tuple[tuple[str, AddrOption], ...] = (
+    ("broadcast", _broadcast),
+    ("metric", _skip),
+    ("priority", _skip),
+    ("preference", _skip),
+    ("scope", _scope),
+)
+
+
+def _addr_option(word: str) -> AddrOption:
+    if word in _KEYWORDS:
+        return _KEYWORDS[word]
+    return next((fn for full, fn in _ABBREVIATED if matches(word, full)), _local)
+
+
+def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
+    """ipaddr_modify(): parse everything first, then "dev", the device, then the kernel."""
+    req = AddrRequest("inet" if opts.family == "inet" else "any valid")
     while args:
         word = args.take()
-        if word in ("peer", "remote", "anycast", "valid_lft", "preferred_lft", "proto"):
-            args.next_arg()
-        elif word == "label":
-            label = args.next_arg()
-        elif matches(word, "broadcast") or word == "brd":
-            value = args.next_arg()
-            if brd is not None:
-                raise duplicate("broadcast", value)
-            brd = value if value in ("+", "-") else str(parse_address(value))
-        elif matches(word, "metric") or matches(word, "priority") or matches(word, "preference"):
-            args.next_arg()
-        elif matches(word, "scope"):
-            value = args.next_arg()
-            if value not in SCOPE_NAMES and not decimal(value):
-                raise invarg("invalid scope value.", value)
-            scope = {"universe": "global"}.get(value, value)
-        elif word == "dev":
-            dev = args.next_arg()
-        elif word in ("noprefixroute", "home", "nodad", "mngtmpaddr", "autojoin", "optimistic"):
-            pass
-        else:
-            if word == "local":
-                word = args.next_arg()
-            if matches(word, "help"):
-                raise CommandError(USAGE, 255)
-            if local is not None:
-                raise CommandError(
-                    f'Error: either "local" is duplicate, or "{word}" is a garbage.', 255
-                )
-            if word in ("default", "any", "all"):
-                unspecified = True  # iproute2 sends no IPv4 family: the kernel refuses
-            local = parse_prefix(word, what=what)
-    if dev is None:
+        _addr_option(word)(req, args, word)
+    if req.dev is None:
         raise CommandError('Not enough information: "dev" argument is required.', 1)
+    dev = req.dev
     warning = ""
-    if action == "del" and local is not None and local[1] is None:
-        warning = WILDCARD_WARNING.format(local[0])
+    if action == "del" and req.local is not None and req.local[1] is None:
+        warning = WILDCARD_WARNING.format(req.local[0])
     if dev not in host.interfaces:
         raise CommandError(warning + f'Cannot find device "{dev}"', 1)
-    if unspecified:
+    if req.unspecified:
         raise CommandError("RTNETLINK answers: Operation not supported", 2)
-    if local is None:
-        if opts.family != "inet":
-            raise CommandError("RTNETLINK answers: Operation not supported", 2)
-        if action != "del":
-            raise CommandError("Error: ipv4: Local address is not supplied.", 2)
-        first = host.interfaces[dev].addresses[:1]
-        if not first:
-            raise CommandError("Error: ipv4: Address not found.", 2)
-        local = (first[0].ip, first[0].network.prefixlen)
-    address, plen = local
+    address, plen = req.local if req.local is not None else _first_address(host, dev, opts, action)
     if action == "del":
         try:
-            host.del_address(dev, address, plen, label=label)
+            host.del_address(dev, address, plen, label=req.label)
         except CommandError as exc:
             raise CommandError(warning + exc.stderr, exc.status) from None
         return Result("", warning, 0)
     ifaddr: IPv4Interface = interface_of(address, 32 if plen is None else plen)
-    brd_value = None
-    if brd == "+":
-        if ifaddr.network.prefixlen < 31:
-            brd_value = str(ifaddr.network.broadcast_address)
-    elif brd == "-":
-        if ifaddr.network.prefixlen < 31:
-            brd_value = str(ifaddr.network.network_address)
-    elif brd is not None:
-        brd_value = brd
     if action in ("replace", "change"):
         if host.find_address(dev, address, ifaddr.network.prefixlen) is not None:
             return Result()
         if action == "change":
             raise CommandError("RTNETLINK answers: Cannot assign requested address", 2)
-    host.add_address(dev, ifaddr, brd=brd_value, scope=scope, label=label)
+    brd = _broadcast_value(req.brd, ifaddr)
+    host.add_address(dev, ifaddr, brd=brd, scope=req.scope, label=req.label)
     return Result()
+
+
+def _first_address(
+    host: Host, dev: str, opts: IpOptions, action: str
+) -> tuple[IPv4Address, int | None]:
+    """No address given: only `ip -4 addr del dev D` means one (the device's first)."""
+    if opts.family != "inet":
+        raise CommandError("RTNETLINK answers: Operation not supported", 2)
+    if action != "del":
+        raise CommandError("Error: ipv4: Local address is not supplied.", 2)
+    first = host.interfaces[dev].addresses[:1]
+    if not first:
+        raise CommandError("Error: ipv4: Address not found.", 2)
+    return first[0].ip, first[0].network.prefixlen
+
+
+def _broadcast_value(brd: str | None, ifaddr: IPv4Interface) -> str | None:
+    """`brd +` (all ones), `brd -` (the network address), an address, or none."""
+    if brd in ("+", "-"):
+        if ifaddr.network.prefixlen >= 31:
+            return None
+        net = ifaddr.network
+        return str(net.broadcast_address if brd == "+" else net.network_address)
+    return brd
 
 
 def _flush(args: Args, host: Host, opts: IpOptions) -> Result:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import CommandError
 from ..model import Host, Interface
+from ..parsing import Args, decimal, garbage, invarg, matches
 from ..result import Result
-from . import decimal
-from .ip import Args, IpOptions, dump_json, garbage, invarg, matches
+from .ip import IpOptions, dump_json
+
+if TYPE_CHECKING:
+    from netlearn.sim.topology import Topology
 
 USAGE = """\
 Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME
@@ -185,7 +191,7 @@ def show(args: Args, host: Host, opts: IpOptions, *, what: str = "link") -> list
     return chosen
 
 
-def run(argv: list[str], host: Host, net, opts: IpOptions) -> Result:
+def run(argv: list[str], host: Host, net: Topology, opts: IpOptions) -> Result:
     """do_iplink(): subcommands in iproute2's order, so `ip link s` is `set`."""
     args = Args(argv)
     if not args:
@@ -262,72 +268,129 @@ def _show(args: Args, host: Host, opts: IpOptions) -> Result:
     return Result("".join(line + "\n" for line in lines))
 
 
+@dataclass
+class LinkRequest:
+    """What `ip link set ...` asked for (iplink_parse), before the device is looked up."""
+
+    name: str | None = None
+    state: bool | None = None
+    mtu: int | None = None
+    mac: str | None = None
+
+
+def _up(req: LinkRequest, args: Args, word: str) -> None:
+    req.state = word == "up"
+
+
+def _unsupported(req: LinkRequest, args: Args, word: str) -> Result:
+    args.next_arg()
+    return _not_simulated(f'"ip link set ... {word}"')
+
+
+def _ignore(req: LinkRequest, args: Args, word: str) -> None:
+    pass
+
+
+def _skip(req: LinkRequest, args: Args, word: str) -> None:
+    args.next_arg()
+
+
+def _on_off(req: LinkRequest, args: Args, word: str) -> None:
+    value = args.next_arg()
+    if value not in ("on", "off"):
+        raise CommandError(f'Error: argument of "{word}" must be "on" or "off", not "{value}"', 255)
+
+
+def _address(req: LinkRequest, args: Args, word: str) -> None:
+    req.mac = args.next_arg()
+    if not MAC.match(req.mac):
+        raise CommandError(f'"{req.mac}" is invalid lladdr.', 1)
+
+
+def _mtu(req: LinkRequest, args: Args, word: str) -> None:
+    value = args.next_arg()
+    if req.mtu is not None:
+        raise CommandError(f'Error: duplicate "mtu": "{value}" is the second value.', 255)
+    if not decimal(value):
+        raise invarg('Invalid "mtu" value\n', value)
+    req.mtu = int(value)
+
+
+def _device(req: LinkRequest, args: Args, word: str) -> None:
+    if matches(word, "dev"):
+        word = args.next_arg()
+    elif matches(word, "help"):
+        raise CommandError(USAGE, 255)
+    if req.name is not None:
+        raise garbage("dev", word)
+    req.name = word
+
+
+LinkOption = Callable[[LinkRequest, Args, str], "Result | None"]
+
+# iplink_parse()'s keywords written out in full (none abbreviates one of the prefixed ones)...
+_KEYWORDS: dict[str, LinkOption] = {
+    "up": _up,
+    "down": _up,
+    **dict.fromkeys(("name", "netns", "type", "alias", "master", "vrf", "group"), _unsupported),
+    "nomaster": _ignore,
+    "brd": _skip,
+    **dict.fromkeys(("txqueuelen", "txqlen", "qlen"), _skip),
+    **dict.fromkeys(
+        (
+            "arp",
+            "multicast",
+            "allmulticast",
+            "promisc",
+            "trailers",
+            "carrier",
+            "dynamic",
+            "protodown",
+        ),
+        _on_off,
+    ),  # fmt: skip
+}
+# ...then the ones it accepts abbreviated, in its order; anything else names the device.
+_ABBREVIATED: tuple[tuple[str, LinkOption], ...] = (
+    ("address", _address),
+    ("broadcast", _skip),
+    ("mtu", _mtu),
+)
+
+
+def _link_option(word: str) -> LinkOption:
+    if word in _KEYWORDS:
+        return _KEYWORDS[word]
+    return next((fn for full, fn in _ABBREVIATED if matches(word, full)), _device)
+
+
 def _set(args: Args, host: Host) -> Result:
     """`ip link set [dev] NAME [up|down] [mtu N] [address MAC] ...` (iplink_parse order)."""
-    name = None
-    state = None
-    mtu = None
-    mac = None
+    req = LinkRequest()
     while args:
         word = args.take()
-        if word == "up":
-            state = True
-        elif word == "down":
-            state = False
-        elif word in ("name", "netns", "type", "alias", "master", "vrf", "group"):
-            args.next_arg()
-            return _not_simulated(f'"ip link set ... {word}"')
-        elif word == "nomaster":
-            pass
-        elif matches(word, "address"):
-            mac = args.next_arg()
-            if not MAC.match(mac):
-                raise CommandError(f'"{mac}" is invalid lladdr.', 1)
-        elif matches(word, "broadcast") or word == "brd":
-            args.next_arg()
-        elif matches(word, "mtu"):
-            value = args.next_arg()
-            if mtu is not None:
-                raise CommandError(f'Error: duplicate "mtu": "{value}" is the second value.', 255)
-            if not decimal(value):
-                raise invarg('Invalid "mtu" value\n', value)
-            mtu = int(value)
-        elif word in ("txqueuelen", "txqlen", "qlen"):
-            args.next_arg()
-        elif word in ("arp", "multicast", "allmulticast", "promisc", "trailers", "carrier",
-                      "dynamic", "protodown"):  # fmt: skip
-            value = args.next_arg()
-            if value not in ("on", "off"):
-                raise CommandError(
-                    f'Error: argument of "{word}" must be "on" or "off", not "{value}"', 255
-                )
-        else:
-            if matches(word, "dev"):
-                word = args.next_arg()
-            elif matches(word, "help"):
-                raise CommandError(USAGE, 255)
-            if name is not None:
-                raise garbage("dev", word)
-            name = word
-    if name is None:
+        answer = _link_option(word)(req, args, word)
+        if answer is not None:
+            return answer
+    if req.name is None:
         raise CommandError('Not enough information: "dev" argument is required.', 255)
-    iface = host.interfaces.get(name)
+    iface = host.interfaces.get(req.name)
     if iface is None:
-        raise CommandError(f'Cannot find device "{name}"', 1)
-    if mac is not None:
-        octets = [int(x, 16) for x in mac.split(":")]
+        raise CommandError(f'Cannot find device "{req.name}"', 1)
+    if req.mac is not None:
+        octets = [int(x, 16) for x in req.mac.split(":")]
         if iface.loopback or octets[0] & 1 or not any(octets):
             raise CommandError("RTNETLINK answers: Cannot assign requested address", 2)
         iface.mac = ":".join(f"{x:02x}" for x in octets)
-    if mtu is not None:
+    if req.mtu is not None:
         low, high = (68, 2147483647) if iface.loopback else (68, 65535)
-        if mtu < low:
+        if req.mtu < low:
             raise CommandError("Error: mtu less than device minimum.", 2)
-        if mtu > high:
+        if req.mtu > high:
             raise CommandError("Error: mtu greater than device maximum.", 2)
-        iface.mtu = mtu
-    if state is not None:
-        host.set_link(name, state)
+        iface.mtu = req.mtu
+    if req.state is not None:
+        host.set_link(req.name, req.state)
     return Result()
 
 

@@ -10,15 +10,21 @@ of probing). Entries are listed in the order they were first learned (Linux: has
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import CommandError
+from ..parsing import matches, parse_address
 from ..result import Result
 from . import command
-from .ip import matches, parse_address
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 REACHABLE_TIME = 30.0
 
 
-def entries(host, net, dev: str | None = None, ip: str | None = None):  # noqa: ANN001
+def entries(host: Host, net: Topology, dev: str | None = None, ip: str | None = None):
     for key, (mac, seen) in host.neighbours.items():
         address, iface = key.split(" ")
         if (dev is not None and iface != dev) or (ip is not None and address != ip):
@@ -29,7 +35,7 @@ def entries(host, net, dev: str | None = None, ip: str | None = None):  # noqa: 
         yield address, iface, mac, state
 
 
-def run(args: list[str], host, net, opts) -> Result:  # noqa: ANN001
+def run(args: list[str], host: Host, net: Topology, opts) -> Result:
     verb = args.pop(0) if args else "show"
     if matches(verb, "show") or matches(verb, "list"):
         flush = False
@@ -70,7 +76,7 @@ def run(args: list[str], host, net, opts) -> Result:  # noqa: ANN001
 
 
 @command("arp")
-def arp(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def arp(argv: list[str], host: Host, net: Topology) -> Result:
     """arp [-n]: the ARP table (net-tools)"""
     for opt in argv[1:]:
         if opt not in ("-n", "-a", "-e", "-v"):

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from netlearn.sim import commands
 from netlearn.sim.commands import command
 from netlearn.sim.errors import CommandError
 from netlearn.sim.result import Result
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 HEADER = "Commands of this simulated Linux shell (ping sends 4 packets unless -c N):"
 # For commands whose function and module have no docstring.
@@ -27,7 +32,7 @@ FALLBACK = {
 MAX_SUMMARY = 100
 
 
-def summary(name: str, fn) -> str:  # noqa: ANN001
+def summary(name: str, fn) -> str:
     """The first sentence of the command's docstring (or its module's), on one line."""
     if name in FALLBACK:
         return FALLBACK[name]
@@ -52,7 +57,7 @@ def help_lines() -> list[str]:
 
 
 @command("help")
-def help_(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def help_(argv: list[str], host: Host, net: Topology) -> Result:
     """help [COMMAND]: list the commands this simulated shell understands"""
     topics = [word for word in argv[1:] if not word.startswith("-")]
     if not topics:
@@ -71,7 +76,7 @@ def help_(argv: list[str], host, net) -> Result:  # noqa: ANN001
 
 
 @command("hostname")
-def hostname(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def hostname(argv: list[str], host: Host, net: Topology) -> Result:
     """hostname [-I]: print the host's name (-I: its IPv4 addresses)"""
     args = argv[1:]
     if not args:

@@ -25,119 +25,25 @@ import math
 import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address
+from typing import TYPE_CHECKING
 
 from netlearn.sim import trace as t
 from netlearn.sim.commands import command
 from netlearn.sim.errors import CommandError
 from netlearn.sim.forwarding import ARP_TIMEOUT, DEFAULT_TTL, Segments, ping_once
+from netlearn.sim.names import resolver
 from netlearn.sim.result import Result
+
+from .ping_args import USAGE, VERSION, Options, _Version, parse_options
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 DEFAULT_COUNT = 4  # the simulator's stand-in for "until Ctrl-C"
 MAX_COUNT = 100  # packets one simulated ping sends at most
 REDIRECTS_SENT = 6  # a router's redirects to one host back off (20 ms << n): ~6 at 1 s spacing
 DEFAULT_LINGER = 10.0  # seconds ping waits for the last reply without -W (MAXWAIT)
-MAX_SIZE = 65507
-
-USAGE = """
-Usage
-  ping [options] <destination>
-
-Options:
-  <destination>      dns name or ip address
-  -a                 use audible ping
-  -A                 use adaptive ping
-  -B                 sticky source address
-  -c <count>         stop after <count> replies
-  -C                 call connect() syscall on socket creation
-  -D                 print timestamps
-  -d                 use SO_DEBUG socket option
-  -e <identifier>    define identifier for ping session, default is random for
-                     SOCK_RAW and kernel defined for SOCK_DGRAM
-                     Imply using SOCK_RAW (for IPv4 only for identifier 0)
-  -f                 flood ping
-  -h                 print help and exit
-  -I <interface>     either interface name or address
-  -i <interval>      seconds between sending each packet
-  -L                 suppress loopback of multicast packets
-  -l <preload>       send <preload> number of packages while waiting replies
-  -m <mark>          tag the packets going out
-  -M <pmtud opt>     define mtu discovery, can be one of <do|dont|want>
-  -n                 no dns name resolution
-  -O                 report outstanding replies
-  -p <pattern>       contents of padding byte
-  -q                 quiet output
-  -Q <tclass>        use quality of service <tclass> bits
-  -s <size>          use <size> as number of data bytes to be sent
-  -S <size>          use <size> as SO_SNDBUF socket option value
-  -t <ttl>           define time to live
-  -U                 print user-to-user latency
-  -v                 verbose output
-  -V                 print version and exit
-  -w <deadline>      reply wait <deadline> in seconds
-  -W <timeout>       time to wait for response
-
-IPv4 options:
-  -4                 use IPv4
-  -b                 allow pinging broadcast
-  -R                 record route
-  -T <timestamp>     define timestamp, can be one of <tsonly|tsandaddr|tsprespec>
-
-IPv6 options:
-  -6                 use IPv6
-  -F <flowlabel>     define flow label, default is random
-  -N <nodeinfo opt>  use icmp6 node info query, try <help> as argument
-
-For more details see ping(8).
-"""
-VERSION = (
-    "ping from iputils 20221126\n"
-    "libcap: yes, IDN: yes, NLS: no, error.h: yes, getrandom(): yes, __fpending(): yes\n"
-)
-WITH_ARGUMENT = "ceFIilmMNpQSsTtWw"
-FLAGS = "4aAbBCdDfhLnOqrRUvV6"
-IGNORED = set("aABCdDLnOUv4")  # accepted, no visible effect in the simulator
-UNSUPPORTED = set("fRrT6eFIlmMNpQS")
-
-
-class GetoptError(Exception):
-    pass
-
-
-def getopt(
-    argv: list[str], with_argument: str, flags: str
-) -> tuple[list[tuple[str, str]], list[str]]:
-    """GNU getopt with argument permutation: (options, operands); raises GetoptError."""
-    opts: list[tuple[str, str]] = []
-    operands: list[str] = []
-    i = 0
-    while i < len(argv):
-        word = argv[i]
-        i += 1
-        if word == "--":
-            operands.extend(argv[i:])
-            break
-        if not word.startswith("-") or word == "-":
-            operands.append(word)
-            continue
-        j = 1
-        while j < len(word):
-            letter = word[j]
-            j += 1
-            if letter in with_argument:
-                if j < len(word):
-                    value = word[j:]
-                elif i < len(argv):
-                    value = argv[i]
-                    i += 1
-                else:
-                    raise GetoptError(f"option requires an argument -- '{letter}'")
-                opts.append((letter, value))
-                break
-            if letter in flags:
-                opts.append((letter, ""))
-                continue
-            raise GetoptError(f"invalid option -- '{letter}'")
-    return opts, operands
 
 
 def inet_aton(text: str) -> IPv4Address | None:
@@ -176,136 +82,19 @@ class Target:
     numeric: bool
 
 
-def resolve_target(net, host, text: str, program: str) -> Target:  # noqa: ANN001
+def resolve_target(net: Topology, host: Host, text: str, program: str) -> Target:
     """The destination as getaddrinfo gives it, or CommandError with glibc's message."""
     address = inet_aton(text)
     if address is not None:
         if address == IPv4Address(0):
             address = IPv4Address("127.0.0.1")  # connect() to 0.0.0.0 means this host
         return Target(text, address, True)
-    try:
-        from netlearn.sim.names import resolver
-    except ImportError:  # pragma: no cover - the names package ships with the simulator
-        resolver = None
-    if resolver is None:
-        raise CommandError(f"{program}{text}: Temporary failure in name resolution", 2)
     found = resolver.resolve_for_connect(net, host, text)
     addresses = found.v4() if found.ok else []
     if not addresses:
         error = found.error_text() if not found.ok else "Name or service not known"
         raise CommandError(f"{program}{text}: {error}", 2)
     return Target(found.canonical or text, addresses[0], False)
-
-
-def reverse_name(net, host, address: IPv4Address) -> str | None:  # noqa: ANN001
-    """The name a reply's source resolves to (files, then DNS), or None."""
-    try:
-        from netlearn.sim.names import resolver
-    except ImportError:  # pragma: no cover
-        return None
-    return resolver.reverse_name(net, host, address)
-
-
-def _number(value: str, kind=float) -> float | None:  # noqa: ANN001
-    try:
-        return kind(value)
-    except ValueError:
-        return None
-
-
-def _strtod_prefix(value: str) -> float:
-    match = re.match(r"\s*[-+]?(\d+\.?\d*|\.\d+)", value)
-    return float(match.group(0)) if match else 0.0
-
-
-@dataclass(slots=True)
-class Options:
-    count: int | None = None
-    wait: float | None = None  # -W
-    deadline: float | None = None  # -w
-    interval: float = 1.0
-    ttl: int = DEFAULT_TTL
-    size: int = 56
-    quiet: bool = False
-    broadcast: bool = False  # -b
-    numeric: bool = False
-    warnings: str = ""
-
-
-def parse_options(argv: list[str]) -> tuple[Options, list[str]]:
-    try:
-        opts, operands = getopt(argv[1:], WITH_ARGUMENT, FLAGS)
-    except GetoptError as exc:
-        raise CommandError(f"ping: {exc}\n{USAGE}", 2) from None
-    o = Options()
-    for letter, value in opts:
-        if letter == "c":
-            count = _number(value, int)
-            if count is None:
-                raise CommandError(f"ping: invalid argument: '{value}'", 1)
-            if not 1 <= count <= 9223372036854775807:
-                raise CommandError(
-                    f"ping: invalid argument: '{value}': out of range: "
-                    "1 <= value <= 9223372036854775807",
-                    1,
-                )
-            o.count = count
-        elif letter in "Wi":
-            number = _number(value)
-            if number is None or not math.isfinite(number):
-                o.warnings += (
-                    f"ping: option argument contains garbage: {value}\n"
-                    "ping: this will become fatal error in the future\n"
-                )
-                number = _strtod_prefix(value)
-            if letter == "W":
-                if number < 0:
-                    raise CommandError(f"ping: bad linger time: {value}", 2)
-                o.wait = number or None
-            else:
-                if number < 0:
-                    raise CommandError(f"ping: bad timing interval: {value}", 2)
-                o.interval = number
-        elif letter == "w":
-            number = _number(value, int)
-            if number is None or not 0 <= number <= 2147483647:
-                raise CommandError(f"ping: invalid argument: '{value}'", 1)
-            o.deadline = number or None
-        elif letter == "t":
-            ttl = _number(value, int)
-            if ttl is None:
-                raise CommandError(f"ping: invalid argument: '{value}'", 1)
-            if not 0 <= ttl <= 255:
-                raise CommandError(
-                    f"ping: invalid argument: '{value}': out of range: 0 <= value <= 255", 1
-                )
-            if ttl == 0:
-                raise CommandError("ping: cannot set unicast time-to-live: Invalid argument", 2)
-            o.ttl = ttl
-        elif letter == "s":
-            size = _number(value, int)
-            if size is None or size < 0:
-                raise CommandError(f"ping: invalid argument: '{value}'", 1)
-            if size > MAX_SIZE:
-                raise CommandError(f"ping: packet size {size} is too large. Maximum is 65507", 1)
-            o.size = size
-        elif letter == "b":
-            o.broadcast = True
-        elif letter == "q":
-            o.quiet = True
-        elif letter == "n":
-            o.numeric = True
-        elif letter == "h":
-            raise CommandError(USAGE.lstrip("\n"), 2)
-        elif letter == "V":
-            raise _Version()
-        elif letter in UNSUPPORTED:
-            raise CommandError(f"ping: option -{letter} is not supported by the simulator", 2)
-    return o, operands
-
-
-class _Version(Exception):
-    pass
 
 
 def _rtt_us(outcome: t.PingOutcome, seq: int) -> int:
@@ -320,7 +109,14 @@ def _ms(us: int) -> str:
     return f"{us // 1000}.{us % 1000:03d}"
 
 
-def is_broadcast(host, address: IPv4Address) -> bool:  # noqa: ANN001
+def _set(address: IPv4Address | None) -> IPv4Address:
+    """An address the outcome always has in that case (a redirect's next hop, an error's
+    sender)."""
+    assert address is not None
+    return address
+
+
+def is_broadcast(host: Host, address: IPv4Address) -> bool:
     """A broadcast address for ``host``'s kernel: a ``broadcast`` route of its local table, or
     255.255.255.255 when some route covers it."""
     if address == IPv4Address("255.255.255.255"):
@@ -329,7 +125,7 @@ def is_broadcast(host, address: IPv4Address) -> bool:  # noqa: ANN001
 
 
 @command("ping")
-def ping(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def ping(argv: list[str], host: Host, net: Topology) -> Result:
     """ping [-c N] [-W S] [-t TTL] HOST: send ICMP echo requests (4 of them unless -c N)"""
     try:
         o, operands = parse_options(argv)
@@ -355,7 +151,7 @@ def ping(argv: list[str], host, net) -> Result:  # noqa: ANN001
     return Result(_report(net, host, target, o, outcome), o.warnings, _status(o, outcome), outcome)
 
 
-def _broadcast_outcome(host, address: IPv4Address) -> t.PingOutcome:  # noqa: ANN001
+def _broadcast_outcome(host: Host, address: IPv4Address) -> t.PingOutcome:
     route = host.lookup(address)
     owner = host.broadcast_owner(address)
     dev = route.dev if route is not None else owner[0].name if owner else None
@@ -392,7 +188,7 @@ def _status(o: Options, outcome: t.PingOutcome) -> int:
     return 0
 
 
-def _report(net, host, target: Target, o: Options, outcome: t.PingOutcome) -> str:  # noqa: ANN001
+def _report(net: Topology, host: Host, target: Target, o: Options, outcome: t.PingOutcome) -> str:
     count = _packets(o)
     timing = o.size >= 16
     lines = [f"PING {target.shown} ({target.address}) {o.size}({o.size + 28}) bytes of data."]
@@ -402,7 +198,7 @@ def _report(net, host, target: Target, o: Options, outcome: t.PingOutcome) -> st
         if target.numeric or o.numeric:
             return str(address)
         if address not in names:
-            name = reverse_name(net, host, address)
+            name = resolver.reverse_name(net, host, address)
             names[address] = f"{name or address} ({address})"
         return names[address]
 
@@ -419,7 +215,7 @@ def _report(net, host, target: Target, o: Options, outcome: t.PingOutcome) -> st
                     sent_at,
                     seq,
                     f"From {shown(outcome.redirect_from)}: icmp_seq={seq} "
-                    f"Redirect Host(New nexthop: {shown(outcome.redirect_to)})",
+                    f"Redirect Host(New nexthop: {shown(_set(outcome.redirect_to))})",
                 )
             )
         if outcome.kind == t.REPLY:
@@ -439,7 +235,11 @@ def _report(net, host, target: Target, o: Options, outcome: t.PingOutcome) -> st
                 continue
             errors += 1
             events.append(
-                (arrives, seq, f"From {shown(outcome.error_from)} icmp_seq={seq} {outcome.error}")
+                (
+                    arrives,
+                    seq,
+                    f"From {shown(_set(outcome.error_from))} icmp_seq={seq} {outcome.error}",
+                )
             )
     if errors and outcome.error_delay:
         pipe = min(count, math.ceil(outcome.error_delay / interval))
@@ -485,4 +285,4 @@ def _elapsed_ms(o: Options, count: int) -> int:
     return int((count - 1) * o.interval * 1000) + 14 * (count - 1)
 
 
-__all__ = ["ARP_TIMEOUT", "Target", "getopt", "inet_aton", "ping", "resolve_target"]
+__all__ = ["ARP_TIMEOUT", "USAGE", "Target", "inet_aton", "ping", "resolve_target"]

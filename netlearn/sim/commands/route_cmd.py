@@ -13,12 +13,19 @@ existing one is put *before* it (``ip route prepend``); an identical route is ``
 from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING
 
-from netlearn.sim.commands import command, decimal
-from netlearn.sim.commands.ping import inet_aton, reverse_name
+from netlearn.sim.commands import command
+from netlearn.sim.commands.ping import inet_aton
 from netlearn.sim.errors import CommandError
+from netlearn.sim.model import Host
+from netlearn.sim.names.resolver import reverse_name
+from netlearn.sim.parsing import decimal
 from netlearn.sim.result import Result
 from netlearn.sim.routing import Route
+
+if TYPE_CHECKING:
+    from netlearn.sim.topology import Topology
 
 ROUTE_HEADER = "Destination     Gateway         Genmask         Flags Metric Ref    Use Iface"
 EXTENDED_HEADER = "Destination     Gateway         Genmask         Flags   MSS Window  irtt Iface"
@@ -75,13 +82,15 @@ def flags(route: Route) -> str:
     return text
 
 
-def _name(net, host, address: IPv4Address, *, network: bool) -> str:  # noqa: ANN001
+def _name(net: Topology, host: Host, address: IPv4Address, *, network: bool) -> str:
     if network:
         return NETWORKS.get(address, str(address))
     return (reverse_name(net, host, address) or str(address))[:15]
 
 
-def table_rows(net, host, *, numeric: bool) -> list[tuple[str, str, str, str, Route]]:  # noqa: ANN001
+def table_rows(
+    net: Topology, host: Host, *, numeric: bool
+) -> list[tuple[str, str, str, str, Route]]:
     """(destination, gateway, genmask, flags, route) as net-tools shows each main-table route."""
     rows = []
     for route in host.routes():
@@ -102,7 +111,7 @@ def table_rows(net, host, *, numeric: bool) -> list[tuple[str, str, str, str, Ro
     return rows
 
 
-def route_table(net, host, *, numeric: bool, extended: bool = False) -> str:  # noqa: ANN001
+def route_table(net: Topology, host: Host, *, numeric: bool, extended: bool = False) -> str:
     lines = ["Kernel IP routing table", EXTENDED_HEADER if extended else ROUTE_HEADER]
     for dest, gateway, mask, flag, route in table_rows(net, host, numeric=numeric):
         if extended:
@@ -118,7 +127,7 @@ def route_table(net, host, *, numeric: bool, extended: bool = False) -> str:  # 
 
 
 @command("route")
-def route(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def route(argv: list[str], host: Host, net: Topology) -> Result:
     """route [-n] | route add|del -net NET netmask MASK gw GW: net-tools' routing table"""
     numeric = extended = False
     words: list[str] = []
@@ -160,14 +169,9 @@ def route(argv: list[str], host, net) -> Result:  # noqa: ANN001
     return _modify(host, verb, rest)
 
 
-def _modify(host, verb: str, words: list[str]) -> Result:  # noqa: ANN001
-    """``route add|del [-net|-host] TARGET [netmask M] [gw G] [metric N] [[dev] IF]``."""
-    kind = None
-    if words[0] in ("-net", "-host"):
-        kind, words = words[0], words[1:]
-    if not words:
-        raise CommandError(INET_USAGE, 3)
-    target, words = words[0], words[1:]
+def _route_options(words: list[str]) -> dict[str, str]:
+    """``[netmask M] [gw G] [metric N] [[dev] IF]`` as net-tools reads them (a bare last word
+    is the device)."""
     options: dict[str, str] = {}
     while words:
         key = words.pop(0)
@@ -181,7 +185,10 @@ def _modify(host, verb: str, words: list[str]) -> Result:  # noqa: ANN001
             options["dev"] = key
         else:
             raise CommandError(INET_USAGE, 3)
-    dst = _destination(target, kind, options.get("netmask"))
+    return options
+
+
+def _gateway_and_metric(options: dict[str, str]) -> tuple[IPv4Address | None, int]:
     gateway = None
     if "gw" in options:
         gateway = inet_aton(options["gw"])
@@ -192,6 +199,20 @@ def _modify(host, verb: str, words: list[str]) -> Result:  # noqa: ANN001
         if not decimal(options["metric"]):
             raise CommandError(INET_USAGE, 3)
         metric = int(options["metric"])
+    return gateway, metric
+
+
+def _modify(host: Host, verb: str, words: list[str]) -> Result:
+    """``route add|del [-net|-host] TARGET [netmask M] [gw G] [metric N] [[dev] IF]``."""
+    kind = None
+    if words[0] in ("-net", "-host"):
+        kind, words = words[0], words[1:]
+    if not words:
+        raise CommandError(INET_USAGE, 3)
+    target, words = words[0], words[1:]
+    options = _route_options(words)
+    dst = _destination(target, kind, options.get("netmask"))
+    gateway, metric = _gateway_and_metric(options)
     dev = options.get("dev")
     if dev is not None and dev not in host.interfaces:
         raise CommandError(f"SIOC{verb.upper()}RT: No such device", 7)
@@ -247,7 +268,7 @@ def _ioctl_error(call: str, exc: CommandError) -> CommandError:
 
 
 @command("netstat")
-def netstat(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def netstat(argv: list[str], host: Host, net: Topology) -> Result:
     """netstat -rn: the routing table (the simulator's netstat shows routes only)"""
     letters = "".join(word[1:] for word in argv[1:] if word.startswith("-") and word[:2] != "--")
     if "r" not in letters and "--route" not in argv:

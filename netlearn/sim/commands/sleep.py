@@ -6,9 +6,14 @@ DNS caches count their TTLs down on that clock, so ``sleep 300`` lets a cached a
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from netlearn.sim.commands import command
 from netlearn.sim.result import Result
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 MAX_SLEEP = 7 * 24 * 3600  # one call advances the clock by at most a week
 _DURATION = re.compile(r"^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$")
@@ -16,7 +21,7 @@ _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @command("sleep")
-def sleep(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def sleep(argv: list[str], host: Host, net: Topology) -> Result:
     if len(argv) < 2:
         return Result("", "sleep: missing operand\nTry 'sleep --help' for more information.\n", 1)
     total = 0.0

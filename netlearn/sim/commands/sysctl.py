@@ -12,11 +12,14 @@ without ``-w`` too. ``-p [FILE]`` applies /etc/sysctl.conf (or FILE) from the ho
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from netlearn.sim import files
 from netlearn.sim.commands import command
 from netlearn.sim.forwarding import conf_path
+from netlearn.sim.model import Host
 from netlearn.sim.result import Result
+from netlearn.sim.topology import Topology
 
 USAGE = (
     "\n"
@@ -62,7 +65,7 @@ PER_CONF = {
 }
 
 
-def parameters(host) -> dict[str, str]:  # noqa: ANN001
+def parameters(host: Host) -> dict[str, str]:
     """Every parameter the simulator knows for ``host``, sorted by name."""
     values = {
         "kernel.hostname": host.name,
@@ -75,10 +78,10 @@ def parameters(host) -> dict[str, str]:  # noqa: ANN001
             if name == "forwarding":
                 value = str(host.ip_forward)
             elif name in WRITABLE_CONF:
-                value = host.files.get(conf_path(conf, name), value + "\n").strip()
+                value = host.files.get(conf_path(conf, name), f"{value}\n").strip()
             elif name == "accept_redirects" and conf == "all":
                 value = "0" if host.forwarding else "1"
-            values[f"net.ipv4.conf.{conf}.{name}"] = value
+            values[f"net.ipv4.conf.{conf}.{name}"] = str(value)
     return dict(sorted(values.items()))
 
 
@@ -88,8 +91,8 @@ def _key(text: str) -> str:
 
 class _Run:
     def __init__(
-        self, host, *, names_only: bool, values_only: bool, quiet: bool, ignore: bool
-    ) -> None:  # noqa: ANN001
+        self, host: Host, *, names_only: bool, values_only: bool, quiet: bool, ignore: bool
+    ) -> None:
         self.host = host
         self.names_only = names_only
         self.values_only = values_only
@@ -164,54 +167,82 @@ class _Run:
             self.out.append(self.line(key, value))
 
 
-@command("sysctl")
-def sysctl(argv: list[str], host, net) -> Result:  # noqa: ANN001
-    """sysctl [-w] net.ipv4.ip_forward[=1]: read or set kernel parameters"""
-    flags = {"a": False, "n": False, "N": False, "w": False, "q": False, "e": False, "p": False}
-    operands: list[str] = []
+# procps-ng's long options and the short letter each stands for.
+_LONG = {
+    "--all": "a",
+    "--values": "n",
+    "--names": "N",
+    "--write": "w",
+    "--quiet": "q",
+    "--ignore": "e",
+    "--load": "p",
+}
+_SYNONYMS = {"A": "a", "X": "a", "f": "p"}
+
+
+@dataclass
+class _Args:
+    flags: dict[str, bool] = field(
+        default_factory=lambda: dict.fromkeys(("a", "n", "N", "w", "q", "e", "p"), False)
+    )
+    operands: list[str] = field(default_factory=list)
     load_file: str | None = None
+
+
+def _long_option(args: _Args, word: str) -> Result | None:
+    head, _, arg = word.partition("=")
+    if head not in _LONG:
+        return Result(USAGE, f"sysctl: unrecognized option '{word}'\n", 0)
+    args.flags[_LONG[head]] = True
+    if head == "--load" and arg:
+        args.load_file = arg
+    return None
+
+
+def _short_options(args: _Args, word: str) -> Result | None:
+    for k, letter in enumerate(word[1:]):
+        letter = _SYNONYMS.get(letter, letter)
+        if letter in args.flags:
+            args.flags[letter] = True
+            if letter == "p" and word[k + 2 :]:
+                args.load_file = word[k + 2 :]
+                return None
+        elif letter in "hd":
+            return Result(USAGE)
+        elif letter == "V":
+            return Result("sysctl from procps-ng 4.0.2\n")
+        elif letter not in "oxb":
+            return Result(USAGE, f"sysctl: invalid option -- '{letter}'\n", 0)
+    return None
+
+
+def _parse(argv: list[str]) -> _Args | Result:
+    args = _Args()
     for word in argv[1:]:
+        answer = None
         if word.startswith("--"):
-            long = {
-                "--all": "a",
-                "--values": "n",
-                "--names": "N",
-                "--write": "w",
-                "--quiet": "q",
-                "--ignore": "e",
-                "--load": "p",
-            }
-            head, _, arg = word.partition("=")
-            if head not in long:
-                return Result(USAGE, f"sysctl: unrecognized option '{word}'\n", 0)
-            flags[long[head]] = True
-            if head == "--load" and arg:
-                load_file = arg
-            continue
-        if word.startswith("-") and len(word) > 1 and not operands:
-            for k, letter in enumerate(word[1:]):
-                if letter in "AX":
-                    letter = "a"
-                if letter == "f":
-                    letter = "p"
-                if letter in flags:
-                    flags[letter] = True
-                    if letter == "p" and word[k + 2 :]:
-                        load_file = word[k + 2 :]
-                        break
-                elif letter in "hd":
-                    return Result(USAGE)
-                elif letter == "V":
-                    return Result("sysctl from procps-ng 4.0.2\n")
-                elif letter not in "oxb":
-                    return Result(USAGE, f"sysctl: invalid option -- '{letter}'\n", 0)
-            continue
-        operands.append(word)
+            answer = _long_option(args, word)
+        elif word.startswith("-") and len(word) > 1 and not args.operands:
+            answer = _short_options(args, word)
+        else:
+            args.operands.append(word)
+        if answer is not None:
+            return answer
+    return args
+
+
+@command("sysctl")
+def sysctl(argv: list[str], host: Host, net: Topology) -> Result:
+    """sysctl [-w] net.ipv4.ip_forward[=1]: read or set kernel parameters"""
+    args = _parse(argv)
+    if isinstance(args, Result):
+        return args
+    flags, operands = args.flags, args.operands
     run = _Run(
         host, names_only=flags["N"], values_only=flags["n"], quiet=flags["q"], ignore=flags["e"]
     )
     if flags["p"]:
-        path = load_file or (operands[0] if operands else "/etc/sysctl.conf")
+        path = args.load_file or (operands[0] if operands else "/etc/sysctl.conf")
         return _load(run, path)
     if flags["a"]:
         for key, value in parameters(host).items():

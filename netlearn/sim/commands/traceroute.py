@@ -10,13 +10,19 @@ ARP, after ~3 s) end it too. Silent drops (forwarding off, no way back) print ``
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from netlearn.sim import trace as t
 from netlearn.sim.commands import command
-from netlearn.sim.commands.ping import inet_aton, is_broadcast, resolve_target, reverse_name
+from netlearn.sim.commands.ping import inet_aton, is_broadcast, resolve_target
 from netlearn.sim.errors import CommandError
 from netlearn.sim.forwarding import Segments, probes, send
+from netlearn.sim.names.resolver import reverse_name
 from netlearn.sim.result import Result
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 DEFAULT_MAX_HOPS = 30
 DEFAULT_QUERIES = 3
@@ -251,7 +257,7 @@ def _probe_ms(distance: int, query: int) -> float:
 
 
 @command("traceroute")
-def traceroute(argv: list[str], host, net) -> Result:  # noqa: ANN001
+def traceroute(argv: list[str], host: Host, net: Topology) -> Result:
     """traceroute [-n] [-m MAX] [-q N] HOST: print the routers on the way to HOST"""
     try:
         o, text, argc = _parse(argv)
@@ -282,7 +288,7 @@ def traceroute(argv: list[str], host, net) -> Result:  # noqa: ANN001
     segments = Segments(net)
     names: dict = {}
 
-    def shown(address) -> str:  # noqa: ANN001
+    def shown(address) -> str:
         if o.numeric:
             return str(address)
         if address not in names:
@@ -320,23 +326,25 @@ def traceroute(argv: list[str], host, net) -> Result:  # noqa: ANN001
     return Result("\n".join(lines) + "\n", "", 0, tuple(traces))
 
 
-def _answer(net, host, probe: t.Trace, dst, segments: Segments):  # noqa: ANN001
+def _answer(net: Topology, host: Host, probe: t.Trace, dst, segments: Segments):
     """(address the answer comes from, its delay, annotation, ends the trace) or (None, ...)."""
     if probe.delivered:
         if probe.receiver == host.name:
             return dst, 0.0, "", True
-        back = send(net, probe.receiver, probe.src, src=dst, returning=True, segments=segments)
+        back = send(
+            net, str(probe.receiver), probe.source, src=dst, returning=True, segments=segments
+        )
         if back.delivered and back.receiver == host.name:
             return dst, 0.0, "", True
         return None, 0.0, "", False
-    drop = probe.drop
+    drop = probe.lost
     if drop.icmp is None:
         return None, 0.0, "", False
     note = ANNOTATION.get(drop.icmp, "")
     final = drop.icmp != t.TIME_EXCEEDED
     if drop.host == host.name:
         return probe.src, drop.delay, note, final
-    back = send(net, drop.host, probe.src, returning=True, segments=segments)
+    back = send(net, drop.host, probe.source, returning=True, segments=segments)
     if back.delivered and back.receiver == host.name:
         return back.src, drop.delay, note, final
     return None, 0.0, "", False

@@ -19,10 +19,10 @@ MAX_CACHE_ENTRIES = 256
 
 
 def _key(qname: dns.name.Name, qtype: int) -> str:
-    return f"{qname.to_text()}|{dns.rdatatype.to_text(qtype)}"
+    return f"{qname.to_text()}|{dns.rdatatype.to_text(dns.rdatatype.RdataType.make(qtype))}"
 
 
-def _dump(rrsets) -> list:  # noqa: ANN001
+def _dump(rrsets) -> list:
     return [
         [r.name.to_text(), r.ttl, dns.rdatatype.to_text(r.rdtype), [d.to_text() for d in r]]
         for r in rrsets

@@ -54,7 +54,7 @@ def question_line(qname: dns.name.Name, qtype: int) -> str:
     """``;example.com.\\t\\t\\tIN\\tA``: the name column is counted without the ``;``."""
     name = qname.to_text()
     pad, column = _pad(name, len(name), 32)
-    return f";{name}{pad}IN\t{dns.rdatatype.to_text(qtype)}"
+    return f";{name}{pad}IN\t{dns.rdatatype.to_text(dns.rdatatype.RdataType.make(qtype))}"
 
 
 def when(clock: float) -> str:
@@ -126,7 +126,7 @@ def dig_message(
     return out
 
 
-def _count(section) -> int:  # noqa: ANN001
+def _count(section) -> int:
     return sum(len(rrset) for rrset in section)
 
 

@@ -55,9 +55,9 @@ class Response:
 
     @property
     def rcode_text(self) -> str:
-        return dns.rcode.to_text(self.rcode)
+        return dns.rcode.to_text(dns.rcode.Rcode.make(self.rcode))
 
-    def with_flags(self, **changes) -> Response:  # noqa: ANN003
+    def with_flags(self, **changes) -> Response:
         return replace(self, **changes)
 
     def records(self, rdtype: int | None = None) -> list[dns.rrset.RRset]:
@@ -124,7 +124,7 @@ class _BindCompression(dict):
         self._last: dns.name.Name | None = None
         self._depth = 0
 
-    def get(self, name, default=None):  # noqa: ANN001, ANN201
+    def get(self, name, default=None):
         follows = self._last is not None and len(self._last) > 1 and name == self._last.parent()
         self._depth = self._depth + 1 if follows else 0
         self._last = name
@@ -146,7 +146,9 @@ def _write_pointable(name: dns.name.Name, buf: io.BytesIO, compress: dict) -> No
     for i, label in enumerate(name.labels[:-1]):
         compress.setdefault(dns.name.Name(name.labels[i:]), pos)
         pos += 1 + len(label)
-    buf.write(name.to_wire())
+    wire = name.to_wire()
+    assert wire is not None  # without a file, to_wire returns the bytes
+    buf.write(wire)
 
 
 def rrset_with_ttl(rrset: dns.rrset.RRset, ttl: int) -> dns.rrset.RRset:

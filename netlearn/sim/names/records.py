@@ -82,10 +82,3 @@ def zone_from_rows(
         return text, errors
     good = [i for i, error in enumerate(errors) if error is None]
     return "".join(lines[i] + "\n" for i in good), errors
-
-
-def records_text(zone_name: str, records: Iterable[str]) -> str:
-    """A solution's ``records: {zone: [lines]}`` as zone text; raises ZoneError when invalid."""
-    text = "".join(line.rstrip("\n") + "\n" for line in records)
-    parse_zone(zone_name, text)
-    return text

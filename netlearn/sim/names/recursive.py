@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass, field
 from ipaddress import ip_address
+from typing import TYPE_CHECKING
 
 import dns.name
 import dns.rdatatype
@@ -36,6 +37,10 @@ from netlearn.sim.names.message import (
 from netlearn.sim.names.server import authoritative_answer, chain_end
 from netlearn.sim.names.service import DnsService, dns_service
 from netlearn.sim.names.transport import round_trip
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 MAX_REFERRALS = 16  # delegations followed in one iteration (root -> com -> example.com is 2)
 MAX_DNS_DEPTH = 6  # servers asking servers (a forwarder forwarding to a forwarder ...)
@@ -64,6 +69,12 @@ class Exchange:
     detail: str = ""  # why a query was lost (for checks)
     server_host: str | None = None
 
+    @property
+    def reply(self) -> Response:
+        """The response of an answered exchange (``kind == ANSWER``)."""
+        assert self.response is not None, self.kind
+        return self.response
+
 
 @dataclass(slots=True)
 class Step:
@@ -81,8 +92,8 @@ class Iteration:
 
 
 def exchange(
-    net,  # noqa: ANN001
-    client,  # noqa: ANN001
+    net: Topology,
+    client,
     server: str,
     qname: dns.name.Name,
     qtype: int,
@@ -111,18 +122,20 @@ def exchange(
     if there.kind == "lost":
         return Exchange(TIMEOUT, server, detail=there.detail)
     if back is None or back.kind == "no-route" or back.kind == "lost":
-        detail = (back.detail if back else "") or f"{there.host.name} cannot send the reply back"
-        return Exchange(TIMEOUT, server, detail=detail, server_host=there.host.name)
-    service = dns_service(there.host)
+        detail = (
+            back.detail if back else ""
+        ) or f"{there.receiver.name} cannot send the reply back"
+        return Exchange(TIMEOUT, server, detail=detail, server_host=there.receiver.name)
+    service = dns_service(there.receiver)
     if service is None:
-        return Exchange(REFUSED_KIND, server, server_host=there.host.name)
-    response = serve(net, there.host, service, qname, qtype, rd=rd, depth=depth + 1)
-    return Exchange(ANSWER, server, response, server_host=there.host.name)
+        return Exchange(REFUSED_KIND, server, server_host=there.receiver.name)
+    response = serve(net, there.receiver, service, qname, qtype, rd=rd, depth=depth + 1)
+    return Exchange(ANSWER, server, response, server_host=there.receiver.name)
 
 
 def serve(
-    net,  # noqa: ANN001
-    host,  # noqa: ANN001
+    net: Topology,
+    host: Host,
     service: DnsService,
     qname: dns.name.Name,
     qtype: int,
@@ -147,8 +160,8 @@ def serve(
 
 
 def resolve(
-    net,  # noqa: ANN001
-    host,  # noqa: ANN001
+    net: Topology,
+    host: Host,
     service: DnsService,
     qname: dns.name.Name,
     qtype: int,
@@ -184,17 +197,17 @@ def _cap_negative_ttl(response: Response) -> Response:
     return response.with_flags(authority=authority)
 
 
-def _forward(net, host, service, qname, qtype, depth) -> Response:  # noqa: ANN001
+def _forward(net: Topology, host: Host, service, qname, qtype, depth) -> Response:
     for forwarder in service.forwarders:
         ex = exchange(net, host, forwarder, qname, qtype, rd=True, depth=depth)
-        if ex.kind == ANSWER and ex.response.rcode in (NOERROR, NXDOMAIN):
+        if ex.kind == ANSWER and ex.reply.rcode in (NOERROR, NXDOMAIN):
             # dnsmasq passes the upstream's aa flag through on the first answer; its cached
             # copies come without it.
-            return ex.response.with_flags(ra=True, rd=True, additional=())
+            return ex.reply.with_flags(ra=True, rd=True, additional=())
     return Response(qname, qtype, rcode=SERVFAIL, ra=True)
 
 
-def _iterate_following_cnames(net, host, hints, qname, qtype, depth) -> Response:  # noqa: ANN001
+def _iterate_following_cnames(net: Topology, host: Host, hints, qname, qtype, depth) -> Response:
     answer: list = []
     seen = {qname}
     name = qname
@@ -227,9 +240,9 @@ def _iterate_following_cnames(net, host, hints, qname, qtype, depth) -> Response
     return Response(qname, qtype, rcode=SERVFAIL, ra=True)
 
 
-def _answer_targets(answer) -> set[dns.name.Name]:  # noqa: ANN001
+def _answer_targets(answer) -> set[dns.name.Name]:
     """Names that NS and MX answers point at (their addresses ride in ADDITIONAL)."""
-    targets = set()
+    targets: set[dns.name.Name] = set()
     for rrset in answer:
         if rrset.rdtype == dns.rdatatype.NS:
             targets.update(r.target for r in rrset)
@@ -239,9 +252,9 @@ def _answer_targets(answer) -> set[dns.name.Name]:  # noqa: ANN001
 
 
 def iterate(
-    net,  # noqa: ANN001
-    client,  # noqa: ANN001
-    hints,  # noqa: ANN001
+    net: Topology,
+    client,
+    hints,
     qname: dns.name.Name,
     qtype: int,
     *,
@@ -255,9 +268,10 @@ def iterate(
         reply = None
         for address, ns_name in servers:
             ex = exchange(net, client, address, qname, qtype, rd=False, depth=depth)
-            if ex.kind == ANSWER and ex.response.rcode in (NOERROR, NXDOMAIN):
-                reply = ex.response
-                result.steps.append(Step(address, ns_name and ns_name.to_text(), reply))
+            if ex.kind == ANSWER and ex.reply.rcode in (NOERROR, NXDOMAIN):
+                reply = ex.reply
+                shown = ns_name.to_text() if ns_name is not None else None
+                result.steps.append(Step(address, shown, reply))
                 break
         if reply is None:
             return result
@@ -274,12 +288,12 @@ def iterate(
     return result
 
 
-def _referral_servers(net, client, hints, ns, reply, depth) -> list:  # noqa: ANN001
+def _referral_servers(net: Topology, client, hints, ns, reply, depth) -> list:
     glue: dict[dns.name.Name, list[str]] = {}
     for rrset in reply.additional:
         if rrset.rdtype == dns.rdatatype.A:
             glue.setdefault(rrset.name, []).extend(d.to_text() for d in rrset)
-    servers = []
+    servers: list[tuple[str, dns.name.Name]] = []
     for rdata in sorted(ns, key=lambda d: d.target)[:MAX_NS_TRIED]:
         addresses = glue.get(rdata.target)
         if addresses is None and depth < MAX_DNS_DEPTH:

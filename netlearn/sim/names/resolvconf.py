@@ -50,10 +50,32 @@ def _option(value: str, low: int, high: int) -> int | None:
     return max(low, min(high, number))
 
 
+# `options NAME:N` glibc reads, with the bounds it clamps N to.
+_OPTIONS = {"timeout": (1, 30), "attempts": (1, 5), "ndots": (0, 15)}
+
+
+def _nameserver(servers: list[str], args: list[str]) -> None:
+    if len(servers) >= MAXNS:
+        return
+    try:
+        servers.append(str(ip_address(args[0])))
+    except ValueError:
+        return
+
+
+def _options(values: dict[str, int], args: list[str]) -> None:
+    for option in args:
+        name, _, value = option.partition(":")
+        bounds = _OPTIONS.get(name)
+        number = _option(value, *bounds) if bounds is not None else None
+        if number is not None:
+            values[name] = number
+
+
 def parse(text: str) -> ResolvConf:
     servers: list[str] = []
     search: tuple[str, ...] = ()
-    timeout, attempts, ndots = DEFAULT_TIMEOUT, DEFAULT_ATTEMPTS, DEFAULT_NDOTS
+    values = {"timeout": DEFAULT_TIMEOUT, "attempts": DEFAULT_ATTEMPTS, "ndots": DEFAULT_NDOTS}
     for raw in text.splitlines()[:1000]:
         if not raw or raw[0] in "#;":
             continue
@@ -62,23 +84,13 @@ def parse(text: str) -> ResolvConf:
             continue
         keyword, args = fields[0], fields[1:]
         if keyword == "nameserver" and args:
-            if len(servers) >= MAXNS:
-                continue
-            try:
-                servers.append(str(ip_address(args[0])))
-            except ValueError:
-                continue
+            _nameserver(servers, args)
         elif keyword == "domain" and args:
             search = (args[0].rstrip("."),)
         elif keyword == "search":
             search = tuple(d.rstrip(".") for d in args[:MAXDNSRCH])
         elif keyword == "options":
-            for option in args:
-                name, _, value = option.partition(":")
-                if name == "timeout" and (n := _option(value, 1, 30)) is not None:
-                    timeout = n
-                elif name == "attempts" and (n := _option(value, 1, 5)) is not None:
-                    attempts = n
-                elif name == "ndots" and (n := _option(value, 0, 15)) is not None:
-                    ndots = n
-    return ResolvConf(tuple(servers), search, timeout, attempts, ndots)
+            _options(values, args)
+    return ResolvConf(
+        tuple(servers), search, values["timeout"], values["attempts"], values["ndots"]
+    )

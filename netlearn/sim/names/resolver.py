@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address, ip_address
+from typing import TYPE_CHECKING
 
 import dns.name
 import dns.rdatatype
@@ -21,6 +22,10 @@ from netlearn.sim.limits import MAX_CNAME_CHAIN
 from netlearn.sim.names import hostsfile, resolvconf
 from netlearn.sim.names.message import NOERROR, NXDOMAIN, Response
 from netlearn.sim.names.recursive import ANSWER, Exchange, exchange
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 A = dns.rdatatype.A
 AAAA = dns.rdatatype.AAAA
@@ -69,16 +74,22 @@ class _Dns:
     response: Response | None = None
     exchanges: list[Exchange] = field(default_factory=list)
 
+    @property
+    def reply(self) -> Response:
+        """The response of a lookup that got one (status OK or NOTFOUND from a server)."""
+        assert self.response is not None, self.status
+        return self.response
 
-def read_file(host, path: str) -> str:  # noqa: ANN001
+
+def read_file(host: Host, path: str) -> str:
     return host.files.get(path, "")
 
 
-def resolv_conf(host) -> resolvconf.ResolvConf:  # noqa: ANN001
+def resolv_conf(host: Host) -> resolvconf.ResolvConf:
     return resolvconf.parse(read_file(host, "/etc/resolv.conf"))
 
 
-def hosts_entries(host) -> list[hostsfile.HostsEntry]:  # noqa: ANN001
+def hosts_entries(host: Host) -> list[hostsfile.HostsEntry]:
     return hostsfile.parse(read_file(host, "/etc/hosts"))
 
 
@@ -100,14 +111,14 @@ def search_candidates(conf: resolvconf.ResolvConf, name: str) -> list[dns.name.N
     plain = to_name(name)
     if plain is None:
         return []
-    searched = [to_name(f"{name}.{domain}") for domain in conf.search]
-    searched = [n for n in searched if n is not None]
+    candidates = (to_name(f"{name}.{domain}") for domain in conf.search)
+    searched = [n for n in candidates if n is not None]
     if name.count(".") >= conf.ndots:
         return [plain, *searched]
     return [*searched, plain]
 
 
-def dns_lookup(net, host, qname: dns.name.Name, qtype: int, *, conf=None) -> _Dns:  # noqa: ANN001
+def dns_lookup(net: Topology, host: Host, qname: dns.name.Name, qtype: int, *, conf=None) -> _Dns:
     """glibc's res_query: ``attempts`` rounds over the nameservers, next server on failure."""
     conf = conf or resolv_conf(host)
     result = _Dns(TEMPFAIL)
@@ -115,10 +126,10 @@ def dns_lookup(net, host, qname: dns.name.Name, qtype: int, *, conf=None) -> _Dn
         for server in conf.glibc_servers:
             ex = exchange(net, host, server, qname, qtype)
             result.exchanges.append(ex)
-            if ex.kind != ANSWER or ex.response.rcode not in (NOERROR, NXDOMAIN):
+            if ex.kind != ANSWER or ex.reply.rcode not in (NOERROR, NXDOMAIN):
                 continue  # timeout, refusal, unreachable, SERVFAIL, REFUSED: next server
             result.response = ex.response
-            found = ex.response.rcode == NOERROR and _chain_data(ex.response, qtype)
+            found = ex.reply.rcode == NOERROR and _chain_data(ex.reply, qtype)
             result.status = OK if found else NOTFOUND
             return result
     return result
@@ -128,6 +139,7 @@ def _chain_data(response: Response, qtype: int) -> tuple[str, list[str], list]:
     """Follow the answer's CNAMEs from the question: (canonical name, aliases, rdatas)."""
     name = response.qname
     aliases: list[str] = []
+    records: dict[tuple[dns.name.Name, int], dns.rrset.RRset]
     records = {(r.name, r.rdtype): r for r in response.answer}
     for _ in range(MAX_CNAME_CHAIN + 1):
         rrset = records.get((name, qtype))
@@ -149,7 +161,7 @@ def _family_type(family: int) -> int:
     return A if family == 4 else AAAA
 
 
-def gethostbyname2(net, host, name: str, family: int) -> Lookup:  # noqa: ANN001
+def gethostbyname2(net: Topology, host: Host, name: str, family: int) -> Lookup:
     """One address family through nsswitch ``files dns`` (what ``getent hosts`` calls)."""
     numeric = numeric_address(name)
     if numeric is not None:
@@ -169,7 +181,7 @@ def gethostbyname2(net, host, name: str, family: int) -> Lookup:  # noqa: ANN001
         if found.response is not None:
             responses.append(found.response)
         if found.status == OK:
-            canonical, aliases, rdatas = _chain_data(found.response, _family_type(family))
+            canonical, aliases, rdatas = _chain_data(found.reply, _family_type(family))
             addresses = tuple(ip_address(r.address) for r in rdatas)
             return Lookup(
                 name,
@@ -187,7 +199,9 @@ def gethostbyname2(net, host, name: str, family: int) -> Lookup:  # noqa: ANN001
     return Lookup(name, status, exchanges=tuple(exchanges), responses=tuple(responses))
 
 
-def getaddrinfo(net, host, name: str, *, families: tuple[int, ...] = (4, 6)) -> Lookup:  # noqa: ANN001
+def getaddrinfo(
+    net: Topology, host: Host, name: str, *, families: tuple[int, ...] = (4, 6)
+) -> Lookup:
     """getaddrinfo(AF_UNSPEC or one family): files for both families, then DNS A and AAAA.
 
     IPv4 addresses come first (the hosts have no IPv6 routes, so RFC 6724 sorts IPv6 last).
@@ -198,8 +212,8 @@ def getaddrinfo(net, host, name: str, *, families: tuple[int, ...] = (4, 6)) -> 
             return Lookup(name, NOTFOUND)
         return Lookup(name, OK, name, (), (numeric,), "numeric")
     entries = hosts_entries(host)
-    matches = [hostsfile.by_name(entries, name, f) for f in families]
-    matches = [m for m in matches if m is not None]
+    by_family = (hostsfile.by_name(entries, name, f) for f in families)
+    matches = [m for m in by_family if m is not None]
     if matches:
         addresses = tuple(a for m in matches for a in m.addresses)
         return Lookup(name, OK, matches[0].canonical, matches[0].aliases, addresses, "files")
@@ -215,11 +229,11 @@ def getaddrinfo(net, host, name: str, *, families: tuple[int, ...] = (4, 6)) -> 
                 responses.append(one.response)
         good = [(f, one) for f, one in zip(families, found, strict=True) if one.status == OK]
         if good:
-            canonical, aliases, _ = _chain_data(good[0][1].response, _family_type(good[0][0]))
+            canonical, aliases, _ = _chain_data(good[0][1].reply, _family_type(good[0][0]))
             addresses = tuple(
                 ip_address(r.address)
                 for f, one in good
-                for r in _chain_data(one.response, _family_type(f))[2]
+                for r in _chain_data(one.reply, _family_type(f))[2]
             )
             return Lookup(
                 name,
@@ -237,7 +251,7 @@ def getaddrinfo(net, host, name: str, *, families: tuple[int, ...] = (4, 6)) -> 
     return Lookup(name, status, exchanges=tuple(exchanges), responses=tuple(responses))
 
 
-def gethostbyaddr(net, host, address: IPv4Address | IPv6Address) -> Lookup:  # noqa: ANN001
+def gethostbyaddr(net: Topology, host: Host, address: IPv4Address | IPv6Address) -> Lookup:
     """Reverse lookup: the first /etc/hosts line with the address, else a DNS PTR query."""
     match = hostsfile.by_address(hosts_entries(host), address)
     if match is not None:
@@ -246,7 +260,7 @@ def gethostbyaddr(net, host, address: IPv4Address | IPv6Address) -> Lookup:  # n
     found = dns_lookup(net, host, qname, PTR)
     if found.status != OK:
         return Lookup(str(address), found.status, exchanges=tuple(found.exchanges))
-    _, _, rdatas = _chain_data(found.response, PTR)
+    _, _, rdatas = _chain_data(found.reply, PTR)
     return Lookup(
         str(address),
         OK,
@@ -255,7 +269,7 @@ def gethostbyaddr(net, host, address: IPv4Address | IPv6Address) -> Lookup:  # n
         (address,),
         "dns",
         tuple(found.exchanges),
-        (found.response,),
+        (found.reply,),
     )
 
 
@@ -267,12 +281,12 @@ def numeric_address(text: str) -> IPv4Address | IPv6Address | None:
         return None
 
 
-def resolve_for_connect(net, host, name: str) -> Lookup:  # noqa: ANN001
+def resolve_for_connect(net: Topology, host: Host, name: str) -> Lookup:
     """What ``ping NAME`` and ``curl`` use: getaddrinfo, IPv4 answers only."""
     return getaddrinfo(net, host, name, families=(4,))
 
 
-def reverse_name(net, host, address) -> str | None:  # noqa: ANN001
+def reverse_name(net: Topology, host: Host, address) -> str | None:
     """The name ``ping`` prints for a reply's source (files, then DNS), or None."""
     found = gethostbyaddr(net, host, ip_address(address))
     return found.canonical if found.ok else None

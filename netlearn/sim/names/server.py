@@ -17,6 +17,7 @@ The logic of RFC 1034 section 4.3.2, the way BIND and NSD answer from zone data:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import dns.name
 import dns.rdatatype
@@ -116,7 +117,13 @@ def authoritative_answer(
     seen: set[dns.name.Name] = set()
     name = qname
     encoding = "bind" if zone.soa() is not None else "dnsmasq"
-    base = {"qname": qname, "qtype": qtype, "ra": ra, "rd": rd, "encoding": encoding}
+    base: dict[str, Any] = {
+        "qname": qname,
+        "qtype": qtype,
+        "ra": ra,
+        "rd": rd,
+        "encoding": encoding,
+    }
     while True:
         cut = _zone_cut(zone, name)
         if cut is not None:

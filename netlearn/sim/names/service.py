@@ -13,9 +13,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from ipaddress import ip_address
+from typing import TYPE_CHECKING
 
 from netlearn.sim.errors import ScenarioError
 from netlearn.sim.names.zones import MAX_ZONES, Zone, ZoneError, parse_zone
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
 
 MAX_SERVERS = 16  # root hints or forwarders listed for one server
 
@@ -57,7 +61,7 @@ class DnsService:
         return None
 
 
-def dns_service(host) -> DnsService | None:  # noqa: ANN001
+def dns_service(host: Host) -> DnsService | None:
     """The DNS server running on ``host``, or None when it runs none."""
     data = host.services.get("dns")
     if data is None:
@@ -67,7 +71,7 @@ def dns_service(host) -> DnsService | None:  # noqa: ANN001
             data = host.services["dns"] = load_dns(f"hosts.{host.name}.dns", data)
         except ScenarioError:
             # A server whose configuration does not load answers nothing itself (REFUSED);
-            # validate_services reports the error when the scenario loads.
+            # (the scenario loader reports the error when the scenario loads).
             return DnsService(host.name, (), False, (), (), {"cache": {}})
     zones = tuple(
         zone
@@ -104,25 +108,7 @@ malformed (expected: NAME [TTL] [IN] TYPE DATA)
             raise ScenarioError(
                 f"{path}.{key}", f"unknown key (expected one of {', '.join(DNS_KEYS)})"
             )
-    zones = data.get("zones") or {}
-    if not isinstance(zones, dict):
-        raise ScenarioError(f"{path}.zones", "must map zone names to zone-file text")
-    if len(zones) > MAX_ZONES:
-        raise ScenarioError(f"{path}.zones", f"at most {MAX_ZONES} zones per server")
-    clean_zones: dict[str, str] = {}
-    for name, text in zones.items():
-        zpath = f"{path}.zones.{name}"
-        if text is None:
-            text = ""
-        if not isinstance(name, str) or not isinstance(text, str):
-            raise ScenarioError(zpath, "a zone is a name mapped to zone-file text")
-        try:
-            zone = _parsed(name, text)
-        except ZoneError as exc:
-            raise ScenarioError(zpath, str(exc)) from None
-        if zone.name in {_parsed(n, t).name for n, t in clean_zones.items()}:
-            raise ScenarioError(zpath, f"the zone {zone.name} is listed twice")
-        clean_zones[name] = text
+    clean_zones = _zones(path, data.get("zones") or {})
     recursive = data.get("recursive", False)
     if not isinstance(recursive, bool):
         raise ScenarioError(f"{path}.recursive", "must be true or false")
@@ -142,6 +128,29 @@ malformed (expected: NAME [TTL] [IN] TYPE DATA)
     return out
 
 
+def _zones(path: str, zones: object) -> dict[str, str]:
+    """The ``zones:`` mapping: each zone parses, none is listed twice (under another spelling)."""
+    if not isinstance(zones, dict):
+        raise ScenarioError(f"{path}.zones", "must map zone names to zone-file text")
+    if len(zones) > MAX_ZONES:
+        raise ScenarioError(f"{path}.zones", f"at most {MAX_ZONES} zones per server")
+    clean_zones: dict[str, str] = {}
+    for name, text in zones.items():
+        zpath = f"{path}.zones.{name}"
+        if text is None:
+            text = ""
+        if not isinstance(name, str) or not isinstance(text, str):
+            raise ScenarioError(zpath, "a zone is a name mapped to zone-file text")
+        try:
+            zone = _parsed(name, text)
+        except ZoneError as exc:
+            raise ScenarioError(zpath, str(exc)) from None
+        if zone.name in {_parsed(n, t).name for n, t in clean_zones.items()}:
+            raise ScenarioError(zpath, f"the zone {zone.name} is listed twice")
+        clean_zones[name] = text
+    return clean_zones
+
+
 def _addresses(path: str, value: object) -> list[str]:
     if value is None:
         return []
@@ -158,30 +167,3 @@ def _addresses(path: str, value: object) -> list[str]:
         except ValueError:
             raise ScenarioError(f"{path}[{i}]", f"{item!r} is not an IP address") from None
     return out
-
-
-def set_zone(host, name: str, text: str) -> None:  # noqa: ANN001
-    """Replace (or add) one zone on ``host``'s DNS server; raises ``ZoneError`` when invalid.
-
-    This is how an edited zone reaches the server (the DNS form, a reload): the resolvers' caches
-    elsewhere keep their old answers until their TTLs run out.
-    """
-    parse_zone(name, text)
-    data = host.services.setdefault(
-        "dns", {"zones": {}, "recursive": False, "root_hints": [], "forwarders": [], "cache": {}}
-    )
-    data["zones"][name] = text
-
-
-def validate_services(net) -> None:  # noqa: ANN001
-    """Validate every host's ``dns`` and ``http`` keys now (the scenario loader calls this), so
-    a bad zone is a ScenarioError naming its path when the scenario loads, not at first query."""
-    from netlearn.sim.http import load_http
-
-    for host in net.hosts.values():
-        data = host.services.get("dns")
-        if data is not None and "cache" not in data:
-            host.services["dns"] = load_dns(f"hosts.{host.name}.dns", data)
-        data = host.services.get("http")
-        if data is not None and "next_upstream" not in data:
-            host.services["http"] = load_http(f"hosts.{host.name}.http", data)

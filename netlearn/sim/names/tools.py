@@ -9,11 +9,18 @@ network unreachable.`` and moves to the next server at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import dns.name
 
 from netlearn.sim.limits import MAX_TRIES
+from netlearn.sim.names import resolver
+from netlearn.sim.names.message import NXDOMAIN
 from netlearn.sim.names.recursive import ANSWER, TIMEOUT, UNREACHABLE, Exchange, exchange
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 
 @dataclass(slots=True)
@@ -25,8 +32,8 @@ class ToolQuery:
 
 
 def tool_query(
-    net,  # noqa: ANN001
-    host,  # noqa: ANN001
+    net: Topology,
+    host: Host,
     servers: tuple[str, ...] | list[str],
     qname: dns.name.Name,
     qtype: int,
@@ -57,12 +64,9 @@ def tool_query(
     return result
 
 
-def search_name(net, host, servers, name: str, qtype: int) -> dns.name.Name | None:  # noqa: ANN001
+def search_name(net: Topology, host: Host, servers, name: str, qtype: int) -> dns.name.Name | None:
     """The name nslookup and host ask for ``name``: with resolv.conf's ``search`` domains first
     when it has fewer dots than ``ndots`` (as glibc), the first that is not NXDOMAIN."""
-    from netlearn.sim.names import resolver
-    from netlearn.sim.names.message import NXDOMAIN
-
     candidates = resolver.search_candidates(resolver.resolv_conf(host), name)
     if not candidates:
         return None
@@ -70,6 +74,6 @@ def search_name(net, host, servers, name: str, qtype: int) -> dns.name.Name | No
         probe = tool_query(net, host, servers, candidate, qtype, tries=1, label=name)
         if probe.answered is None:
             break
-        if probe.answered.response.rcode != NXDOMAIN:
+        if probe.answered.reply.rcode != NXDOMAIN:
             return candidate
     return candidates[-1]

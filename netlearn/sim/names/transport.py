@@ -1,7 +1,8 @@
 """How a DNS query or an HTTP connection reaches another host over the simulated network.
 
 Everything here goes through one function, :func:`deliver`, which asks the packet-forwarding
-model (``net.send``) whether a packet from one host reaches an address, and who receives it.
+model (``forwarding.send``, the simulator's one forwarding walk) whether a packet from one host
+reaches an address, and who receives it.
 A round trip needs the request delivered *and* the reply delivered back to the sender's address.
 """
 
@@ -9,8 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address
+from typing import TYPE_CHECKING
 
-from netlearn.sim.limits import MAX_HOPS
+from netlearn.sim.forwarding import send
+
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 LOOPBACK_V6 = IPv6Address("::1")
 
@@ -21,15 +27,28 @@ class Path:
     ``no-route`` (the sender has no route: nothing is sent) or ``lost`` (sent, never arrived)."""
 
     kind: str
-    host: object | None = None  # the receiving Host
+    host: Host | None = None  # the receiving Host
     src: IPv4Address | None = None  # the source address the sender used
     detail: str = ""  # for lost packets: which host dropped it and why
     cause: str | None = None  # the forwarding model's drop cause code ("no-arp-reply", ...)
     icmp: str | None = None  # the ICMP error that came back to the sender, if any
     delay: float = 0.0  # seconds before that error came back (ARP gives up after ~3 s)
 
+    @property
+    def receiver(self) -> Host:
+        """The host a delivered (or local) packet reached."""
+        assert self.host is not None, self.kind
+        return self.host
 
-def deliver(net, src_host, dst, *, src=None, returning: bool = False) -> Path:  # noqa: ANN001
+
+def deliver(
+    net: Topology,
+    src_host: Host,
+    dst: IPv4Address | IPv6Address | str,
+    *,
+    src: IPv4Address | None = None,
+    returning: bool = False,
+) -> Path:
     """Send one packet from ``src_host`` to ``dst`` and report where it ends.
 
     ``src`` fixes the source address (a reply leaves from the address that was asked);
@@ -47,33 +66,32 @@ def deliver(net, src_host, dst, *, src=None, returning: bool = False) -> Path:  
     if route is None:
         return Path("no-route")
     src = src or src_host.source_address_for(route, dst)
-    send = getattr(net, "send", None)
-    if send is not None:
-        try:
-            trace = send(src_host, dst, src=src, returning=returning)
-        except ImportError:  # the forwarding model is not installed: walk the hops here
-            return _walk(net, src_host, dst, src)
-        return _from_trace(net, trace, src)
-    return _walk(net, src_host, dst, src)
+    return _from_trace(net, send(net, src_host, dst, src=src, returning=returning), src)
 
 
-def round_trip(net, client, dst) -> tuple[Path, Path | None]:  # noqa: ANN001
+def round_trip(
+    net: Topology, client: Host, dst: IPv4Address | IPv6Address
+) -> tuple[Path, Path | None]:
     """The request's path and, when it arrived, the reply's path back to the client's source."""
     there = deliver(net, client, dst)
     if there.kind not in ("local", "delivered"):
         return there, None
     if there.kind == "local":
         return there, there
-    back = deliver(net, there.host, there.src, src=dst, returning=True)
+    # Delivered to another host: an IPv4 packet that had a source address.
+    assert there.src is not None and isinstance(dst, IPv4Address)
+    back = deliver(net, there.receiver, there.src, src=dst, returning=True)
     if back.kind == "no-route":
-        why = f"{there.host.name} has no route back to {there.src}"
+        why = f"{there.receiver.name} has no route back to {there.src}"
         back = Path("lost", None, back.src, why, "no-return-route")
     elif back.kind in ("local", "delivered") and back.host is not client:
-        back = Path("lost", None, back.src, f"the reply to {there.src} reaches {back.host.name}")
+        back = Path(
+            "lost", None, back.src, f"the reply to {there.src} reaches {back.receiver.name}"
+        )
     return there, back
 
 
-def _from_trace(net, trace, src) -> Path:  # noqa: ANN001
+def _from_trace(net: Topology, trace, src) -> Path:
     """Adapt the forwarding model's ``Trace`` (delivery or a ``Drop``) to a ``Path``."""
     if trace.delivered:
         host = trace.receiver
@@ -95,26 +113,3 @@ def _from_trace(net, trace, src) -> Path:  # noqa: ANN001
             if back.kind in ("local", "delivered") and back.host is sender:
                 icmp = drop.icmp
     return Path("lost", None, src, drop.detail, drop.cause, icmp, getattr(drop, "delay", 0.0))
-
-
-def _walk(net, src_host, dst: IPv4Address, src) -> Path:  # noqa: ANN001
-    """A minimal hop-by-hop walk, used only when no forwarding model is attached."""
-    host = src_host
-    for _ in range(MAX_HOPS):
-        route = host.lookup(dst)
-        if route is None or route.linkdown:
-            return Path("lost", None, src, f"{host.name} has no route to {dst}")
-        next_hop = route.gateway or dst
-        iface = host.interfaces.get(route.dev)
-        if iface is None or iface.segment is None or not iface.oper_up:
-            return Path("lost", None, src, f"{host.name}'s {route.dev} is down")
-        owner = net.arp(iface.segment, next_hop)
-        if owner is None:
-            return Path("lost", None, src, f"nobody answers ARP for {next_hop}")
-        nxt = owner[0]
-        if nxt.local_interface_for(dst) is not None:
-            return Path("delivered", nxt, src)
-        if not nxt.forwarding:
-            return Path("lost", None, src, f"{nxt.name} does not forward")
-        host = nxt
-    return Path("lost", None, src, "TTL exceeded")

@@ -74,7 +74,7 @@ def _text(name: dns.name.Name) -> str:
     return name.to_text(omit_final_dot=True) if name != dns.name.root else "."
 
 
-def _check_cname_and_other_data(txn, name, rdataset) -> None:  # noqa: ANN001 (dnspython hook)
+def _check_cname_and_other_data(txn, name, rdataset) -> None:
     if rdataset.rdtype == CNAME and len(rdataset) > 1:
         raise _CnameConflict(f"{_text(name)} has more than one CNAME; an alias has one target")
     node = txn.get_node(name)

@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from names_scenarios import build, delegation, reference_names, web  # noqa: E402
 
-import netlearn.sim.names.checks  # noqa: E402,F401  (registers resolves, dns_answer, http)
+import netlearn.sim.checks  # noqa: E402,F401  (registers resolves, dns_answer, http)
 
 
 @pytest.fixture

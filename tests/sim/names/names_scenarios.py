@@ -14,14 +14,11 @@ from __future__ import annotations
 import copy
 
 from netlearn.sim import Network
-from netlearn.sim.names.service import validate_services
 
 
 def build(data: dict) -> Network:
-    """``Network.from_scenario`` plus the names keys' validation (the loader's last step)."""
-    net = Network.from_scenario(copy.deepcopy(data))
-    validate_services(net)
-    return net
+    """``Network.from_scenario`` on a copy (the loader validates the names keys itself)."""
+    return Network.from_scenario(copy.deepcopy(data))
 
 
 EXAMPLE_COM = """\

@@ -1,4 +1,4 @@
-"""Name-service goals: ``resolves`` and ``dns_answer`` (``http`` lives in ``netlearn.sim.http``).
+"""Name-service goals: ``resolves`` and ``dns_answer``.
 
 Each failure names the cause in the learner's network, with a stable ``cause`` code:
 
@@ -9,14 +9,13 @@ Each failure names the cause in the learner's network, with a stable ``cause`` c
 
 from __future__ import annotations
 
-import copy
 import math
-from ipaddress import ip_address
+from ipaddress import IPv4Address, ip_address
+from typing import TYPE_CHECKING
 
 import dns.name
 import dns.rdatatype
 
-from netlearn.sim.checks import Outcome, check_kind
 from netlearn.sim.errors import ScenarioError
 from netlearn.sim.limits import MAX_CNAME_CHAIN
 from netlearn.sim.names import resolver
@@ -24,25 +23,17 @@ from netlearn.sim.names.cache import Cache
 from netlearn.sim.names.message import NXDOMAIN, REFUSED, SERVFAIL
 from netlearn.sim.names.recursive import REFUSED_KIND, TIMEOUT, UNREACHABLE, serve
 from netlearn.sim.names.server import authoritative_answer, best_zone
-from netlearn.sim.names.service import dns_service
+from netlearn.sim.names.service import DnsService, dns_service
 from netlearn.sim.names.zones import ZoneError, parse_zone
 
+from .registry import Outcome, check_kind, require
 
-def _require(goal: dict, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
-    """Missing or unknown keys are a ScenarioError naming the key (the registry's rule)."""
-    try:
-        from netlearn.sim.checks import require
-    except ImportError:  # pragma: no cover - an older registry without the helper
-        require = None
-    if require is not None:
-        require(goal, required, optional)
-        return
-    for key in required:
-        if key not in goal:
-            raise ScenarioError(f"goal.{key}", f"the {goal['check']} check needs '{key}'")
+if TYPE_CHECKING:
+    from netlearn.sim.model import Host
+    from netlearn.sim.topology import Topology
 
 
-def _host(net, name: str, key: str):  # noqa: ANN001, ANN202
+def _host(net: Topology, name: str, key: str):
     host = net.hosts.get(name)
     if host is None:
         raise ScenarioError(f"goal.{key}", f"there is no host named {name!r}")
@@ -65,7 +56,7 @@ def _norm(value: str, rdtype: int) -> str:
         return value
 
 
-def authoritative_host(net, qname: dns.name.Name):  # noqa: ANN001, ANN202
+def authoritative_host(net: Topology, qname: dns.name.Name):
     """The host whose zones hold ``qname`` most specifically (not counting the root zone)."""
     best = None
     for host in net.hosts.values():
@@ -81,9 +72,9 @@ def authoritative_host(net, qname: dns.name.Name):  # noqa: ANN001, ANN202
     return best
 
 
-def _no_data_message(net, name: str, rdtype: int, rcode: int) -> tuple[str, str]:  # noqa: ANN001
+def _no_data_message(net: Topology, name: str, rdtype: int, rcode: int) -> tuple[str, str]:
     qname = resolver.to_name(name)
-    type_text = dns.rdatatype.to_text(rdtype)
+    type_text = dns.rdatatype.to_text(dns.rdatatype.RdataType.make(rdtype))
     where = authoritative_host(net, qname) if qname is not None else None
     if where is None:
         return "nxdomain", f"no DNS server in this network has a zone for {name}"
@@ -95,7 +86,7 @@ def _no_data_message(net, name: str, rdtype: int, rcode: int) -> tuple[str, str]
     return "no-records", f"{name} has no {type_text} record on {host.name}"
 
 
-def _tempfail_cause(host, lookup) -> tuple[str, str]:  # noqa: ANN001
+def _tempfail_cause(host: Host, lookup) -> tuple[str, str]:
     conf = resolver.resolv_conf(host)
     if not conf.nameservers:
         return "no-nameserver", (
@@ -139,9 +130,11 @@ def _servfail_cause(name: str, server: str) -> tuple[str, str]:
     )
 
 
-def _cname_loop(net, name: str) -> list[str] | None:  # noqa: ANN001
+def _cname_loop(net: Topology, name: str) -> list[str] | None:
     """The chain of names when ``name`` is a CNAME loop in some zone of the network."""
     qname = resolver.to_name(name)
+    if qname is None:
+        return None
     chain = [name]
     seen = set()
     for _ in range(MAX_CNAME_CHAIN + 1):
@@ -159,7 +152,7 @@ def _cname_loop(net, name: str) -> list[str] | None:  # noqa: ANN001
     return chain
 
 
-def _stale(net, lookup, expected: list[str]):  # noqa: ANN001, ANN202
+def _stale(net: Topology, lookup, expected: list[str]):
     """(server host, seconds left) when a resolver's cache still serves an outdated answer."""
     for response in lookup.responses:
         for ex in lookup.exchanges:
@@ -181,10 +174,30 @@ def _stale(net, lookup, expected: list[str]):  # noqa: ANN001, ANN202
     return None
 
 
+def _unresolved(net: Topology, host: Host, name: str, lookup) -> Outcome:
+    """Why ``name`` does not resolve: a CNAME loop, a server failing, no such name or data."""
+    loop = _cname_loop(net, name)
+    if loop:
+        return Outcome(
+            False,
+            f"{name} is a CNAME loop: {' -> '.join(loop)}; it never reaches an address.",
+            "cname-loop",
+        )
+    servfail = [
+        ex for ex in lookup.exchanges if ex.response is not None and ex.response.rcode == SERVFAIL
+    ]
+    if servfail:
+        cause, message = _servfail_cause(name, servfail[0].server)
+        return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
+    rcode = next((r.rcode for r in lookup.responses), NXDOMAIN)
+    cause, message = _no_data_message(net, name, dns.rdatatype.A, rcode)
+    return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
+
+
 @check_kind("resolves")
-def resolves(net, goal: dict) -> Outcome:  # noqa: ANN001
+def resolves(net: Topology, goal: dict) -> Outcome:
     """``{check: resolves, on: A, name: www.example.com, to: 192.165.2.10}`` (``to`` optional)."""
-    _require(goal, ("on", "name"), ("to",))
+    require(goal, ("on", "name"), ("to",))
     host = _host(net, goal["on"], "on")
     name = str(goal["name"])
     expected = [_norm(v, dns.rdatatype.A) for v in _values(goal.get("to"))]
@@ -203,24 +216,7 @@ def resolves(net, goal: dict) -> Outcome:  # noqa: ANN001
         cause, message = _tempfail_cause(host, lookup)
         return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
     if not lookup.ok:
-        loop = _cname_loop(net, name)
-        if loop:
-            return Outcome(
-                False,
-                f"{name} is a CNAME loop: {' -> '.join(loop)}; it never reaches an address.",
-                "cname-loop",
-            )
-        servfail = [
-            ex
-            for ex in lookup.exchanges
-            if ex.response is not None and ex.response.rcode == SERVFAIL
-        ]
-        if servfail:
-            cause, message = _servfail_cause(name, servfail[0].server)
-            return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
-        rcode = next((r.rcode for r in lookup.responses), NXDOMAIN)
-        cause, message = _no_data_message(net, name, dns.rdatatype.A, rcode)
-        return Outcome(False, f"{name} does not resolve on {host.name}: {message}.", cause)
+        return _unresolved(net, host, name, lookup)
     got = [str(a) for a in lookup.v4()]
     if not expected or set(expected) & set(got):
         return Outcome(True, f"{name} resolves to {', '.join(got)} on {host.name}.")
@@ -245,15 +241,10 @@ def resolves(net, goal: dict) -> Outcome:  # noqa: ANN001
 
 
 @check_kind("dns_answer")
-def dns_answer(net, goal: dict) -> Outcome:  # noqa: ANN001
+def dns_answer(net: Topology, goal: dict) -> Outcome:
     """``{check: dns_answer, server: ns1, name: www.example.com, type: A, values: [...]}``."""
-    _require(goal, ("server", "name"), ("type", "values"))
-    server = str(goal["server"])
-    host = net.hosts.get(server)
-    if host is None:
-        host = next((h for h in net.hosts.values() if _owns(h, server)), None)
-    if host is None:
-        raise ScenarioError("goal.server", f"no host is named or has the address {server!r}")
+    require(goal, ("server", "name"), ("type", "values"))
+    host = _server_host(net, str(goal["server"]))
     type_text = str(goal.get("type", "A")).upper()
     try:
         rdtype = dns.rdatatype.from_text(type_text)
@@ -263,29 +254,14 @@ def dns_answer(net, goal: dict) -> Outcome:  # noqa: ANN001
     qname = resolver.to_name(name)
     if qname is None:
         raise ScenarioError("goal.name", f"{name!r} is not a DNS name")
-    for zone_name, text in (host.services.get("dns") or {}).get("zones", {}).items():
-        try:
-            parse_zone(zone_name, text or "")
-        except ZoneError as exc:
-            return _zone_problem(host, f"the zone {zone_name}: {exc}")
-    try:
-        service = dns_service(host)
-    except ScenarioError as exc:
-        return _zone_problem(host, exc.why)
-    if service is None:
-        return Outcome(False, f"{host.name} runs no DNS server.", "no-dns-server")
+    service = _service(host)
+    if isinstance(service, Outcome):
+        return service
     response = serve(net, host, service, qname, rdtype)
     expected = sorted(_norm(v, rdtype) for v in _values(goal.get("values")))
-    if response.rcode == REFUSED:
-        return Outcome(
-            False,
-            f"{host.name} has no zone for {name} and does not recurse (REFUSED).",
-            "not-authoritative",
-        )
-    if response.rcode == SERVFAIL:
-        return Outcome(False, f"{host.name} cannot resolve {name} (SERVFAIL).", "servfail")
-    if response.rcode == NXDOMAIN:
-        return Outcome(False, f"{name} does not exist on {host.name} (NXDOMAIN).", "nxdomain")
+    failed = _failed_answer(host, name, response.rcode)
+    if failed is not None:
+        return failed
     got = sorted(
         _norm(rdata.to_text(), rdtype)
         for rrset in response.answer
@@ -304,107 +280,53 @@ def dns_answer(net, goal: dict) -> Outcome:  # noqa: ANN001
     return Outcome(True, f"{host.name} answers {name} {type_text} with {', '.join(got)}.")
 
 
-def _owns(host, address: str) -> bool:  # noqa: ANN001
+def _server_host(net: Topology, server: str):
+    """The host named ``server``, or the one holding that address."""
+    host = net.hosts.get(server)
+    if host is None:
+        host = next((h for h in net.hosts.values() if _owns(h, server)), None)
+    if host is None:
+        raise ScenarioError("goal.server", f"no host is named or has the address {server!r}")
+    return host
+
+
+def _service(host: Host) -> DnsService | Outcome:
+    """``host``'s DNS server, or why there is none answering (a zone that does not load)."""
+    for zone_name, text in (host.services.get("dns") or {}).get("zones", {}).items():
+        try:
+            parse_zone(zone_name, text or "")
+        except ZoneError as exc:
+            return _zone_problem(host, f"the zone {zone_name}: {exc}")
     try:
-        return host.local_interface_for(ip_address(address)) is not None
+        service = dns_service(host)
+    except ScenarioError as exc:
+        return _zone_problem(host, exc.why)
+    if service is None:
+        return Outcome(False, f"{host.name} runs no DNS server.", "no-dns-server")
+    return service
+
+
+def _failed_answer(host: Host, name: str, rcode: int) -> Outcome | None:
+    if rcode == REFUSED:
+        return Outcome(
+            False,
+            f"{host.name} has no zone for {name} and does not recurse (REFUSED).",
+            "not-authoritative",
+        )
+    if rcode == SERVFAIL:
+        return Outcome(False, f"{host.name} cannot resolve {name} (SERVFAIL).", "servfail")
+    if rcode == NXDOMAIN:
+        return Outcome(False, f"{name} does not exist on {host.name} (NXDOMAIN).", "nxdomain")
+    return None
+
+
+def _owns(host: Host, address: str) -> bool:
+    try:
+        return host.local_interface_for(IPv4Address(address)) is not None
     except ValueError:
         return False
 
 
-def _zone_problem(host, why: str) -> Outcome:  # noqa: ANN001
+def _zone_problem(host: Host, why: str) -> Outcome:
     cause = "cname-conflict" if "CNAME" in why else "invalid-zone"
     return Outcome(False, f"{host.name}'s DNS server cannot load its zone: {why}.", cause)
-
-
-# -- http (the proxies live in netlearn.sim.http; their goal is graded here with the names) -----
-
-
-def _addresses_of(net, value: str) -> set[str]:  # noqa: ANN001
-    host = net.hosts.get(value)
-    if host is None:
-        return {value}
-    return {str(a.ip) for i in host.interfaces.values() for a in i.addresses}
-
-
-_CURL_CAUSES = {
-    5: "proxy-unresolved",
-    6: "name-unresolved",
-    7: "connection-refused",
-    28: "timeout",
-    35: "tls-error",
-    60: "tls-error",
-}
-
-
-@check_kind("http")
-def http_goal(net, goal: dict) -> Outcome:  # noqa: ANN001
-    """``{check: http, from: A, url: http://www.example.com/, served_by: web1, via: proxy,
-    origin_sees: proxy}``; ``served_by``/``via`` may be lists, ``proxy`` is ``curl -x``.
-
-    The request runs on copies: grading never changes access logs, caches or round-robin state.
-    """
-    from netlearn.sim.commands import curl
-
-    _require(goal, ("from", "url"), ("served_by", "via", "origin_sees", "proxy"))
-    client = _host(net, goal["from"], "from")
-    saved = {name: (copy.deepcopy(h.services), dict(h.files)) for name, h in net.hosts.items()}
-    opts = curl.Options(url=str(goal["url"]), proxy=goal.get("proxy"))
-    lines: list[str] = []
-    try:
-        _, response, journey = curl.request(net, client, opts, lines)
-    except curl.CurlError as exc:
-        cause = _CURL_CAUSES.get(exc.code, "http-error")
-        if exc.code == 7 and any("Network is unreachable" in v for v in exc.verbose):
-            cause = "unreachable"
-        message = exc.message.splitlines()[0].removeprefix("curl: ")
-        return Outcome(False, f"{client.name} cannot fetch {goal['url']}: {message}.", cause)
-    finally:
-        for name, (services, files) in saved.items():
-            net.hosts[name].services = services
-            net.hosts[name].files = files
-    url = goal["url"]
-    if response.status == 502:
-        via = journey.proxies[-1] if journey.proxies else "the proxy"
-        return Outcome(
-            False,
-            f"{via} answers 502 Bad Gateway for {url}: it cannot reach any of its upstreams.",
-            "bad-gateway",
-        )
-    if response.status >= 400:
-        return Outcome(
-            False, f"{url} answers {response.status_line} to {client.name}.", "http-error"
-        )
-    expected = _values(goal.get("served_by"))
-    if expected and journey.origin not in expected:
-        return Outcome(
-            False,
-            f"{url} is served by {journey.origin}, not {' or '.join(expected)}.",
-            "wrong-server",
-        )
-    missing = [p for p in _values(goal.get("via")) if p not in journey.proxies]
-    if missing:
-        path = " -> ".join([client.name, *journey.proxies, journey.origin or "?"])
-        return Outcome(
-            False,
-            f"the request to {url} does not go through {', '.join(missing)} (its path: {path}).",
-            "not-via-proxy",
-        )
-    sees = goal.get("origin_sees")
-    if sees is not None:
-        allowed = _addresses_of(net, str(sees))
-        if journey.origin_saw not in allowed:
-            client_addresses = _addresses_of(net, client.name)
-            if journey.origin_saw in client_addresses:
-                return Outcome(
-                    False,
-                    f"{journey.origin} sees the client's own address {journey.origin_saw}: the "
-                    f"origin is exposed; it should only see {sees}.",
-                    "origin-exposed",
-                )
-            return Outcome(
-                False,
-                f"{journey.origin} sees requests from {journey.origin_saw}, not from {sees}.",
-                "wrong-address",
-            )
-    shown = f" via {', '.join(journey.proxies)}" if journey.proxies else ""
-    return Outcome(True, f"{client.name} gets {url} from {journey.origin}{shown}.")

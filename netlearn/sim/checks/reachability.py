@@ -1,39 +1,20 @@
-"""Exercise goals ("checks"): a registry of check kinds, each ``(net, goal) -> Outcome``.
+"""Reachability and routing goals: ``reachable``, ``unreachable``, ``route``, ``forwarding``.
 
-A goal is a mapping with a ``check`` kind and that kind's keys::
-
-    {"check": "reachable", "from": "A", "to": "192.165.2.10"}     # ping round trip
-    {"check": "unreachable", "from": "A", "to": "192.165.2.10"}
-    {"check": "route", "on": "A", "to": "192.165.2.10", "via": "192.165.1.1", "dev": "eth0"}
-    {"check": "forwarding", "on": "R", "enabled": true}
-
-Every failure carries a learner-facing message naming the cause in *their* network and a stable
-``cause`` code (see ``trace.py``). A goal with an unknown kind, a missing key or a key the kind
-does not know raises ``ScenarioError`` naming it, so validating an exercise catches typos.
-
-Other modules add kinds with ``@check_kind("resolves")`` (alias ``@check``); the modules in
-``CHECK_MODULES`` are imported before the first goal is graded, so their kinds are always known.
+Grading sends the same packets ``ping`` would (``forwarding.ping_once``) and reads the same
+routes ``ip route get`` would; each failure names the cause in the learner's network.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
 from ipaddress import IPv4Address
-from typing import TYPE_CHECKING, Any
 
-from . import trace as t
-from .errors import CommandError, ScenarioError
-
-if TYPE_CHECKING:
-    from .model import Host
-    from .network import Network
-
-# Modules that register check kinds from outside this file (imported on first use).
-CHECK_MODULES = ("netlearn.sim.names.checks", "netlearn.sim.http")
-# Keys any goal may carry for the authoring UI; they do not change the grading.
-META_KEYS = frozenset({"check", "label", "description", "title", "hint", "points"})
+from .. import trace as t
+from ..commands.ping import resolve_target
+from ..drops import network_of
+from ..errors import CommandError, ScenarioError
+from ..forwarding import ping_once
+from ..topology import Topology
+from .registry import Outcome, address_of, check_kind, host_of, require
 
 STILL_REACHABLE = "still-reachable"
 WRONG_GATEWAY = "wrong-gateway"
@@ -42,100 +23,11 @@ FORWARDING_ON = "forwarding-on"
 NAME_NOT_RESOLVED = "name-not-resolved"
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """The grade of one goal. ``trace`` keeps the structured detail (a ``PingOutcome``...)."""
-
-    passed: bool
-    message: str
-    cause: str | None = None
-    trace: Any = None
-
-
-CHECKS: dict[str, Callable[[Network, dict], Outcome]] = {}
-_discovered = False
-
-
-def check_kind(name: str):
-    """Register the decorated ``fn(net, goal) -> Outcome`` as the check kind ``name``."""
-
-    def register(fn):
-        CHECKS[name] = fn
-        return fn
-
-    return register
-
-
-check = check_kind
-
-
-def discover() -> None:
-    global _discovered
-    if _discovered:
-        return
-    _discovered = True
-    for module in CHECK_MODULES:
-        try:
-            importlib.import_module(module)
-        except ImportError:  # pragma: no cover - a part of the simulator not installed
-            continue
-
-
-def run_check(net: Network, goal: dict) -> Outcome:
-    if not isinstance(goal, dict) or "check" not in goal:
-        raise ScenarioError("goal", "a goal is a mapping with a 'check' kind")
-    discover()
-    if True in goal and "on" not in goal:
-        # YAML 1.1 (PyYAML) reads an unquoted `on:` key as the boolean true.
-        goal = {("on" if key is True else key): value for key, value in goal.items()}
-    kind = goal["check"]
-    fn = CHECKS.get(kind) if isinstance(kind, str) else None
-    if fn is None:
-        known = ", ".join(sorted(CHECKS)) or "none registered"
-        raise ScenarioError("goal.check", f"unknown check kind {kind!r} (known: {known})")
-    return fn(net, goal)
-
-
-# -- goal validation helpers (usable by other check modules) -----------------------------------
-
-
-def require(goal: dict, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
-    """Missing or unknown keys raise ScenarioError naming the key."""
-    for key in required:
-        if key not in goal:
-            raise ScenarioError(f"goal.{key}", f"the {goal['check']} check needs '{key}'")
-    allowed = set(required) | set(optional) | META_KEYS
-    for key in goal:
-        if key not in allowed:
-            expected = ", ".join([*required, *optional])
-            raise ScenarioError(
-                f"goal.{key}", f"the {goal['check']} check has no key '{key}' (it takes {expected})"
-            )
-
-
-def host_of(net: Network, goal: dict, key: str) -> Host:
-    name = goal[key]
-    host = net.hosts.get(name) if isinstance(name, str) else None
-    if host is None:
-        raise ScenarioError(f"goal.{key}", f"there is no host named {name!r}")
-    return host
-
-
-def address_of(goal: dict, key: str) -> IPv4Address:
-    try:
-        return IPv4Address(str(goal[key]))
-    except ValueError:
-        raise ScenarioError(f"goal.{key}", f"{goal[key]!r} is not an IPv4 address") from None
-
-
 # -- reachability -------------------------------------------------------------------------------
 
 
-def _ping(net: Network, goal: dict):
+def _ping(net: Topology, goal: dict):
     """(sender, the destination as written, its address or None, PingOutcome or failure text)."""
-    from .commands.ping import resolve_target
-    from .forwarding import ping_once
-
     require(goal, ("from", "to"))
     sender = host_of(net, goal, "from")
     to = str(goal["to"])
@@ -151,7 +43,7 @@ def _shown(to: str, address: IPv4Address) -> str:
 
 
 @check_kind("reachable")
-def reachable(net: Network, goal: dict) -> Outcome:
+def reachable(net: Topology, goal: dict) -> Outcome:
     """``from`` can ping ``to``: the request arrives and the reply finds its way back."""
     sender, to, address, outcome = _ping(net, goal)
     if address is None:
@@ -167,7 +59,7 @@ def reachable(net: Network, goal: dict) -> Outcome:
 
 
 @check_kind("unreachable")
-def unreachable(net: Network, goal: dict) -> Outcome:
+def unreachable(net: Topology, goal: dict) -> Outcome:
     """``from`` cannot ping ``to`` (a firewall-free way to isolate two hosts)."""
     sender, to, address, outcome = _ping(net, goal)
     if address is None:
@@ -193,7 +85,7 @@ def _sentence(text: str) -> str:
 
 
 @check_kind("route")
-def route(net: Network, goal: dict) -> Outcome:
+def route(net: Topology, goal: dict) -> Outcome:
     """What ``ip route get TO`` on ``on`` would choose: optionally ``via`` a gateway, ``dev``."""
     require(goal, ("on", "to"), ("via", "dev"))
     host = host_of(net, goal, "on")
@@ -209,8 +101,6 @@ def route(net: Network, goal: dict) -> Outcome:
     else:
         chosen = host.lookup(dst)
         if chosen is None:
-            from .forwarding import network_of
-
             message = (
                 f"{host.name} has no route to {network_of(net, dst)} (ip route get {dst} fails)."
             )
@@ -231,7 +121,7 @@ def route(net: Network, goal: dict) -> Outcome:
 
 
 @check_kind("forwarding")
-def forwarding(net: Network, goal: dict) -> Outcome:
+def forwarding(net: Topology, goal: dict) -> Outcome:
     """``on`` forwards packets (net.ipv4.ip_forward non-zero) when ``enabled`` (default true)."""
     require(goal, ("on",), ("enabled",))
     host = host_of(net, goal, "on")
