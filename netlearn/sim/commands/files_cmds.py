@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .. import files
+from .. import budget, files, regex
+from ..limits import MAX_OUTPUT, MAX_PRINTF_WIDTH
 from ..result import Result
 from . import command, decimal
 
@@ -127,48 +128,66 @@ def clear(argv: list[str], host, net) -> Result:
     return Result()
 
 
+# A conversion: flags, width, precision, then the conversion character (bash's printf).
+_SPEC = re.compile(r"%([-+ #0]*)([0-9]*)(?:\.([0-9]*))?([a-zA-Z%]?)")
+_INTEGER = {"d": "d", "i": "d", "x": "x", "X": "X", "o": "o"}
+
+
+class _TooWide(Exception):
+    """A printf field width or precision past MAX_PRINTF_WIDTH."""
+
+
+def _convert(flags: str, width: str, precision: str | None, conv: str, arg: str) -> str:
+    """One conversion; widths are bounded before anything is allocated."""
+    for number in (width, precision or ""):
+        if len(number) > 6 or (number and int(number) > MAX_PRINTF_WIDTH):
+            raise _TooWide(number)
+    spec = "%" + flags + width + ("" if precision is None else "." + precision)
+    if conv == "s":
+        return (spec + "s") % arg
+    if conv == "c":
+        return arg[:1]
+    try:
+        number = int(arg or "0", 0)
+    except ValueError:
+        number = 0
+    return (spec + _INTEGER[conv]) % number
+
+
 def _printf_format(fmt: str, args: list[str]) -> str:
-    """bash's printf: escapes, %s %d %i %c %x %o %%; the format is reused for extra arguments."""
+    """bash's printf: escapes, %s %d %i %c %x %o %%; the format is reused for extra arguments
+    (until the output passes MAX_OUTPUT, which the shell would cut anyway)."""
     out: list[str] = []
-    index = 0
+    size, index = 0, 0
     while True:
-        i, consumed = 0, False
-        while i < len(fmt):
-            c = fmt[i]
-            if c == "\\" and i + 1 < len(fmt):
-                out.append(_echo_escapes(fmt[i : i + 2]))
-                i += 2
-            elif c == "%" and i + 1 < len(fmt):
-                j = i + 1
-                while j < len(fmt) and fmt[j] in "-+ #0123456789.":
-                    j += 1
-                conv = fmt[j] if j < len(fmt) else ""
-                spec = fmt[i + 1 : j]
-                if conv == "%":
-                    out.append("%")
-                elif conv in "sdicxXo" and conv:
-                    arg = args[index] if index < len(args) else ""
-                    index += 1
-                    consumed = True
-                    if conv == "s":
-                        out.append(("%" + spec + "s") % arg)
-                    elif conv == "c":
-                        out.append(arg[:1])
-                    else:
-                        try:
-                            number = int(arg or "0", 0)
-                        except ValueError:
-                            number = 0
-                        out.append(("%" + spec + ("d" if conv == "i" else conv)) % number)
-                else:
-                    out.append(fmt[i : j + 1])
-                i = j + 1
+        consumed = False
+        for literal, match in _printf_pieces(fmt):
+            if match is None:
+                out.append(_echo_escapes(literal))
+            elif match.group(4) == "%":
+                out.append("%")
+            elif match.group(4) in "sdicxXo" and match.group(4):
+                arg = args[index] if index < len(args) else ""
+                index, consumed = index + 1, True
+                out.append(_convert(*match.group(1, 2, 3, 4), arg))
             else:
-                out.append(c)
-                i += 1
-        if not consumed or index >= len(args):
+                out.append(match.group(0))
+            size += len(out[-1])
+        if not consumed or index >= len(args) or size > MAX_OUTPUT:
             break
     return "".join(out)
+
+
+def _printf_pieces(fmt: str):
+    """The format as (literal text, None) and ("", conversion match) pieces, in order."""
+    pos = 0
+    for match in _SPEC.finditer(fmt):
+        if match.start() > pos:
+            yield fmt[pos : match.start()], None
+        yield "", match
+        pos = match.end()
+    if pos < len(fmt):
+        yield fmt[pos:], None
 
 
 @command("printf")
@@ -179,28 +198,14 @@ def printf(argv: list[str], host, net) -> Result:
         args = args[1:]
     if not args:
         return Result.error("printf: usage: printf [-v var] format [arguments]", 2)
-    return Result(_printf_format(args[0], args[1:]))
-
-
-def _bre_to_python(pattern: str, extended: bool) -> str:
-    """A POSIX basic (or extended) regular expression as a Python one.
-
-    BRE: ``\\(``, ``\\)``, ``\\{``, ``\\}``, ``\\|``, ``\\+``, ``\\?`` are operators and the bare
-    characters are literal; ERE is close to Python already.
-    """
-    if extended:
-        return pattern
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            out.append(nxt if nxt in "(){}|+?" else "\\" + nxt)
-            i += 2
-            continue
-        out.append("\\" + c if c in "(){}|+?" else c)
-        i += 1
-    return "".join(out)
+    try:
+        return Result(_printf_format(args[0], args[1:]))
+    except _TooWide as exc:
+        return Result.error(
+            f"bash: printf: {exc}: resource limit exceeded (the simulator allows field widths "
+            f"and precisions up to {MAX_PRINTF_WIDTH})",
+            1,
+        )
 
 
 def _read_inputs(names: list[str], host, stdin: str, tool: str):
@@ -256,19 +261,17 @@ def grep(argv: list[str], host, net, stdin: str = "") -> Result:
                 2,
             )
         patterns = [words.pop(0)]
-    sources = []
-    for pattern in patterns:
-        for part in pattern.split("\n"):
-            source = re.escape(part) if "F" in flags else _bre_to_python(part, "E" in flags)
-            if "w" in flags:
-                source = rf"(?<!\w)(?:{source})(?!\w)"
-            if "x" in flags:
-                source = rf"^(?:{source})$"
-            sources.append(source)
     try:
-        regex = re.compile("|".join(f"(?:{s})" for s in sources), re.I if "i" in flags else 0)
-    except re.error:
-        return Result.error("grep: Invalid regular expression", 2)
+        matcher = regex.compile_grep(
+            patterns,
+            extended="E" in flags,
+            fixed="F" in flags,
+            ignore_case="i" in flags,
+            word="w" in flags,
+            line="x" in flags,
+        )
+    except regex.RegexError as exc:
+        return Result.error(f"grep: {exc}", 2)
     inputs, errors = _read_inputs(words, host, stdin, "grep")
     show_names = ("H" in flags or len(inputs) > 1) and "h" not in flags
     out: list[str] = []
@@ -276,8 +279,9 @@ def grep(argv: list[str], host, net, stdin: str = "") -> Result:
     for name, text in inputs:
         count = 0
         for number, line in enumerate(text.splitlines(), 1):
-            hits = list(regex.finditer(line))
-            if bool(hits) == ("v" in flags):
+            budget.spend(1 + len(line) // 256, "reading lines of input")
+            hit = matcher.search(line) is not None
+            if hit == ("v" in flags):
                 continue
             matched = True
             count += 1
@@ -285,7 +289,7 @@ def grep(argv: list[str], host, net, stdin: str = "") -> Result:
                 continue
             prefix = (f"{name}:" if show_names else "") + (f"{number}:" if "n" in flags else "")
             if "o" in flags and "v" not in flags:
-                out += [prefix + h.group(0) + "\n" for h in hits if h.group(0)]
+                out += [prefix + text + "\n" for text in matcher.matches(line)]
             else:
                 out.append(prefix + line + "\n")
         if "c" in flags:
