@@ -48,7 +48,8 @@ import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 
-from netlearn.sim import Network, ScenarioError
+from netlearn.sim import Network, ScenarioError, budget
+from netlearn.sim.errors import BudgetExceeded
 from netlearn.sim.limits import MAX_LINE
 from netlearn.sim.names.zones import ZoneError, parse_zone
 
@@ -702,7 +703,9 @@ def check_goals(goals: list, net: Network) -> list[GoalResult]:
         label = describe_goal(goal)
         try:
             outcome = Network.from_dict(copy.deepcopy(state)).check(goal)
-        except ScenarioError as exc:
+        except (ScenarioError, BudgetExceeded) as exc:
+            if budget.exhausted():  # the caller's own budget (validation) is spent: stop
+                raise
             results.append(GoalResult(i, goal, label, False, str(exc), "check-error"))
             continue
         except Exception as exc:  # a simulator bug must not break grading
@@ -791,7 +794,16 @@ def solution_submission(spec: dict) -> dict:
 def validate_exercise(spec: Any, *, path: str = "exercise") -> list[Problem]:
     """Every problem of an exercise mapping (empty when it is valid): its shape, that the
     scenario loads, that every goal can be checked, that the solution passes every goal and that
-    the starting state fails at least one."""
+    the starting state fails at least one. The whole validation has the simulator's author
+    budget (``budget.AUTHOR``): past it, one problem says what was too large."""
+    try:
+        with budget.limit(budget.AUTHOR):
+            return _validate_exercise(spec, path=path)
+    except BudgetExceeded as exc:
+        return [Problem(path, f"{exc}: make the scenario, its goals or its solution smaller")]
+
+
+def _validate_exercise(spec: Any, *, path: str) -> list[Problem]:
     problems = check_shape(spec, path=path)
     if problems:
         return problems
@@ -801,6 +813,8 @@ def validate_exercise(spec: Any, *, path: str = "exercise") -> list[Problem]:
         start = starting_network(spec)
     except ScenarioError as exc:
         return [Problem(_scenario_error_path(exc, f"{path}.scenario"), exc.why)]
+    except BudgetExceeded:
+        raise
     except Exception as exc:  # a simulator bug: say so instead of crashing the loader
         return [Problem(f"{path}.scenario", f"the simulator cannot load it ({exc!r})")]
 
@@ -812,6 +826,8 @@ def validate_exercise(spec: Any, *, path: str = "exercise") -> list[Problem]:
             problems.append(
                 Problem(_scenario_error_path(exc, f"{path}.goals[{i}]", "goal"), exc.why)
             )
+        except BudgetExceeded:
+            raise
         except Exception as exc:  # a part of the simulator that is missing or broken
             problems.append(
                 Problem(f"{path}.goals[{i}]", f"the simulator cannot check this goal ({exc!r})")

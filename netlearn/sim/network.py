@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from ipaddress import IPv4Address
 from typing import Any
 
+from . import budget as budgets
 from . import shell
+from .budget import Budget
 from .errors import ScenarioError, SimError
+from .limits import MAX_STATE_BYTES
 from .model import LOOPBACK, Host, Interface, Segment
 from .result import Result
 
@@ -27,24 +31,28 @@ class Network:
         self.segments: dict[str, Segment] = {}
         self.clock: float = 0.0
         self.commands_run: int = 0
+        self.last_state_bytes: int | None = None  # state_bytes() after the last run()
 
     # -- construction -----------------------------------------------------------------------
 
     @classmethod
-    def from_scenario(cls, data: Any) -> Network:
-        """Build a network from a scenario mapping; raises ScenarioError naming the path."""
+    def from_scenario(cls, data: Any, *, budget: Budget = budgets.LOADING) -> Network:
+        """Build a network from a scenario mapping; raises ScenarioError naming the path, or
+        BudgetExceeded past ``budget`` (within any budget the caller has opened)."""
         from .scenario import build
 
-        return build(data)
+        with budgets.limit(budget):
+            return build(data)
 
     @classmethod
-    def from_yaml(cls, text: str) -> Network:
+    def from_yaml(cls, text: str, *, budget: Budget = budgets.LOADING) -> Network:
         """Build a network from scenario YAML text; too long, invalid or bomb-shaped YAML is a
         ScenarioError like any other scenario mistake (``yamlload.load_yaml``)."""
         from .scenario import build
         from .yamlload import load_yaml
 
-        return build(load_yaml(text))
+        with budgets.limit(budget):
+            return build(load_yaml(text))
 
     def add_host(self, name: str) -> Host:
         host = Host.new(name)
@@ -60,17 +68,50 @@ class Network:
             raise SimError(f"there is no host named {name!r}") from None
 
     def run(self, host: str, line: str) -> Result:
-        """Run one command line on ``host`` and return what the terminal shows."""
-        return shell.run(self, self.host(host), line)
+        """Run one command line on ``host`` and return what the terminal shows.
+
+        The line runs within the ``budget.COMMAND`` budget (a command past it answers like
+        bash, status 152). A line that would grow the network's JSON past ``MAX_STATE_BYTES``
+        (and past what it was) is undone and answered with an error; ``state_bytes`` then
+        holds the size measured after the line, so a caller storing the state need not
+        measure it again.
+        """
+        where = self.host(host)
+        before = self.to_dict()
+        result = shell.run(self, where, line)
+        size = self.state_bytes()
+        if size > MAX_STATE_BYTES and size > _json_bytes(before):
+            self._restore(before)
+            self.commands_run += 1
+            self.last_state_bytes = self.state_bytes()
+            name = (line.split() or ["bash"])[0]
+            return Result.error(
+                f"bash: {name}: resource limit exceeded: the network would take {size // 1024} KB"
+                f" (the simulator keeps at most {MAX_STATE_BYTES // 1024} KB); nothing changed",
+                1,
+            )
+        self.last_state_bytes = size
+        return result
+
+    def state_bytes(self) -> int:
+        """Bytes of ``json.dumps(self.to_dict())``: what storing this network takes."""
+        return _json_bytes(self.to_dict())
+
+    def _restore(self, state: dict) -> None:
+        other = Network.from_dict(state)
+        self.hosts, self.segments, self.clock = other.hosts, other.segments, other.clock
+        self.commands_run = other.commands_run
 
     def check(self, goal: dict):
-        """Grade one exercise goal (see checks.py) -> Outcome."""
+        """Grade one exercise goal (see checks.py) -> Outcome, within ``budget.CHECK`` (a check
+        past it raises BudgetExceeded)."""
         from .checks import run_check
 
         # Grading sends packets too; it must not leave entries in the hosts' ARP tables.
         saved = {n: {k: list(v) for k, v in h.neighbours.items()} for n, h in self.hosts.items()}
         try:
-            return run_check(self, goal)
+            with budgets.limit(budgets.CHECK):
+                return run_check(self, goal)
         finally:
             for name, neighbours in saved.items():
                 self.hosts[name].neighbours = neighbours
@@ -137,15 +178,25 @@ class Network:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Network:
+    def from_dict(cls, data: dict, *, budget: Budget = budgets.LOADING) -> Network:
+        """The network ``to_dict`` saved, rebuilt within ``budget``."""
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
             raise ScenarioError("state", f"not a network state of version {STATE_VERSION}")
         net = cls()
-        net.segments = {name: Segment(name) for name in data.get("segments", [])}
-        net.hosts = {name: Host.from_dict(name, h) for name, h in data.get("hosts", {}).items()}
+        with budgets.limit(budget):
+            net.segments = {name: Segment(name) for name in data.get("segments", [])}
+            hosts = data.get("hosts", {})
+            doing = f"rebuilding a network of {len(hosts)} hosts"
+            for name, h in hosts.items():
+                budgets.spend(1 + len(h.get("routes", ())), doing)
+                net.hosts[name] = Host.from_dict(name, h)
         net.clock = float(data.get("clock", 0.0))
         net.commands_run = int(data.get("commands_run", 0))
         return net
 
     def __repr__(self) -> str:
         return f"<Network hosts={list(self.hosts)} segments={list(self.segments)}>"
+
+
+def _json_bytes(state: dict) -> int:
+    return len(json.dumps(state))

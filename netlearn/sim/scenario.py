@@ -14,7 +14,7 @@ import shlex
 from ipaddress import IPv4Interface
 from typing import Any
 
-from . import files
+from . import budget, files
 from .errors import CommandError, ScenarioError
 from .limits import (
     MAX_ADDRESSES,
@@ -23,6 +23,7 @@ from .limits import (
     MAX_IFNAME,
     MAX_INTERFACES,
     MAX_NAME,
+    MAX_SCENARIO_BYTES,
     MAX_SCENARIO_ROUTES,
     MAX_SEGMENTS,
 )
@@ -97,9 +98,60 @@ def _text(value: Any, path: str) -> str:
     return value
 
 
+def check_size(data: Any) -> int:
+    """JSON bytes of ``data`` with every YAML alias expanded; ScenarioError naming the largest
+    part past ``MAX_SCENARIO_BYTES`` (a 64 KB text aliased on many hosts is as large as the
+    copies it stands for: each learner's workspace stores them all)."""
+    try:
+        sizes = budget.measure(data)
+    except ValueError:
+        raise ScenarioError("scenario", "a value contains itself") from None
+    if sizes.size <= MAX_SCENARIO_BYTES:
+        return sizes.size
+    where, part, count = _largest_part(data, sizes.sizes)
+    spread = f" over {count} hosts" if count > 1 else ""
+    raise ScenarioError(
+        "",
+        f"the scenario is {human_bytes(sizes.size)} of JSON once its YAML aliases are expanded; "
+        f"the simulator accepts at most {human_bytes(MAX_SCENARIO_BYTES)}. Most of it is "
+        f"{where} ({human_bytes(part)}{spread}): keep large texts and route lists on the hosts "
+        "that need them, or make them shorter",
+    )
+
+
+def _largest_part(data: dict, sizes: dict[int, int]) -> tuple[str, int, int]:
+    """The key holding most of the scenario, hosts' keys summed over every host
+    (``hosts.*.routes``): (where, bytes, hosts)."""
+    parts: dict[str, list[int]] = {}
+    for key, value in data.items():
+        if key == "hosts" and isinstance(value, dict):
+            for host in value.values():
+                for hkey, hvalue in host.items() if isinstance(host, dict) else ():
+                    part = parts.setdefault(f"hosts.*.{hkey}", [0, 0])
+                    part[0] += sizes[id(hvalue)]
+                    part[1] += 1
+        else:
+            parts[str(key)] = [sizes[id(value)], 1]
+    where, (size, count) = max(parts.items(), key=lambda item: item[1][0])
+    return where, size, count
+
+
+def human_bytes(n: int) -> str:
+    """
+    >>> human_bytes(512), human_bytes(262144), human_bytes(245_000_000)
+    ('512 bytes', '256 KB', '233.7 MB')
+    """
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
 def build(data: Any) -> Network:
     """Validate ``data`` (e.g. ``yaml.safe_load`` of a scenario) and build the Network."""
     data = _mapping(data, "scenario")
+    check_size(data)
     _unknown_keys(data, TOP_KEYS, "")
     net = Network()
 
@@ -121,6 +173,7 @@ def build(data: Any) -> Network:
         raise ScenarioError("hosts", f"at most {MAX_HOSTS} hosts")
     routes_todo = []
     for hname, hdata in hosts.items():
+        budget.spend(1, "loading hosts")
         path = f"hosts.{hname}"
         _name(hname, path, "host")
         hdata = _mapping(hdata, path)
@@ -160,6 +213,7 @@ def build(data: Any) -> Network:
     from .commands.ip_route import add_route
 
     for host, where, spec in routes_todo:
+        budget.spend(1, f"adding the scenario's {len(routes_todo)} routes")
         if isinstance(spec, str):
             try:
                 argv = shlex.split(spec)
