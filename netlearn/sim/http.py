@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from ipaddress import ip_address
 from urllib.parse import urlsplit
 
+from netlearn.sim.budget import spend
 from netlearn.sim.commands import decimal
 from netlearn.sim.errors import ScenarioError
 from netlearn.sim.limits import MAX_FILE
@@ -278,8 +279,9 @@ def _nginx_headers(clock: float, body: str, *, static: bool) -> list[tuple[str, 
 def append_log(host, path: str, line: str) -> None:  # noqa: ANN001
     """Append one line to a log file in the host's files, dropping the oldest past MAX_FILE."""
     text = host.files.get(path, "") + line + "\n"
-    while len(text) > MAX_FILE and "\n" in text:
-        text = text.split("\n", 1)[1]
+    if len(text) > MAX_FILE:  # keep whole lines: cut after the first newline past the excess
+        cut = text.find("\n", len(text) - MAX_FILE - 1)
+        text = text[cut + 1 :] if cut >= 0 else ""
     host.files[path] = text
 
 
@@ -414,6 +416,7 @@ def _reverse_proxy(net, proxy, client_address, request, journey, tls, depth) -> 
     upstreams = config["upstreams"]
     response = None
     for attempt in range(len(upstreams)):
+        spend(1, "passing an HTTP request through proxies")
         index = (state["next_upstream"] + attempt) % len(upstreams)
         host_part, _, port_part = upstreams[index].partition(":")
         port = int(port_part) if port_part else 80

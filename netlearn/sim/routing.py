@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 
+from .budget import spend
 from .errors import CommandError
 from .limits import MAX_ROUTES
 
@@ -130,6 +131,7 @@ class RouteTable:
                 (key, -plen) for plen, nets in self._by_len.items() for key in nets
             )
         for key, neg_plen in list(self._order):
+            spend(1, "walking the routing table")
             routes = self._by_len.get(-neg_plen, {}).get(key)
             if routes:
                 yield key, -neg_plen, list(routes)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from netlearn.sim import trace as t
+from netlearn.sim.budget import spend
 from netlearn.sim.commands import command
 from netlearn.sim.commands.ping import inet_aton, is_broadcast, resolve_target, reverse_name
 from netlearn.sim.errors import CommandError
@@ -305,6 +306,7 @@ def traceroute(argv: list[str], host, net) -> Result:  # noqa: ANN001
             answers[key] = _answer(net, host, probe, target.address, segments)
         answer, delay, note, final = answers[key]
         traces.append(probe)
+        spend(1, "sending probes")
         line = f"{ttl:2d} "
         if answer is None or delay >= o.wait:
             line += " *" * o.queries

@@ -23,6 +23,7 @@ from ipaddress import ip_address
 import dns.name
 import dns.rdatatype
 
+from netlearn.sim.budget import spend
 from netlearn.sim.limits import MAX_CNAME_CHAIN
 from netlearn.sim.names.cache import Cache
 from netlearn.sim.names.message import (
@@ -95,6 +96,7 @@ def exchange(
     Every query it causes downstream (recursion, forwarding) shares one budget of
     ``MAX_QUERIES``; a resolution that runs out answers SERVFAIL.
     """
+    spend(1, f"sending DNS queries for {qname}")
     budget = _budget.get()
     if budget is None:
         token = _budget.set([MAX_QUERIES])
