@@ -186,7 +186,8 @@ class Network:
         with budgets.limit(budget):
             net.segments = {name: Segment(name) for name in data.get("segments", [])}
             hosts = data.get("hosts", {})
-            doing = f"rebuilding a network of {len(hosts)} hosts"
+            routes = sum(len(h.get("routes", ())) for h in hosts.values())
+            doing = f"rebuilding a network of {len(hosts)} hosts and {routes} routes"
             for name, h in hosts.items():
                 budgets.spend(1 + len(h.get("routes", ())), doing)
                 net.hosts[name] = Host.from_dict(name, h)

@@ -7,6 +7,7 @@ a lookup probes at most 33 dicts whatever the table size, like the kernel's LC-t
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
@@ -88,8 +89,8 @@ class Route:
     @classmethod
     def from_dict(cls, data: dict) -> Route:
         return cls(
-            dst=IPv4Network(data["dst"]),
-            gateway=None if data.get("gateway") is None else IPv4Address(data["gateway"]),
+            dst=_network(data["dst"]),
+            gateway=None if data.get("gateway") is None else _address(data["gateway"]),
             dev=data["dev"],
             metric=int(data.get("metric", 0)),
             proto=data.get("proto", PROTO_BOOT),
@@ -97,6 +98,18 @@ class Route:
             src=None if data.get("src") is None else IPv4Address(data["src"]),
             onlink=bool(data.get("onlink", False)),
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _network(text: str) -> IPv4Network:
+    """Parsed once: a state's routes are rebuilt on every request and every goal checked, and
+    ``ipaddress`` parsing is most of that time (the objects are immutable, so sharing is safe)."""
+    return IPv4Network(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _address(text: str) -> IPv4Address:
+    return IPv4Address(text)
 
 
 def _mask(prefixlen: int) -> int:
