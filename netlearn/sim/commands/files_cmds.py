@@ -222,14 +222,15 @@ def _read_inputs(names: list[str], host, stdin: str, tool: str):
     return inputs, errors
 
 
-@command("grep")
-def grep(argv: list[str], host, net, stdin: str = "") -> Result:
-    """`grep [-ivcnqEFwxoh] PATTERN [FILE...]`: status 0 on a match, 1 on none, 2 on error."""
+GREP_FLAGS = "ivcnqEFwxohHlsr"
+GREP_USAGE = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."
 
+
+def _grep_options(args: list[str]) -> tuple[set[str], list[str], list[str]] | Result:
+    """(flags, patterns, file names) of grep's arguments, or the usage error."""
     flags: set[str] = set()
     words: list[str] = []
     patterns: list[str] = []
-    args = argv[1:]
     k = 0
     while k < len(args):
         arg = args[k]
@@ -238,29 +239,52 @@ def grep(argv: list[str], host, net, stdin: str = "") -> Result:
             break
         if arg == "-e" and k + 1 < len(args):
             patterns.append(args[k + 1])
-            k += 2
-            continue
-        if arg.startswith("-") and len(arg) > 1:
-            for flag in arg[1:]:
-                if flag not in "ivcnqEFwxohHlsr":
-                    return Result.error(
-                        f"grep: invalid option -- '{flag}'\n"
-                        "Usage: grep [OPTION]... PATTERNS [FILE]...\n"
-                        "Try 'grep --help' for more information.",
-                        2,
-                    )
-                flags.add(flag)
+            k += 1
+        elif arg.startswith("-") and len(arg) > 1:
+            bad = [flag for flag in arg[1:] if flag not in GREP_FLAGS]
+            if bad:
+                return Result.error(f"grep: invalid option -- '{bad[0]}'\n{GREP_USAGE}", 2)
+            flags.update(arg[1:])
         else:
             words.append(arg)
         k += 1
     if not patterns:
         if not words:
-            return Result.error(
-                "Usage: grep [OPTION]... PATTERNS [FILE]...\n"
-                "Try 'grep --help' for more information.",
-                2,
-            )
+            return Result.error(GREP_USAGE, 2)
         patterns = [words.pop(0)]
+    return flags, patterns, words
+
+
+def _grep_text(
+    matcher: regex.Matcher, flags: set[str], text: str, prefix: str
+) -> tuple[list[str], int]:
+    """What grep prints for one input, and how many lines it selected (``-c``, ``-l`` and
+    ``-q`` print nothing here)."""
+    out: list[str] = []
+    quiet = bool(flags & {"q", "c", "l"})
+    selected = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        budget.spend(1 + len(line) // 256, "reading lines of input")
+        if (matcher.search(line) is not None) == ("v" in flags):
+            continue
+        selected += 1
+        if quiet:
+            continue
+        lead = prefix + (f"{number}:" if "n" in flags else "")
+        if "o" in flags and "v" not in flags:
+            out += [lead + found + "\n" for found in matcher.matches(line)]
+        else:
+            out.append(lead + line + "\n")
+    return out, selected
+
+
+@command("grep")
+def grep(argv: list[str], host, net, stdin: str = "") -> Result:
+    """`grep [-ivcnqEFwxoh] PATTERN [FILE...]`: status 0 on a match, 1 on none, 2 on error."""
+    parsed = _grep_options(argv[1:])
+    if isinstance(parsed, Result):
+        return parsed
+    flags, patterns, words = parsed
     try:
         matcher = regex.compile_grep(
             patterns,
@@ -277,25 +301,15 @@ def grep(argv: list[str], host, net, stdin: str = "") -> Result:
     out: list[str] = []
     matched = False
     for name, text in inputs:
-        count = 0
-        for number, line in enumerate(text.splitlines(), 1):
-            budget.spend(1 + len(line) // 256, "reading lines of input")
-            hit = matcher.search(line) is not None
-            if hit == ("v" in flags):
-                continue
-            matched = True
-            count += 1
-            if "q" in flags or "c" in flags or "l" in flags:
-                continue
-            prefix = (f"{name}:" if show_names else "") + (f"{number}:" if "n" in flags else "")
-            if "o" in flags and "v" not in flags:
-                out += [prefix + text + "\n" for text in matcher.matches(line)]
-            else:
-                out.append(prefix + line + "\n")
+        prefix = f"{name}:" if show_names else ""
+        lines, selected = _grep_text(matcher, flags, text, prefix)
+        matched = matched or selected > 0
         if "c" in flags:
-            out.append((f"{name}:" if show_names else "") + f"{count}\n")
-        elif "l" in flags and count:
+            out.append(f"{prefix}{selected}\n")
+        elif "l" in flags and selected:
             out.append(name + "\n")
+        elif "q" not in flags:
+            out += lines
     if "q" in flags:
         return Result("", "", 0 if matched else (2 if errors else 1))
     status = 2 if errors and "s" not in flags else (0 if matched else 1)
