@@ -26,6 +26,7 @@ from .limits import (
     MAX_SCENARIO_BYTES,
     MAX_SCENARIO_ROUTES,
     MAX_SEGMENTS,
+    MAX_STATE_BYTES,
 )
 from .model import Segment
 from .network import Network
@@ -230,7 +231,26 @@ def build(data: Any) -> Network:
             if message.startswith("Usage:"):
                 message = "a route needs a destination (e.g. '192.165.2.0/24 via 192.165.1.1')"
             raise ScenarioError(where, message) from None
+    check_state_size(net)
     return net
+
+
+def check_state_size(net: Network) -> None:
+    """The network as every learner's workspace stores it must fit ``MAX_STATE_BYTES``: a
+    route is ~35 bytes in a scenario and ~130 in the state, and every host brings its default
+    files, so a scenario within its own bound can still build a network past this one."""
+    size = net.state_bytes()
+    if size <= MAX_STATE_BYTES:
+        return
+    state = net.to_dict()
+    where, part, count = _largest_part(state, budget.measure(state).sizes)
+    spread = f" over {count} hosts" if count > 1 else ""
+    raise ScenarioError(
+        "",
+        f"the network this scenario builds takes {human_bytes(size)} of JSON in each learner's "
+        f"workspace; the simulator keeps at most {human_bytes(MAX_STATE_BYTES)}. Most of it is "
+        f"{where} ({human_bytes(part)}{spread}): use fewer hosts or routes",
+    )
 
 
 def _service(module: str, loader: str, path: str, data: dict) -> dict:

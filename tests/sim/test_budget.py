@@ -237,3 +237,21 @@ def test_a_command_that_would_grow_the_network_past_its_bound_is_undone():
     assert net.state_bytes() <= MAX_STATE_BYTES
     assert net.last_state_bytes == net.state_bytes() == len(json.dumps(net.to_dict()))
     assert net.run("A", "rm -f /tmp/c0; cat /etc/hostname").stdout.endswith("A\n")
+
+
+def test_a_scenario_whose_network_would_not_fit_a_workspace_is_refused():
+    routes = [f"10.{i // 250}.{i % 250}.0/24 via 192.168.0.254" for i in range(100)]
+    hosts = {
+        f"H{i}": {
+            "interfaces": {"eth0": {"segment": "lan", "address": f"192.168.0.{i + 1}/24"}},
+            "routes": routes,
+        }
+        for i in range(40)
+    }
+    data = {"segments": ["lan"], "hosts": hosts}
+    assert budget.json_size(data) < MAX_SCENARIO_BYTES  # small as written...
+    with pytest.raises(ScenarioError) as caught:
+        Network.from_scenario(data)
+    message = str(caught.value)
+    assert message.startswith("the network this scenario builds takes ")
+    assert "the simulator keeps at most 256 KB. Most of it is hosts.*.routes" in message

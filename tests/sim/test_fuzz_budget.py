@@ -211,12 +211,13 @@ def test_adversarial_scenarios_load_and_check_within_the_author_budget(scenario)
     try:
         with budget.limit(budget.AUTHOR):
             net = Network.from_scenario(data)
-            assert len(json.dumps(net.to_dict())) <= MAX_STATE_BYTES + 64 * 1024
+            assert len(json.dumps(net.to_dict())) <= MAX_STATE_BYTES
             for goal in goals:
                 net.check(goal)
     except ScenarioError as exc:
-        assert budget.json_size(data) > MAX_SCENARIO_BYTES
-        assert "Most of it is hosts.*." in str(exc)
+        # Too large as written (aliases expanded), or the network it builds is too large.
+        too_large = budget.json_size(data) > MAX_SCENARIO_BYTES or "builds takes" in str(exc)
+        assert too_large and "Most of it is hosts.*." in str(exc), str(exc)
     except budget.BudgetExceeded as exc:
         assert "validating the exercise ran out of its budget" in str(exc) or "ran out" in str(exc)
     assert time.process_time() - started < budget.AUTHOR.seconds + MARGIN
