@@ -83,11 +83,16 @@ def test_validating_many_hosts_sharing_many_routes_fails_fast(instructor_client)
     assert "once its YAML aliases are expanded" in html and "hosts.*.routes" in html
 
 
-def test_validating_a_heavy_exercise_stops_at_the_author_budget(instructor_client):
-    text = _routes_exercise(hosts=63, routes=60, goals=48)
+def test_validating_a_heavy_exercise_answers_within_the_author_budget(instructor_client):
+    text = _routes_exercise(hosts=63, routes=10, goals=48)
     started = time.process_time()
     response = instructor_client.post(reverse("instructors:lesson_validate"), {"exercise": text})
     assert time.process_time() - started < 5.0 + 3.0
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Valid:" in html or "validating the exercise ran out of its budget" in html
+    # Either the whole validation ran (and found the start already passing every goal), or it
+    # stopped at the author budget saying so: never a worker timeout.
+    assert (
+        "already passes every goal" in html
+        or "validating the exercise ran out of its budget" in html
+    )
