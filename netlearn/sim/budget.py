@@ -63,6 +63,7 @@ class Budget:
 
 COMMAND = Budget("the command", seconds=0.5, steps=2_000_000)  # one learner's command line
 CHECK = Budget("checking the goal", seconds=0.5, steps=2_000_000)  # one goal, for a learner
+GRADING = Budget("checking your work", seconds=2.0, steps=10_000_000)  # all goals, for a learner
 LOADING = Budget("loading the network", seconds=2.0, steps=5_000_000)  # one scenario or state
 AUTHOR = Budget("validating the exercise", seconds=5.0, steps=50_000_000)  # a whole validation
 

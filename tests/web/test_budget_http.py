@@ -96,3 +96,18 @@ def test_validating_a_heavy_exercise_answers_within_the_author_budget(instructor
         "already passes every goal" in html
         or "validating the exercise ran out of its budget" in html
     )
+
+
+def test_a_check_past_the_grading_budget_fails_each_goal_with_the_reason(monkeypatch):
+    from exercise_specs import spec
+
+    from lessons import exercises
+    from netlearn.sim import budget
+
+    monkeypatch.setattr(budget, "GRADING", budget.Budget("checking your work", 10.0, steps=3))
+    grade = exercises.grade(spec("terminal"))
+    assert grade.results and not any(result.passed for result in grade.results)
+    assert all(
+        result.message.startswith("checking your work ran out of its budget (3 steps)")
+        for result in grade.results
+    )
