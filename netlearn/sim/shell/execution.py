@@ -353,10 +353,8 @@ def over_budget(exc: BudgetExceeded, line: str) -> Result:
     """What the terminal shows for a command stopped by its budget: like bash for a process
     killed by its CPU limit, status 152, naming the command and what it was doing."""
     name = exc.command or (line.split() or ["bash"])[0]
-    budget_ = exc.budget
-    amount = (
-        f"{budget_.seconds:g} s of CPU time" if exc.kind == "time" else f"{budget_.steps} steps"
-    )
+    spent = exc.budget
+    amount = f"{spent.seconds:g} s of CPU time" if exc.kind == "time" else f"{spent.steps} steps"
     doing = f" while {exc.what}" if exc.what else ""
     return Result.error(
         f"bash: {name}: resource limit exceeded (the simulator stops a command after "
