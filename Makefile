@@ -46,11 +46,11 @@ test-db: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest tests/web tests/e2e -n 2
 
-# The shell, scenario, exercise and web fuzzers with twenty times the examples `make test` runs
+# The shell, scenario, budget, exercise and web fuzzers with twenty times the examples `make test` runs
 # (tests/fuzzing.py).
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest tests/sim/test_fuzz_shell.py \
-		tests/sim/test_fuzz_scenario.py tests/web/test_fuzz_exercise.py \
+		tests/sim/test_fuzz_scenario.py tests/sim/test_fuzz_budget.py tests/web/test_fuzz_exercise.py \
 		tests/web/test_fuzz_terminal.py tests/web/test_fuzz_import.py -n 2
 
 # The project's code the gates below read (tests and migrations are not held to them).

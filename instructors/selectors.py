@@ -28,6 +28,7 @@ from lessons.selectors import (  # noqa: F401 (goal_failure_counts: for the view
     goal_failure_counts,
     lesson_file_text,
 )
+from netlearn.sim import BudgetExceeded, budget
 
 SORTS = {"name": "Learner name", "progress": "Progress"}
 
@@ -128,10 +129,15 @@ def validation_report(*, exercise_yaml: str) -> ValidationReport:
     def problem(p: ex.Problem) -> ReportProblem:
         return ReportProblem(p.path, p.message, yaml_line(exercise_yaml, p.path))
 
-    problems = [problem(p) for p in ex.validate_exercise(spec)]
-    if ex.check_shape(spec):
-        return ValidationReport(problems)
-    return ValidationReport(problems, _goal_checks(spec))
+    # One author budget for the validation and the per-goal report together (budget.py).
+    with budget.limit(budget.AUTHOR):
+        problems = [problem(p) for p in ex.validate_exercise(spec)]
+        if ex.check_shape(spec) or budget.exhausted():
+            return ValidationReport(problems)
+        try:
+            return ValidationReport(problems, _goal_checks(spec))
+        except BudgetExceeded:
+            return ValidationReport(problems)
 
 
 def _goal_checks(spec: dict) -> list[GoalCheck]:

@@ -33,6 +33,8 @@ from lessons.kinds.base import ExerciseInvalid, GoalResult, Grade, Problem, Subm
 # (lessons/services.py, selectors.py) builds the learner's network with these.
 from lessons.kinds.network import starting_network
 from lessons.kinds.terminal import replay
+from netlearn.sim import budget
+from netlearn.sim.errors import BudgetExceeded
 
 __all__ = [
     "ExerciseInvalid",
@@ -181,11 +183,16 @@ def validate_exercise(spec: Any, *, path: str = "exercise") -> list[Problem]:
     """Every problem of an exercise mapping (empty when it is valid): its shape, then what its
     kind checks with the simulator (for a network kind: that the scenario loads, that every
     goal can be checked, that the solution passes every goal and that the starting state fails
-    at least one)."""
-    problems = check_shape(spec, path=path)
-    if problems:
-        return problems
-    return kinds.get_kind(spec["kind"]).validate(spec, path)
+    at least one). The whole validation has the simulator's author budget (``budget.AUTHOR``):
+    past it, one problem says what was too large."""
+    try:
+        with budget.limit(budget.AUTHOR):
+            problems = check_shape(spec, path=path)
+            if problems:
+                return problems
+            return kinds.get_kind(spec["kind"]).validate(spec, path)
+    except BudgetExceeded as exc:
+        return [Problem(path, f"{exc}: make the scenario, its goals or its solution smaller")]
 
 
 def normalise_spec(spec: Any, *, path: str = "exercise") -> dict:

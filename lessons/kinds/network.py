@@ -17,7 +17,8 @@ from django.utils.safestring import mark_safe
 
 from lessons.diagram import render as render_diagram
 from lessons.kinds.base import GoalChecks, GoalResult, Grade, Kind, Problem
-from netlearn.sim import Network, ScenarioError
+from netlearn.sim import Network, ScenarioError, budget
+from netlearn.sim.errors import BudgetExceeded
 
 MAX_GOALS = 50  # goals in one exercise
 
@@ -126,7 +127,9 @@ def check_goals(goals: list, net: Network) -> list[GoalResult]:
         label = describe_goal(goal)
         try:
             outcome = Network.from_dict(copy.deepcopy(state)).check(goal)
-        except ScenarioError as exc:
+        except (ScenarioError, BudgetExceeded) as exc:
+            if budget.exhausted():  # the caller's own budget (validation) is spent: stop
+                raise
             results.append(GoalResult(i, goal, label, False, str(exc), "check-error"))
             continue
         except Exception as exc:  # a simulator bug must not break grading
@@ -150,6 +153,8 @@ def _uncheckable_goals(spec: dict, start: Network, path: str) -> list[Problem]:
             problems.append(
                 Problem(scenario_error_path(exc, f"{path}.goals[{i}]", "goal"), exc.why)
             )
+        except BudgetExceeded:
+            raise
         except Exception as exc:  # a part of the simulator that is missing or broken
             problems.append(
                 Problem(f"{path}.goals[{i}]", f"the simulator cannot check this goal ({exc!r})")
@@ -208,6 +213,8 @@ class NetworkKind(Kind):
             start = starting_network(spec)
         except ScenarioError as exc:
             return [Problem(scenario_error_path(exc, f"{path}.scenario"), exc.why)]
+        except BudgetExceeded:
+            raise
         except Exception as exc:  # a simulator bug: say so instead of crashing the loader
             return [Problem(f"{path}.scenario", f"the simulator cannot load it ({exc!r})")]
         problems = _uncheckable_goals(spec, start, path)
@@ -247,15 +254,29 @@ class NetworkKind(Kind):
 
     def grade(self, spec: dict, *, submission: Any = None, network: Any = None) -> Grade:
         net = self.network(spec, submission=submission, network=network)
-        return Grade(check_goals(spec["goals"], net))
+        try:  # one learner's "Check my work" within budget.GRADING, every goal together
+            with budget.limit(budget.GRADING):
+                return Grade(check_goals(spec["goals"], net))
+        except BudgetExceeded as exc:
+            message = str(exc)
+            return Grade(
+                [
+                    GoalResult(i, goal, describe_goal(goal), False, message, "check-error")
+                    for i, goal in enumerate(spec["goals"])
+                ]
+            )
 
     def goal_checks(self, spec: dict) -> GoalChecks:
         try:
             start = check_goals(spec["goals"], starting_network(spec))
+        except BudgetExceeded:
+            raise
         except Exception:  # the scenario does not load: the problems say why
             return GoalChecks([], [], [])
         try:
             solved_net, problems = self.solved_network(spec, "solution")
+        except BudgetExceeded:
+            raise
         except Exception:  # the solution does not apply: the problems say why
             solved_net, problems = None, []
         solved = [] if problems or solved_net is None else check_goals(spec["goals"], solved_net)

@@ -8,8 +8,16 @@
 """
 
 from .checks import Outcome
-from .errors import CommandError, ScenarioError, SimError
+from .errors import BudgetExceeded, CommandError, ScenarioError, SimError
 from .network import Network
 from .result import Result
 
-__all__ = ["CommandError", "Network", "Outcome", "Result", "ScenarioError", "SimError"]
+__all__ = [
+    "BudgetExceeded",
+    "CommandError",
+    "Network",
+    "Outcome",
+    "Result",
+    "ScenarioError",
+    "SimError",
+]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SimError(Exception):
     """Base class of every error the simulator raises on purpose."""
@@ -36,3 +38,28 @@ class CommandError(SimError):
 
 class LimitExceeded(SimError):
     """An input went past one of the bounds in ``limits.py``."""
+
+
+class BudgetExceeded(SimError):
+    """A call ran out of its budget (``budget.py``): CPU time or steps.
+
+    ``what`` names the work that was too large ("running `grep`", "validating the exercise"),
+    ``budget`` the budget that ran out (its ``label`` and limits). ``Network.run`` turns its own
+    command budget's overrun into a shell-like result; everything else raises this.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        budget: Any = None,
+        what: str = "",
+        kind: str = "time",
+        meter: Any = None,
+    ) -> None:
+        self.budget = budget  # the Budget that ran out (budget.py)
+        self.what = what  # what the loop was doing ("reading lines of input")
+        self.kind = kind  # "time" or "steps"
+        self.meter = meter  # the running Meter whose limit it was
+        self.command = ""  # the shell fills in the command that was running
+        super().__init__(message)

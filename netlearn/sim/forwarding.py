@@ -33,6 +33,7 @@ from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
 from . import trace as t
+from .budget import spend
 from .drops import (
     ARP_TIMEOUT,
     loop_detail,
@@ -124,7 +125,9 @@ class Segments:
         """Who answers "who has ``ip``?" asked by ``asking`` (arp_ignore=0), or None."""
         if segment is None or ip in LOOPBACK or ip.is_multicast:
             return None
-        for host, iface in self.members.get(segment, ()):
+        members = self.members.get(segment, ())
+        spend(1 + len(members) // 8, "asking a segment who has an address (ARP)")
+        for host, iface in members:
             if iface is asking or not iface.oper_up:
                 continue
             if self.owns(host, ip):
@@ -206,6 +209,7 @@ def _forward(
     hops: list[Hop] = []
     in_iface: str | None = None
     for _ in range(max(ttl, MAX_TTL) + 1):  # every hop decrements the TTL: bounded by it
+        spend(1, "forwarding a packet hop by hop")
         out = host.interfaces.get(route.dev)
         arrived = ttl if in_iface is None else ttl + 1  # a router has decremented it already
         hops.append(Hop(host.name, in_iface, route.dev, segments.text(route), arrived))

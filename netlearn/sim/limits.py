@@ -23,3 +23,13 @@ MAX_YAML = 128 * 1024  # characters of scenario YAML
 MAX_YAML_DEPTH = 64  # nesting of YAML collections
 MAX_YAML_NODES = 100_000  # YAML nodes once every alias is expanded (a "billion laughs" stops here)
 MAX_TRIES = 16  # tries of one DNS query by dig (+tries, +retry), nslookup (-retry), host (-R)
+
+# Values a command can grow (the first layer of the budget: memory stays small by construction).
+MAX_VARIABLE = 4 * 1024  # characters in one shell variable's value
+MAX_ENV = 64  # variables in one host's environment
+MAX_ENV_CHARS = 16 * 1024  # characters of all of one host's variables (names and values)
+MAX_EXPANSION = 64 * 1024  # characters of one command's words once variables are expanded
+MAX_PRINTF_WIDTH = 1024  # a printf field width or precision (`%0999999999d` is refused)
+MAX_PIPE = 64 * 1024  # characters one pipeline stage hands to the next (a Linux pipe's buffer)
+MAX_SCENARIO_BYTES = 256 * 1024  # JSON bytes of a scenario once every YAML alias is expanded
+MAX_STATE_BYTES = 256 * 1024  # JSON bytes of Network.to_dict(), checked after every command

@@ -12,11 +12,13 @@ scenario's ``routes:`` key and the routes form all go through these, with the sa
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING
 
+from .budget import spend
 from .errors import CommandError
 from .limits import MAX_ROUTES
 
@@ -97,8 +99,8 @@ class Route:
     @classmethod
     def from_dict(cls, data: dict) -> Route:
         return cls(
-            dst=IPv4Network(data["dst"]),
-            gateway=None if data.get("gateway") is None else IPv4Address(data["gateway"]),
+            dst=_network(data["dst"]),
+            gateway=None if data.get("gateway") is None else _address(data["gateway"]),
             dev=data["dev"],
             metric=int(data.get("metric", 0)),
             proto=data.get("proto", PROTO_BOOT),
@@ -106,6 +108,18 @@ class Route:
             src=None if data.get("src") is None else IPv4Address(data["src"]),
             onlink=bool(data.get("onlink", False)),
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _network(text: str) -> IPv4Network:
+    """Parsed once: a state's routes are rebuilt on every request and every goal checked, and
+    ``ipaddress`` parsing is most of that time (the objects are immutable, so sharing is safe)."""
+    return IPv4Network(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _address(text: str) -> IPv4Address:
+    return IPv4Address(text)
 
 
 def _mask(prefixlen: int) -> int:
@@ -140,6 +154,7 @@ class RouteTable:
                 (key, -plen) for plen, nets in self._by_len.items() for key in nets
             )
         for key, neg_plen in list(self._order):
+            spend(1, "walking the routing table")
             routes = self._by_len.get(-neg_plen, {}).get(key)
             if routes:
                 yield key, -neg_plen, list(routes)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from ipaddress import IPv4Interface
 from typing import Any, TypeVar
 
-from . import files
+from . import budget, files
 from .commands.ip_route import add_route
 from .errors import CommandError, ScenarioError
 from .http import load_http
@@ -26,8 +26,10 @@ from .limits import (
     MAX_IFNAME,
     MAX_INTERFACES,
     MAX_NAME,
+    MAX_SCENARIO_BYTES,
     MAX_SCENARIO_ROUTES,
     MAX_SEGMENTS,
+    MAX_STATE_BYTES,
 )
 from .model import Segment
 from .names.service import load_dns
@@ -98,6 +100,56 @@ def _text(value: Any, path: str) -> str:
     return value
 
 
+def check_size(data: Any) -> int:
+    """JSON bytes of ``data`` with every YAML alias expanded; ScenarioError naming the largest
+    part past ``MAX_SCENARIO_BYTES`` (a 64 KB text aliased on many hosts is as large as the
+    copies it stands for: each learner's workspace stores them all)."""
+    try:
+        sizes = budget.measure(data)
+    except ValueError:
+        raise ScenarioError("scenario", "a value contains itself") from None
+    if sizes.size <= MAX_SCENARIO_BYTES:
+        return sizes.size
+    where, part, count = _largest_part(data, sizes.sizes)
+    spread = f" over {count} hosts" if count > 1 else ""
+    raise ScenarioError(
+        "",
+        f"the scenario is {human_bytes(sizes.size)} of JSON once its YAML aliases are expanded; "
+        f"the simulator accepts at most {human_bytes(MAX_SCENARIO_BYTES)}. Most of it is "
+        f"{where} ({human_bytes(part)}{spread}): keep large texts and route lists on the hosts "
+        "that need them, or make them shorter",
+    )
+
+
+def _largest_part(data: dict, sizes: dict[int, int]) -> tuple[str, int, int]:
+    """The key holding most of the scenario, hosts' keys summed over every host
+    (``hosts.*.routes``): (where, bytes, hosts)."""
+    parts: dict[str, list[int]] = {}
+    for key, value in data.items():
+        if key == "hosts" and isinstance(value, dict):
+            for host in value.values():
+                for hkey, hvalue in host.items() if isinstance(host, dict) else ():
+                    part = parts.setdefault(f"hosts.*.{hkey}", [0, 0])
+                    part[0] += sizes[id(hvalue)]
+                    part[1] += 1
+        else:
+            parts[str(key)] = [sizes[id(value)], 1]
+    where, (size, count) = max(parts.items(), key=lambda item: item[1][0])
+    return where, size, count
+
+
+def human_bytes(n: int) -> str:
+    """
+    >>> human_bytes(512), human_bytes(262144), human_bytes(245_000_000)
+    ('512 bytes', '256 KB', '233.7 MB')
+    """
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
 NetT = TypeVar("NetT", bound=Topology)
 
 
@@ -105,6 +157,7 @@ def build(data: Any, net: NetT) -> NetT:
     """Validate ``data`` (e.g. ``yaml.safe_load`` of a scenario) and build it into ``net``
     (an empty ``Network``: the facade passes itself, so this layer never imports it)."""
     data = _mapping(data, "scenario")
+    check_size(data)
     _unknown_keys(data, TOP_KEYS, "")
 
     segments = data.get("segments") or []
@@ -125,6 +178,7 @@ def build(data: Any, net: NetT) -> NetT:
         raise ScenarioError("hosts", f"at most {MAX_HOSTS} hosts")
     routes_todo = []
     for hname, hdata in hosts.items():
+        budget.spend(1, "loading hosts")
         path = f"hosts.{hname}"
         _name(hname, path, "host")
         hdata = _mapping(hdata, path)
@@ -162,6 +216,7 @@ def build(data: Any, net: NetT) -> NetT:
         routes_todo += [(host, f"{path}.routes[{k}]", r) for k, r in enumerate(routes)]
 
     for host, where, spec in routes_todo:
+        budget.spend(1, f"adding the scenario's {len(routes_todo)} routes")
         if isinstance(spec, str):
             try:
                 argv = shlex.split(spec)
@@ -178,7 +233,26 @@ def build(data: Any, net: NetT) -> NetT:
             if message.startswith("Usage:"):
                 message = "a route needs a destination (e.g. '192.165.2.0/24 via 192.165.1.1')"
             raise ScenarioError(where, message) from None
+    check_state_size(net)
     return net
+
+
+def check_state_size(net: Topology) -> None:
+    """The network as every learner's workspace stores it must fit ``MAX_STATE_BYTES``: a
+    route is ~35 bytes in a scenario and ~130 in the state, and every host brings its default
+    files, so a scenario within its own bound can still build a network past this one."""
+    size = net.state_bytes()
+    if size <= MAX_STATE_BYTES:
+        return
+    state = net.to_dict()
+    where, part, count = _largest_part(state, budget.measure(state).sizes)
+    spread = f" over {count} hosts" if count > 1 else ""
+    raise ScenarioError(
+        "",
+        f"the network this scenario builds takes {human_bytes(size)} of JSON in each learner's "
+        f"workspace; the simulator keeps at most {human_bytes(MAX_STATE_BYTES)}. Most of it is "
+        f"{where} ({human_bytes(part)}{spread}): use fewer hosts or routes",
+    )
 
 
 def _service(load: Callable[[str, dict], dict], path: str, data: dict) -> dict:

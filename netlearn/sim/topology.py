@@ -8,9 +8,12 @@ without importing the facade that sits on top of them.
 
 from __future__ import annotations
 
+import json
 from ipaddress import IPv4Address
 from typing import Self
 
+from . import budget as budgets
+from .budget import Budget
 from .errors import ScenarioError, SimError
 from .model import LOOPBACK, Host, Interface, Segment
 
@@ -73,13 +76,24 @@ class Topology:
             "commands_run": self.commands_run,
         }
 
+    def state_bytes(self) -> int:
+        """Bytes of ``json.dumps(self.to_dict())``: what storing this network takes."""
+        return len(json.dumps(self.to_dict()))
+
     @classmethod
-    def from_dict(cls, data: dict) -> Self:
+    def from_dict(cls, data: dict, *, budget: Budget = budgets.LOADING) -> Self:
+        """The network ``to_dict`` saved, rebuilt within ``budget``."""
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
             raise ScenarioError("state", f"not a network state of version {STATE_VERSION}")
         net = cls()
-        net.segments = {name: Segment(name) for name in data.get("segments", [])}
-        net.hosts = {name: Host.from_dict(name, h) for name, h in data.get("hosts", {}).items()}
+        with budgets.limit(budget):
+            net.segments = {name: Segment(name) for name in data.get("segments", [])}
+            hosts = data.get("hosts", {})
+            routes = sum(len(h.get("routes", ())) for h in hosts.values())
+            doing = f"rebuilding a network of {len(hosts)} hosts and {routes} routes"
+            for name, h in hosts.items():
+                budgets.spend(1 + len(h.get("routes", ())), doing)
+                net.hosts[name] = Host.from_dict(name, h)
         net.clock = float(data.get("clock", 0.0))
         net.commands_run = int(data.get("commands_run", 0))
         return net

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any
 
+from ..budget import spend
 from ..errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ def run_check(net: Topology, goal: dict) -> Outcome:
         # YAML 1.1 (PyYAML) reads an unquoted `on:` key as the boolean true.
         goal = {("on" if key is True else key): value for key, value in goal.items()}
     kind = goal["check"]
+    spend(1, f"checking a {kind!s:.40} goal")
     fn = CHECKS.get(kind) if isinstance(kind, str) else None
     if fn is None:
         known = ", ".join(sorted(CHECKS)) or "none registered"

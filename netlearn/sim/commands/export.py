@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 
 from netlearn.sim.commands import command
+from netlearn.sim.environment import assign
 from netlearn.sim.model import Host
 from netlearn.sim.result import Result
 from netlearn.sim.topology import Topology
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-MAX_ENV = 64
 
 
 @command("export")
@@ -35,14 +35,11 @@ def export(argv: list[str], host: Host, net: Topology) -> Result:
             continue
         if unset:
             host.env.pop(name, None)
-        elif eq:
-            if name not in host.env and len(host.env) >= MAX_ENV:
-                errors.append(f"bash: export: {name}: too many variables\n")
+        elif eq or name not in host.env:
+            refused = assign(host.env, name, value)
+            if refused is not None:
+                errors.append(f"bash: export: {refused}\n")
                 status = 1
-                continue
-            host.env[name] = value
-        else:
-            host.env.setdefault(name, "")
     return Result("", "".join(errors), status)
 
 

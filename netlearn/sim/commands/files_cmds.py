@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .. import files
+from .. import budget, files, regex
+from ..limits import MAX_OUTPUT, MAX_PRINTF_WIDTH
 from ..result import Result
 from . import command, decimal
 
@@ -127,48 +128,67 @@ def clear(argv: list[str], host, net) -> Result:
     return Result()
 
 
+# A conversion: flags, width, precision, then the conversion character (bash's printf).
+_SPEC = re.compile(r"%([-+ #0]*)([0-9]*)(?:\.([0-9]*))?([a-zA-Z%]?)")
+_INTEGER = {"d": "d", "i": "d", "x": "x", "X": "X", "o": "o"}
+
+
+class _TooWide(Exception):
+    """A printf field width or precision past MAX_PRINTF_WIDTH."""
+
+
+def _convert(flags: str, width: str, precision: str | None, conv: str, arg: str) -> str:
+    """One conversion; widths are bounded before anything is allocated."""
+    for digits in (width, precision or ""):
+        if len(digits) > 6 or (digits and int(digits) > MAX_PRINTF_WIDTH):
+            raise _TooWide(digits)
+    spec = "%" + flags + width + ("" if precision is None else "." + precision)
+    if conv == "s":
+        return (spec + "s") % arg
+    if conv == "c":
+        return arg[:1]
+    try:
+        number = int(arg or "0", 0)
+    except ValueError:
+        number = 0
+    return (spec + _INTEGER[conv]) % number
+
+
 def _printf_format(fmt: str, args: list[str]) -> str:
-    """bash's printf: escapes, %s %d %i %c %x %o %%; the format is reused for extra arguments."""
+    """bash's printf: escapes, %s %d %i %c %x %o %%; the format is reused for extra arguments
+    (until the output passes MAX_OUTPUT, which the shell would cut anyway)."""
     out: list[str] = []
-    index = 0
+    size, index = 0, 0
     while True:
-        i, consumed = 0, False
-        while i < len(fmt):
-            c = fmt[i]
-            if c == "\\" and i + 1 < len(fmt):
-                out.append(_echo_escapes(fmt[i : i + 2]))
-                i += 2
-            elif c == "%" and i + 1 < len(fmt):
-                j = i + 1
-                while j < len(fmt) and fmt[j] in "-+ #0123456789.":
-                    j += 1
-                conv = fmt[j] if j < len(fmt) else ""
-                spec = fmt[i + 1 : j]
-                if conv == "%":
-                    out.append("%")
-                elif conv in "sdicxXo" and conv:
-                    arg = args[index] if index < len(args) else ""
-                    index += 1
-                    consumed = True
-                    if conv == "s":
-                        out.append(("%" + spec + "s") % arg)
-                    elif conv == "c":
-                        out.append(arg[:1])
-                    else:
-                        try:
-                            number = int(arg or "0", 0)
-                        except ValueError:
-                            number = 0
-                        out.append(("%" + spec + ("d" if conv == "i" else conv)) % number)
-                else:
-                    out.append(fmt[i : j + 1])
-                i = j + 1
+        consumed = False
+        for literal, match in _printf_pieces(fmt):
+            if match is None:
+                out.append(_echo_escapes(literal))
+            elif match.group(4) == "%":
+                out.append("%")
+            elif match.group(4) in "sdicxXo" and match.group(4):
+                arg = args[index] if index < len(args) else ""
+                index, consumed = index + 1, True
+                flags, width, precision, conv = match.group(1, 2, 3, 4)
+                out.append(_convert(flags, width, precision, conv, arg))
             else:
-                out.append(c)
-                i += 1
-        if not consumed or index >= len(args):
+                out.append(match.group(0))
+            size += len(out[-1])
+        if not consumed or index >= len(args) or size > MAX_OUTPUT:
             break
     return "".join(out)
+
+
+def _printf_pieces(fmt: str):
+    """The format as (literal text, None) and ("", conversion match) pieces, in order."""
+    pos = 0
+    for match in _SPEC.finditer(fmt):
+        if match.start() > pos:
+            yield fmt[pos : match.start()], None
+        yield "", match
+        pos = match.end()
+    if pos < len(fmt):
+        yield fmt[pos:], None
 
 
 @command("printf")
@@ -179,28 +199,14 @@ def printf(argv: list[str], host, net) -> Result:
         args = args[1:]
     if not args:
         return Result.error("printf: usage: printf [-v var] format [arguments]", 2)
-    return Result(_printf_format(args[0], args[1:]))
-
-
-def _bre_to_python(pattern: str, extended: bool) -> str:
-    """A POSIX basic (or extended) regular expression as a Python one.
-
-    BRE: ``\\(``, ``\\)``, ``\\{``, ``\\}``, ``\\|``, ``\\+``, ``\\?`` are operators and the bare
-    characters are literal; ERE is close to Python already.
-    """
-    if extended:
-        return pattern
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            out.append(nxt if nxt in "(){}|+?" else "\\" + nxt)
-            i += 2
-            continue
-        out.append("\\" + c if c in "(){}|+?" else c)
-        i += 1
-    return "".join(out)
+    try:
+        return Result(_printf_format(args[0], args[1:]))
+    except _TooWide as exc:
+        return Result.error(
+            f"bash: printf: {exc}: resource limit exceeded (the simulator allows field widths "
+            f"and precisions up to {MAX_PRINTF_WIDTH})",
+            1,
+        )
 
 
 def _read_inputs(names: list[str], host, stdin: str, tool: str):
@@ -217,14 +223,15 @@ def _read_inputs(names: list[str], host, stdin: str, tool: str):
     return inputs, errors
 
 
-@command("grep")
-def grep(argv: list[str], host, net, stdin: str = "") -> Result:
-    """`grep [-ivcnqEFwxoh] PATTERN [FILE...]`: status 0 on a match, 1 on none, 2 on error."""
+GREP_FLAGS = "ivcnqEFwxohHlsr"
+GREP_USAGE = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."
 
+
+def _grep_options(args: list[str]) -> tuple[set[str], list[str], list[str]] | Result:
+    """(flags, patterns, file names) of grep's arguments, or the usage error."""
     flags: set[str] = set()
     words: list[str] = []
     patterns: list[str] = []
-    args = argv[1:]
     k = 0
     while k < len(args):
         arg = args[k]
@@ -233,65 +240,77 @@ def grep(argv: list[str], host, net, stdin: str = "") -> Result:
             break
         if arg == "-e" and k + 1 < len(args):
             patterns.append(args[k + 1])
-            k += 2
-            continue
-        if arg.startswith("-") and len(arg) > 1:
-            for flag in arg[1:]:
-                if flag not in "ivcnqEFwxohHlsr":
-                    return Result.error(
-                        f"grep: invalid option -- '{flag}'\n"
-                        "Usage: grep [OPTION]... PATTERNS [FILE]...\n"
-                        "Try 'grep --help' for more information.",
-                        2,
-                    )
-                flags.add(flag)
+            k += 1
+        elif arg.startswith("-") and len(arg) > 1:
+            bad = [flag for flag in arg[1:] if flag not in GREP_FLAGS]
+            if bad:
+                return Result.error(f"grep: invalid option -- '{bad[0]}'\n{GREP_USAGE}", 2)
+            flags.update(arg[1:])
         else:
             words.append(arg)
         k += 1
     if not patterns:
         if not words:
-            return Result.error(
-                "Usage: grep [OPTION]... PATTERNS [FILE]...\n"
-                "Try 'grep --help' for more information.",
-                2,
-            )
+            return Result.error(GREP_USAGE, 2)
         patterns = [words.pop(0)]
-    sources = []
-    for pattern in patterns:
-        for part in pattern.split("\n"):
-            source = re.escape(part) if "F" in flags else _bre_to_python(part, "E" in flags)
-            if "w" in flags:
-                source = rf"(?<!\w)(?:{source})(?!\w)"
-            if "x" in flags:
-                source = rf"^(?:{source})$"
-            sources.append(source)
+    return flags, patterns, words
+
+
+def _grep_text(
+    matcher: regex.Matcher, flags: set[str], text: str, prefix: str
+) -> tuple[list[str], int]:
+    """What grep prints for one input, and how many lines it selected (``-c``, ``-l`` and
+    ``-q`` print nothing here)."""
+    out: list[str] = []
+    quiet = bool(flags & {"q", "c", "l"})
+    selected = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        budget.spend(1 + len(line) // 256, "reading lines of input")
+        if (matcher.search(line) is not None) == ("v" in flags):
+            continue
+        selected += 1
+        if quiet:
+            continue
+        lead = prefix + (f"{number}:" if "n" in flags else "")
+        if "o" in flags and "v" not in flags:
+            out += [lead + found + "\n" for found in matcher.matches(line)]
+        else:
+            out.append(lead + line + "\n")
+    return out, selected
+
+
+@command("grep")
+def grep(argv: list[str], host, net, stdin: str = "") -> Result:
+    """`grep [-ivcnqEFwxoh] PATTERN [FILE...]`: status 0 on a match, 1 on none, 2 on error."""
+    parsed = _grep_options(argv[1:])
+    if isinstance(parsed, Result):
+        return parsed
+    flags, patterns, words = parsed
     try:
-        regex = re.compile("|".join(f"(?:{s})" for s in sources), re.I if "i" in flags else 0)
-    except re.error:
-        return Result.error("grep: Invalid regular expression", 2)
+        matcher = regex.compile_grep(
+            patterns,
+            extended="E" in flags,
+            fixed="F" in flags,
+            ignore_case="i" in flags,
+            word="w" in flags,
+            line="x" in flags,
+        )
+    except regex.RegexError as exc:
+        return Result.error(f"grep: {exc}", 2)
     inputs, errors = _read_inputs(words, host, stdin, "grep")
     show_names = ("H" in flags or len(inputs) > 1) and "h" not in flags
     out: list[str] = []
     matched = False
     for name, text in inputs:
-        count = 0
-        for number, line in enumerate(text.splitlines(), 1):
-            hits = list(regex.finditer(line))
-            if bool(hits) == ("v" in flags):
-                continue
-            matched = True
-            count += 1
-            if "q" in flags or "c" in flags or "l" in flags:
-                continue
-            prefix = (f"{name}:" if show_names else "") + (f"{number}:" if "n" in flags else "")
-            if "o" in flags and "v" not in flags:
-                out += [prefix + h.group(0) + "\n" for h in hits if h.group(0)]
-            else:
-                out.append(prefix + line + "\n")
+        prefix = f"{name}:" if show_names else ""
+        lines, selected = _grep_text(matcher, flags, text, prefix)
+        matched = matched or selected > 0
         if "c" in flags:
-            out.append((f"{name}:" if show_names else "") + f"{count}\n")
-        elif "l" in flags and count:
+            out.append(f"{prefix}{selected}\n")
+        elif "l" in flags and selected:
             out.append(name + "\n")
+        elif "q" not in flags:
+            out += lines
     if "q" in flags:
         return Result("", "", 0 if matched else (2 if errors else 1))
     status = 2 if errors and "s" not in flags else (0 if matched else 1)

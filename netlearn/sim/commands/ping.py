@@ -28,6 +28,7 @@ from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
 from netlearn.sim import trace as t
+from netlearn.sim.budget import spend
 from netlearn.sim.commands import command
 from netlearn.sim.errors import CommandError
 from netlearn.sim.forwarding import ARP_TIMEOUT, DEFAULT_TTL, Segments, ping_once
@@ -208,6 +209,7 @@ def _report(net: Topology, host: Host, target: Target, o: Options, outcome: t.Pi
     interval = max(o.interval, 0.001)
     events: list[tuple[float, int, str]] = []  # (seconds after start, seq, line)
     for seq in range(1, count + 1):
+        spend(1, "sending echo requests")
         sent_at = (seq - 1) * interval
         if outcome.redirect_from is not None and seq <= REDIRECTS_SENT:
             events.append(

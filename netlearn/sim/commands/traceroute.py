@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from netlearn.sim import trace as t
+from netlearn.sim.budget import spend
 from netlearn.sim.commands import command
 from netlearn.sim.commands.ping import inet_aton, is_broadcast, resolve_target
 from netlearn.sim.errors import CommandError
@@ -311,6 +312,7 @@ def traceroute(argv: list[str], host: Host, net: Topology) -> Result:
             answers[key] = _answer(net, host, probe, target.address, segments)
         answer, delay, note, final = answers[key]
         traces.append(probe)
+        spend(1, "sending probes")
         line = f"{ttl:2d} "
         if answer is None or delay >= o.wait:
             line += " *" * o.queries

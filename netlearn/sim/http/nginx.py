@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from ..budget import spend
 from . import server
 from .config import http_config
 from .connection import connect
@@ -173,6 +174,7 @@ def _upstream(
     )
     upstreams = state["reverse_proxy"]["upstreams"]
     for attempt in range(len(upstreams)):
+        spend(1, "passing an HTTP request through proxies")
         index = (state["next_upstream"] + attempt) % len(upstreams)
         host_part, _, port_part = upstreams[index].partition(":")
         port = int(port_part) if port_part else 80

@@ -105,6 +105,7 @@ def wire_length(body: str) -> int:
 def append_log(host: Host, path: str, line: str) -> None:
     """Append one line to a log file in the host's files, dropping the oldest past MAX_FILE."""
     text = host.files.get(path, "") + line + "\n"
-    while len(text) > MAX_FILE and "\n" in text:
-        text = text.split("\n", 1)[1]
+    if len(text) > MAX_FILE:  # keep whole lines: cut after the first newline past the excess
+        cut = text.find("\n", len(text) - MAX_FILE - 1)
+        text = text[cut + 1 :] if cut >= 0 else ""
     host.files[path] = text

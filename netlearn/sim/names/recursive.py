@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import dns.name
 import dns.rdatatype
 
+from netlearn.sim.budget import spend
 from netlearn.sim.limits import MAX_CNAME_CHAIN
 from netlearn.sim.names.cache import Cache
 from netlearn.sim.names.message import (
@@ -106,6 +107,7 @@ def exchange(
     Every query it causes downstream (recursion, forwarding) shares one budget of
     ``MAX_QUERIES``; a resolution that runs out answers SERVFAIL.
     """
+    spend(1, f"sending DNS queries for {qname}")
     budget = _budget.get()
     if budget is None:
         token = _budget.set([MAX_QUERIES])
