@@ -49,6 +49,7 @@ FORM_CHECKED_VIEWS = frozenset(
         "instructors:classes",
         "instructors:join",
         "lesson_check",  # the routes and DNS rows' formsets, the quiz's choices
+        "lesson_command",  # a terminal line: a NUL is kept as U+FFFD, as a terminal shows it
     }
 )
 

@@ -199,13 +199,15 @@ def test_preview_and_validate_refuse_a_nul(instructor_client, name):
     assert MESSAGE in _text(response)
 
 
-def test_a_terminal_line_with_a_nul_is_refused(learner_client, terminal):
+def test_a_terminal_line_with_a_nul_is_kept_as_a_replacement_character(learner_client, terminal):
+    """A terminal answers every line: the NUL is stored and shown as U+FFFD (as a browser shows
+    a NUL anyway), never refused with a 400 or stored raw (PostgreSQL's text columns refuse it)."""
     url = reverse("lesson_command", args=[terminal.course.slug, terminal.slug])
     response = learner_client.post(
         url, {"host": "A", "line": f"echo a{NUL}b"}, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 400
-    assert "“line” contains a NUL character" in _text(response)
+    assert response.status_code == 200
+    assert "a\ufffdb" in _text(response) and NUL not in _text(response)
 
 
 def test_a_routes_row_with_a_nul_is_refused_beside_the_row(learner_client, course):
