@@ -19,7 +19,8 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	@if $(PY) manage.py help loadlessons >/dev/null 2>&1; then $(PY) manage.py loadlessons; fi
-	$(PY) manage.py createinstructor demo --password demo-instructor-pw --noinput
+	$(PY) manage.py createinstructor demo --password demo-instructor-pw --noinput \
+		--editor-of linux-networking
 	@echo ""
 	@echo "  NetLearn is at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo instructor: username 'demo', password 'demo-instructor-pw'"
@@ -49,7 +50,7 @@ test-db: $(STAMP)
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest tests/sim/test_fuzz_shell.py \
 		tests/sim/test_fuzz_scenario.py tests/web/test_fuzz_exercise.py \
-		tests/web/test_fuzz_terminal.py -n 2
+		tests/web/test_fuzz_terminal.py tests/web/test_fuzz_import.py -n 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -16,6 +16,7 @@ class ClassroomAdmin(admin.ModelAdmin):
     list_filter = ["course"]
     search_fields = ["name", "code", "instructor__username"]
     readonly_fields = ["code", "created_at"]
+    filter_horizontal = ["co_instructors"]
     inlines = [MembershipInline]
 
     def save_model(self, request, obj, form, change):

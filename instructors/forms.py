@@ -165,3 +165,12 @@ class JoinForm(forms.Form):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
+
+
+class UsernameForm(forms.Form):
+    """An instructor to invite (a course's editor, a class's co-instructor), by username."""
+
+    username = forms.CharField(label="Username", max_length=150)
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip()

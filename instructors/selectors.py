@@ -152,10 +152,6 @@ def _goal_checks(spec: dict) -> list[GoalCheck]:
 # -- authoring lists ------------------------------------------------------------------------------
 
 
-def courses_for_authoring() -> QuerySet[Course]:
-    return Course.objects.order_by("order", "slug")
-
-
 def lessons_for_authoring(*, course: Course) -> list[Lesson]:
     """The course's lessons (drafts and archived ones too) with their exercise, in order."""
     return list(
@@ -203,22 +199,32 @@ def _cells(lessons: list[Lesson], by_lesson: dict[int, Progress]) -> list[Lesson
 
 
 def gradebook(
-    *, course: Course, classroom: Classroom | None = None, sort: str = "name"
+    *,
+    course: Course,
+    classroom: Classroom | None = None,
+    sort: str = "name",
+    among: QuerySet[Classroom] | None = None,
 ) -> Gradebook:
-    """A row per learner (every member of ``classroom``, or everyone who did something in the
-    course), a cell per live lesson. Three queries, whatever the number of learners."""
+    """A row per learner (every member of ``classroom``; without one, every member of the
+    classes ``among``, or everyone who did something in the course when ``among`` is None), a
+    cell per live lesson. Three queries, whatever the number of learners."""
     lessons = list(Lesson.objects.live().filter(course=course).order_by("order", "slug"))
     progress = Progress.objects.filter(lesson__in=lessons)
     learners: dict[int, Any] = {}
-    if classroom is not None:
-        members = get_user_model().objects.filter(class_memberships__classroom=classroom)
+    classes = [classroom.pk] if classroom is not None else None
+    if classes is None and among is not None:
+        classes = among.values("pk")
+    if classes is not None:
+        members = (
+            get_user_model().objects.filter(class_memberships__classroom__in=classes).distinct()
+        )
         learners = {user.pk: user for user in members.order_by("username")}
-        progress = progress.filter(learner__class_memberships__classroom=classroom)
+        progress = progress.filter(learner__in=members.values("pk"))
     else:
         progress = progress.select_related("learner")
     by_learner: dict[int, dict[int, Progress]] = {pk: {} for pk in learners}
     for item in progress:
-        if classroom is None:
+        if classes is None:
             learners.setdefault(item.learner_id, item.learner)
         by_learner.setdefault(item.learner_id, {})[item.lesson_id] = item
     rows = [GradebookRow(user, _cells(lessons, by_learner[pk])) for pk, user in learners.items()]
@@ -266,11 +272,6 @@ def _safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
-
-
-def classrooms_for(*, course: Course | None = None) -> QuerySet[Classroom]:
-    classes = Classroom.objects.select_related("course", "instructor")
-    return classes.filter(course=course) if course is not None else classes
 
 
 # -- a learner's work -----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Every write of the instructor flow: lessons from the editor, their order, drafts, imports,
-classes and memberships, resetting a learner's exercise.
+"""Every write of the instructor flow: lessons from the editor, their order, drafts, classes
+and memberships, resetting a learner's exercise (imports: importing.py; sharing: sharing.py).
 
 Exercises go through the lessons app's ``save_exercise`` (validation by the simulator, a new
 ``ExerciseVersion`` when a published exercise changes; earlier attempts keep theirs and progress
@@ -8,26 +8,19 @@ never goes backwards). Deleting a lesson archives it (``archive_lesson``).
 
 from __future__ import annotations
 
-import io
 import secrets
-import tempfile
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from instructors.models import Classroom, LessonDraft, Membership
 from lessons import exercises as ex
-from lessons import lessonfile, pagecache
+from lessons import pagecache
 from lessons import services as lesson_services
 from lessons.models import Course, Exercise, Lesson
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 JOIN_CODE_LENGTH = 8
-MAX_ZIP_FILES = 500
-MAX_ZIP_BYTES = 20 * 1024 * 1024  # uncompressed
 
 
 class AuthoringError(Exception):
@@ -167,54 +160,6 @@ def archive_lesson(*, lesson: Lesson) -> Lesson:
 
 def restore_lesson(*, lesson: Lesson) -> Lesson:
     return lesson_services.restore_lesson(lesson=lesson)
-
-
-# -- import ---------------------------------------------------------------------------------------
-
-
-def import_lesson_file(*, course: Course, name: str, text: str) -> tuple[Lesson, str]:
-    """Create or update a lesson of ``course`` from an uploaded lesson file."""
-    default = lessonfile.slug_from_file_name(name) or slugify(PurePosixPath(name).stem)[:100]
-    try:
-        parsed = lessonfile.parse_lesson(text, path=name, default_slug=default)
-        return lesson_services.import_lesson(course=course, parsed=parsed)
-    except lessonfile.LessonFileError as exc:
-        raise AuthoringError([str(exc)]) from None
-    except ex.ExerciseInvalid as exc:
-        raise AuthoringError([f"{name}: {p}" for p in exc.problems]) from None
-
-
-def import_course_zip(*, name: str, data: bytes) -> lesson_services.LoadReport:
-    """Load the course folders of a zip (as ``course_zip`` writes them) like ``loadlessons``.
-    A zip whose ``course.yaml`` sits at its root is one course named after the zip file."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise AuthoringError([f"{name}: not a zip file"]) from None
-    members = [m for m in archive.infolist() if not m.is_dir()]
-    if len(members) > MAX_ZIP_FILES:
-        raise AuthoringError([f"{name}: at most {MAX_ZIP_FILES} files"])
-    if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-        raise AuthoringError([f"{name}: too large once unpacked"])
-    flat = any(PurePosixPath(m.filename).parts == ("course.yaml",) for m in members)
-    prefix = (slugify(PurePosixPath(name).stem)[:100] or "course",) if flat else ()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        for member in members:
-            parts = PurePosixPath(member.filename).parts
-            # Never write outside the folder: no absolute paths, no "..", no hidden files.
-            if not parts or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
-                continue
-            if member.filename.startswith("/") or "\\" in member.filename:
-                continue
-            target = root.joinpath(*prefix, *parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(member))
-        try:
-            return lesson_services.load_content(roots=[root])
-        except lesson_services.ContentInvalid as exc:
-            problems = [p.replace(str(root) + "/", "") for p in exc.problems]
-            raise AuthoringError(problems) from None
 
 
 # -- classes ---------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from instructors import views
+from instructors import views, views_gradebook, views_import, views_sharing
 
 app_name = "instructors"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("author/courses/<int:course_pk>/", views.course_detail, name="course"),
     path("author/courses/<int:course_pk>/edit/", views.course_edit, name="course_edit"),
     path("author/courses/<int:course_pk>/export/", views.course_export, name="course_export"),
+    path(
+        "author/courses/<int:course_pk>/editors/",
+        views_sharing.course_editors,
+        name="course_editors",
+    ),
     path("author/lessons/new/", views.lesson_create, name="lesson_create"),
     path("author/lessons/preview/", views.lesson_preview, name="lesson_preview"),
     path("author/lessons/validate/", views.lesson_validate, name="lesson_validate"),
@@ -24,15 +29,21 @@ urlpatterns = [
         name="lesson_analytics",
     ),
     path("author/drafts/<int:draft_pk>/discard/", views.draft_discard, name="draft_discard"),
-    path("author/import/", views.import_content, name="import"),
+    path("author/import/", views_import.import_content, name="import"),
+    path("author/import/confirm/", views_import.import_confirm, name="import_confirm"),
     path("author/classes/", views.classes, name="classes"),
     path("author/classes/<int:class_pk>/", views.class_detail, name="class"),
-    path("gradebook/", views.gradebook, name="gradebook"),
-    path("gradebook/export.csv", views.gradebook_csv, name="gradebook_csv"),
-    path("gradebook/learners/<int:learner_pk>/", views.learner_detail, name="learner"),
+    path(
+        "author/classes/<int:class_pk>/instructors/",
+        views_sharing.class_instructors,
+        name="class_instructors",
+    ),
+    path("gradebook/", views_gradebook.gradebook, name="gradebook"),
+    path("gradebook/export.csv", views_gradebook.gradebook_csv, name="gradebook_csv"),
+    path("gradebook/learners/<int:learner_pk>/", views_gradebook.learner_detail, name="learner"),
     path(
         "gradebook/learners/<int:learner_pk>/lessons/<int:lesson_pk>/reset/",
-        views.learner_reset,
+        views_gradebook.learner_reset,
         name="learner_reset",
     ),
     path("join/", views.join, name="join"),

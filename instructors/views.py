@@ -1,29 +1,32 @@
-"""The instructor's pages: authoring (courses, lessons, import/export), classes, the gradebook
-and its analytics; and the learner's side of classes (joining one with its code).
+"""The instructor's pages: authoring (courses, lessons, export), a lesson's analytics, classes;
+and the learner's side of classes (joining one with its code). The gradebook, imports and
+sharing have their own modules (views_gradebook, views_import, views_sharing).
 
 Every authoring and gradebook view is ``instructor_required`` (403 for learners, log-in for
 anonymous visitors) and checked before the method, so a learner gets 403 whatever they send.
+Every object is looked up through ``tenancy``: another instructor's course, lesson, class or
+learner is 404, like one that does not exist.
 Each works as a plain page with form posts; htmx swaps the named partials of the same template.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from instructors import selectors, services
+from instructors import selectors, services, tenancy
 from instructors.forms import (
     ClassroomForm,
     CourseForm,
-    ImportForm,
     JoinForm,
     LessonForm,
+    UsernameForm,
     size_error,
 )
 from instructors.models import Classroom, LessonDraft
@@ -53,10 +56,6 @@ def _get_draft(request: HttpRequest, value: str | None) -> LessonDraft | None:
     return LessonDraft.objects.filter(author=request.user, pk=pk).first()
 
 
-def _get_learner(learner_pk: int):
-    return get_object_or_404(get_user_model(), pk=learner_pk)
-
-
 def _course_from_query(request: HttpRequest, courses: list[Course]) -> Course | None:
     wanted = request.GET.get("course", "")
     chosen = next((c for c in courses if str(c.pk) == wanted), None)
@@ -74,8 +73,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "instructors/dashboard.html",
         {
-            "courses": selectors.courses_for_authoring(),
-            "drafts": selectors.drafts_of(author=request.user),
+            "courses": tenancy.authored_courses(request.user),
+            # A draft of a lesson they no longer author (an editor removed) is not listed.
+            "drafts": selectors.drafts_of(author=request.user).filter(
+                Q(lesson__isnull=True)
+                | Q(lesson__course__in=tenancy.authored_courses(request.user).values("pk"))
+            ),
         },
     )
 
@@ -85,7 +88,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def course_create(request: HttpRequest) -> HttpResponse:
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        course = form.save()
+        course = form.save(commit=False)
+        course.owner = request.user
+        course.save()
         messages.success(request, f"Course “{course.title}” created.")
         return redirect("instructors:course", course_pk=course.pk)
     return render(request, "instructors/course_form.html", {"form": form, "course": None})
@@ -94,7 +99,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
 @instructor_required
 @require_http_methods(["GET", "POST"])
 def course_edit(request: HttpRequest, course_pk: int) -> HttpResponse:
-    course = get_object_or_404(Course, pk=course_pk)
+    course = tenancy.course_for_author(request.user, course_pk)
     form = CourseForm(request.POST or None, instance=course)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -112,24 +117,38 @@ def _lesson_list(course: Course) -> dict:
 @instructor_required
 @require_GET
 def course_detail(request: HttpRequest, course_pk: int) -> HttpResponse:
-    course = get_object_or_404(Course, pk=course_pk)
+    course = tenancy.course_for_author(request.user, course_pk)
     context = _lesson_list(course)
     template = "instructors/course.html"
     if request.htmx:
         template += "#lesson-list"
+    else:
+        context.update(
+            editors=course.editors.order_by("username"),
+            can_share=tenancy.can_manage_editors(request.user, course),
+            share_form=UsernameForm(),
+        )
     return render(request, template, context)
 
 
 @instructor_required
 @require_GET
 def course_export(request: HttpRequest, course_pk: int) -> HttpResponse:
-    course = get_object_or_404(Course, pk=course_pk)
+    course = tenancy.course_for_author(request.user, course_pk)
     response = HttpResponse(selectors.course_zip(course=course), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{course.slug}.zip"'
     return response
 
 
 # -- authoring: lessons ----------------------------------------------------------------------------
+
+
+def _lesson_form(request: HttpRequest, *args, **kwargs) -> LessonForm:
+    """The editor's form, whose Course choice is the courses this instructor authors (a posted
+    id of another course is "not one of the available choices")."""
+    form = LessonForm(*args, **kwargs)
+    form.fields["course"].queryset = tenancy.authored_courses(request.user)
+    return form
 
 
 def _editor(request: HttpRequest, form: LessonForm, **extra) -> HttpResponse:
@@ -219,18 +238,18 @@ def lesson_create(request: HttpRequest) -> HttpResponse:
     if draft is not None and draft.lesson_id is not None:
         return redirect("instructors:lesson_edit", lesson_pk=draft.lesson_id)
     if request.method == "POST":
-        return _save_from_form(request, LessonForm(request.POST), None, draft)
+        return _save_from_form(request, _lesson_form(request, request.POST), None, draft)
     initial = _initial_from_draft(draft) if draft else {"course": request.GET.get("course")}
-    return _editor(request, LessonForm(initial=initial), draft=draft)
+    return _editor(request, _lesson_form(request, initial=initial), draft=draft)
 
 
 @instructor_required
 @require_http_methods(["GET", "POST"])
 def lesson_edit(request: HttpRequest, lesson_pk: int) -> HttpResponse:
-    lesson = get_object_or_404(Lesson.objects.select_related("course"), pk=lesson_pk)
+    lesson = tenancy.lesson_for_author(request.user, lesson_pk)
     draft = selectors.draft_for(author=request.user, lesson=lesson)
     if request.method == "POST":
-        return _save_from_form(request, LessonForm(request.POST), lesson, draft)
+        return _save_from_form(request, _lesson_form(request, request.POST), lesson, draft)
     if draft is not None:
         initial = _initial_from_draft(draft)
     else:
@@ -242,7 +261,7 @@ def lesson_edit(request: HttpRequest, lesson_pk: int) -> HttpResponse:
             "exercise": selectors.exercise_yaml(lesson=lesson),
             "published": lesson.published,
         }
-    return _editor(request, LessonForm(initial=initial), lesson=lesson, draft=draft)
+    return _editor(request, _lesson_form(request, initial=initial), lesson=lesson, draft=draft)
 
 
 @instructor_required
@@ -273,8 +292,11 @@ def lesson_autosave(request: HttpRequest) -> HttpResponse:
     if too_long is not None:  # the editor keeps the text; the draft keeps its last good save
         return render(request, f"{EDITOR}#autosave", {"autosave_error": too_long})
     lesson_pk, course_pk = _pk(request.POST.get("lesson")), _pk(request.POST.get("course"))
-    lesson = Lesson.objects.filter(pk=lesson_pk).first() if lesson_pk is not None else None
-    course = Course.objects.filter(pk=course_pk).first() if course_pk is not None else None
+    # Another instructor's lesson or course is treated like an unknown one: never linked.
+    lessons = Lesson.objects.filter(course__in=tenancy.authored_courses(request.user))
+    lesson = lessons.filter(pk=lesson_pk).first() if lesson_pk is not None else None
+    courses = tenancy.authored_courses(request.user)
+    course = courses.filter(pk=course_pk).first() if course_pk is not None else None
     draft = services.autosave_draft(
         author=request.user,
         draft=_get_draft(request, request.POST.get("draft")),
@@ -302,7 +324,7 @@ def draft_discard(request: HttpRequest, draft_pk: int) -> HttpResponse:
 @instructor_required
 @require_POST
 def lesson_move(request: HttpRequest, lesson_pk: int) -> HttpResponse:
-    lesson = get_object_or_404(Lesson, pk=lesson_pk)
+    lesson = tenancy.lesson_for_author(request.user, lesson_pk)
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         return HttpResponse("direction must be up or down", status=400)
@@ -318,7 +340,7 @@ def lesson_move(request: HttpRequest, lesson_pk: int) -> HttpResponse:
 @instructor_required
 @require_POST
 def lesson_archive(request: HttpRequest, lesson_pk: int) -> HttpResponse:
-    lesson = get_object_or_404(Lesson, pk=lesson_pk)
+    lesson = tenancy.lesson_for_author(request.user, lesson_pk)
     if request.POST.get("restore"):
         services.restore_lesson(lesson=lesson)
         messages.success(request, f"“{lesson.title}” restored.")
@@ -334,7 +356,7 @@ def lesson_archive(request: HttpRequest, lesson_pk: int) -> HttpResponse:
 @instructor_required
 @require_GET
 def lesson_export(request: HttpRequest, lesson_pk: int) -> HttpResponse:
-    lesson = get_object_or_404(Lesson, pk=lesson_pk)
+    lesson = tenancy.lesson_for_author(request.user, lesson_pk)
     response = HttpResponse(
         selectors.lesson_file_text(lesson=lesson), content_type="text/markdown; charset=utf-8"
     )
@@ -346,7 +368,7 @@ def lesson_export(request: HttpRequest, lesson_pk: int) -> HttpResponse:
 @require_GET
 def lesson_analytics(request: HttpRequest, lesson_pk: int) -> HttpResponse:
     """What learners get wrong in the exercise: failed checks by diagnosed cause."""
-    lesson = get_object_or_404(Lesson.objects.select_related("course"), pk=lesson_pk)
+    lesson = tenancy.lesson_for_author(request.user, lesson_pk)
     exercise = Exercise.objects.filter(lesson=lesson).first()
     if exercise is None:
         raise Http404("This lesson has no exercise.")
@@ -362,33 +384,6 @@ def lesson_analytics(request: HttpRequest, lesson_pk: int) -> HttpResponse:
     )
 
 
-@instructor_required
-@require_http_methods(["GET", "POST"])
-def import_content(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            if upload.name.lower().endswith(".zip"):
-                report = services.import_course_zip(name=upload.name, data=data)
-                messages.success(request, "Imported. " + report.summary().replace("\n", ". "))
-                return redirect("instructors:dashboard")
-            lesson, status = services.import_lesson_file(
-                course=form.cleaned_data["course"],
-                name=upload.name,
-                text=data.decode("utf-8-sig"),
-            )
-            messages.success(request, f"Lesson “{lesson.title}” {status}.")
-            return redirect("instructors:lesson_edit", lesson_pk=lesson.pk)
-        except UnicodeDecodeError:
-            problems = [f"{upload.name}: not UTF-8 text"]
-        except services.AuthoringError as exc:
-            problems = exc.problems
-    return render(request, "instructors/import.html", {"form": form, "problems": problems})
-
-
 # -- classes ---------------------------------------------------------------------------------------
 
 
@@ -396,6 +391,7 @@ def import_content(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def classes(request: HttpRequest) -> HttpResponse:
     form = ClassroomForm(request.POST or None)
+    form.fields["course"].queryset = tenancy.teachable_courses(request.user)
     if request.method == "POST" and form.is_valid():
         classroom = services.create_classroom(
             instructor=request.user,
@@ -407,20 +403,27 @@ def classes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "instructors/classes.html",
-        {"form": form, "classes": selectors.classrooms_for()},
+        {"form": form, "classes": tenancy.classes_of(request.user)},
     )
 
 
 @instructor_required
 @require_GET
 def class_detail(request: HttpRequest, class_pk: int) -> HttpResponse:
-    classroom = get_object_or_404(Classroom.objects.select_related("course"), pk=class_pk)
+    classroom = tenancy.class_for(request.user, class_pk)
     link = request.build_absolute_uri(reverse("instructors:join_code", args=[classroom.code]))
     members = classroom.memberships.select_related("learner").order_by("learner__username")
     return render(
         request,
         "instructors/class.html",
-        {"classroom": classroom, "join_link": link, "members": members},
+        {
+            "classroom": classroom,
+            "join_link": link,
+            "members": members,
+            "co_instructors": classroom.co_instructors.order_by("username"),
+            "can_share": tenancy.can_manage_class(request.user, classroom),
+            "share_form": UsernameForm(),
+        },
     )
 
 
@@ -451,70 +454,3 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
         )
         return redirect("home")
     return render(request, "instructors/join.html", {"classroom": classroom, "form": None})
-
-
-# -- gradebook -------------------------------------------------------------------------------------
-
-
-def _gradebook(request: HttpRequest) -> tuple[selectors.Gradebook | None, list[Course]]:
-    """The gradebook the query string asks for (?course=&class=&sort=), and every course for
-    the filter."""
-    courses = list(selectors.courses_for_authoring())
-    course = _course_from_query(request, courses)
-    if course is None:
-        return None, courses
-    classroom = None
-    if (class_pk := _pk(request.GET.get("class"))) is not None:
-        classroom = Classroom.objects.filter(pk=class_pk, course=course).first()
-    sort = request.GET.get("sort", "name")
-    return selectors.gradebook(course=course, classroom=classroom, sort=sort), courses
-
-
-@instructor_required
-@require_GET
-def gradebook(request: HttpRequest) -> HttpResponse:
-    book, courses = _gradebook(request)
-    classes = list(selectors.classrooms_for(course=book.course)) if book else []
-    context = {"book": book, "courses": courses, "classes": classes}
-    template = "instructors/gradebook.html"
-    if request.htmx:
-        template += "#gradebook-table"
-    return render(request, template, context)
-
-
-@instructor_required
-@require_GET
-def gradebook_csv(request: HttpRequest) -> HttpResponse:
-    book, _ = _gradebook(request)
-    text = selectors.gradebook_csv(book) if book else ""
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    name = f"gradebook-{book.course.slug}.csv" if book else "gradebook.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@instructor_required
-@require_GET
-def learner_detail(request: HttpRequest, learner_pk: int) -> HttpResponse:
-    """Every attempt of one learner in a course, per-goal results, and the commands typed."""
-    learner = _get_learner(learner_pk)
-    courses = list(selectors.courses_for_authoring())
-    course = _course_from_query(request, courses)
-    work = selectors.learner_work(learner=learner, course=course) if course else []
-    return render(
-        request,
-        "instructors/learner.html",
-        {"learner": learner, "course": course, "courses": courses, "work": work},
-    )
-
-
-@instructor_required
-@require_POST
-def learner_reset(request: HttpRequest, learner_pk: int, lesson_pk: int) -> HttpResponse:
-    learner = _get_learner(learner_pk)
-    lesson = get_object_or_404(Lesson, pk=lesson_pk)
-    exercise = get_object_or_404(Exercise, lesson=lesson)
-    services.reset_learner_exercise(learner=learner, exercise=exercise)
-    messages.success(request, f"{learner.get_username()}'s exercise in “{lesson.title}” was reset.")
-    url = reverse("instructors:learner", args=[learner.pk]) + f"?course={lesson.course_id}"
-    return redirect(url)

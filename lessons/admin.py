@@ -33,10 +33,12 @@ class LessonInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "order", "published", "updated_at")
+    list_display = ("title", "slug", "owner", "order", "published", "updated_at")
     list_editable = ("order", "published")
     prepopulated_fields = {"slug": ("title",)}
-    search_fields = ("title", "slug")
+    search_fields = ("title", "slug", "owner__username")
+    raw_id_fields = ("owner",)
+    filter_horizontal = ("editors",)  # who authors it besides the owner (instructors/tenancy.py)
     readonly_fields = ("source_path", "content_hash", "created_at", "updated_at")
     inlines = [LessonInline]
 

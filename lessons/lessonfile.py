@@ -36,6 +36,7 @@ MAX_MARKDOWN = 128 * 1024  # characters of a lesson's Markdown text
 MAX_EXERCISE_YAML = 128 * 1024  # characters of an exercise's YAML (a lesson's front matter)
 MAX_COURSE_FILE = 64 * 1024  # characters in one course.yaml
 MAX_TITLE = 200
+MAX_ORDER = 2**31 - 1  # a course's order is a PositiveIntegerField: 32 bits on PostgreSQL
 
 
 class LessonFileError(Exception):
@@ -224,6 +225,8 @@ def parse_course(text: str, *, path: str = "", slug: str) -> CourseFile:
     order = data.get("order")
     if order is not None and (not isinstance(order, int) or isinstance(order, bool) or order < 0):
         raise LessonFileError("must be a whole number", path=path, field="order")
+    if order is not None and order > MAX_ORDER:
+        raise LessonFileError(f"must be at most {MAX_ORDER:,}", path=path, field="order")
     published = data.get("published", True)
     if not isinstance(published, bool):
         raise LessonFileError("must be true or false", path=path, field="published")

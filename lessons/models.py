@@ -60,6 +60,19 @@ class Course(models.Model):
     # the same files again changes nothing.
     source_path = models.CharField(max_length=500, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
+    # Who may author it (instructors/tenancy.py): its owner (who created or imported it) and the
+    # editors they invited. A course with no owner (the shipped course, loaded by loadlessons)
+    # belongs to no instructor: staff and its editors author it.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="courses_owned",
+    )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="courses_edited"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -51,6 +51,25 @@ def instructor(db, django_user_model):
 
 
 @pytest.fixture
+def instructor_edits_new_courses(instructor):
+    """The instructor persona becomes an editor of every course created without an owner while
+    the test runs (as ``createinstructor --editor-of`` makes the demo instructor an editor of the
+    shipped course), for tests about authoring rather than about who may author: those
+    (tests/web/test_tenancy.py) use instructors of their own."""
+    from django.db.models.signals import post_save
+
+    from lessons.models import Course
+
+    def add_editor(sender, instance, created, **kwargs):
+        if created and instance.owner_id is None:
+            instance.editors.add(instructor)
+
+    post_save.connect(add_editor, sender=Course, dispatch_uid="instructor_edits_new_courses")
+    yield instructor
+    post_save.disconnect(sender=Course, dispatch_uid="instructor_edits_new_courses")
+
+
+@pytest.fixture
 def learner_client(client, learner):
     client.force_login(learner)
     return client

@@ -13,7 +13,10 @@ from playwright.sync_api import Page, expect
 sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
 from exercise_specs import make_course  # noqa: E402
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("instructor_edits_new_courses"),
+]
 
 WRONG = """\
 kind: terminal

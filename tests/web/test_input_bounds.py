@@ -19,7 +19,7 @@ from lessons import lessonfile, services
 from lessons.models import Course, Lesson, Workspace
 from netlearn.sim.limits import MAX_LINE, MAX_YAML_DEPTH, MAX_YAML_NODES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instructor_edits_new_courses")]
 
 HX = {"HTTP_HX_REQUEST": "true"}
 NEW = reverse("instructors:lesson_create")

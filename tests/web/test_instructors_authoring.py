@@ -12,7 +12,7 @@ from instructors.selectors import validation_report, yaml_line
 from lessons import lessonfile, services
 from lessons.models import Attempt, Lesson, Progress, ProgressStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instructor_edits_new_courses")]
 
 NEW = reverse("instructors:lesson_create")
 

@@ -17,7 +17,7 @@ from instructors import services as instructor_services
 from lessons import services
 from lessons.models import Progress, ProgressStatus, Workspace
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instructor_edits_new_courses")]
 
 GRADEBOOK = reverse("instructors:gradebook")
 

@@ -17,7 +17,7 @@ from lessons import lessonfile, services
 from lessons.management.commands.loadlessons import DEFAULT_ROOT
 from lessons.models import Course, Lesson
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instructor_edits_new_courses")]
 
 IMPORT = reverse("instructors:import")
 

@@ -11,7 +11,7 @@ from learner_data import TERMINAL, lesson
 from lessons import pagecache, services
 from lessons.models import Lesson
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instructor_edits_new_courses")]
 
 HX = {"HTTP_HX_REQUEST": "true"}
 FIX = "ip route add 192.165.2.0/24 via 192.165.1.1"
@@ -171,6 +171,7 @@ def test_the_host_tab_and_instructor_links_are_part_of_the_key(
 
 
 def test_pending_messages_are_shown_not_cached(instructor_client, learner, terminal):
+    services.start_lesson(learner=learner, lesson=terminal)  # a learner its authors can see
     warm(instructor_client, terminal)
     url = reverse("instructors:learner_reset", args=[learner.pk, terminal.pk])
     instructor_client.post(url)  # "ada's exercise ... was reset.", shown on the next page

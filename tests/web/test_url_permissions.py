@@ -1,6 +1,7 @@
 """Every URL pattern of the project, with each persona: anonymous visitors are sent to a log-in
 page except on public pages, learners get 403 on every authoring and gradebook URL (and on
-other learners' pages), and nothing answers 500.
+other learners' pages), another instructor gets 404 on every URL naming an instructor's object,
+and nothing answers 500.
 
 New URL patterns are picked up automatically; a pattern whose parameters this test cannot fill
 fails, so that it gets a sample value below.
@@ -64,13 +65,18 @@ def _url(route: str, values: dict[str, str]) -> str:
 
 @pytest.fixture
 def world(learner, other_learner, instructor):
-    """One of everything a URL can name, owned by the other learner where it is a learner's."""
+    """One of everything a URL can name, owned by the other learner where it is a learner's and
+    by the instructor where it is an instructor's (their course, their class, which the other
+    learner joined)."""
     lesson = make_lesson("terminal", slug="routing")
+    lesson.course.owner = instructor
+    lesson.course.save()
     services.run_command(learner=other_learner, exercise=lesson.exercise, host="A", line="ip route")
     services.attempt_grade(learner=other_learner, exercise=lesson.exercise)
     classroom = instructor_services.create_classroom(
         instructor=instructor, course=lesson.course, name="Monday"
     )
+    instructor_services.join_classroom(learner=other_learner, classroom=classroom)
     draft = LessonDraft.objects.create(author=instructor, title="Draft")
     return {
         "course_slug": lesson.course.slug,
@@ -157,6 +163,8 @@ def test_instructors_reach_every_page_without_errors(world, instructor):
         assert response.status_code < 500, (method, url)
         if _is_authoring(name):
             assert response.status_code != 403, (method, url)
+        if OBJECT_URLS.get(name) == "tenant":  # their own course, lesson, class and learner
+            assert response.status_code != 404, (method, url)
 
 
 # -- object-level rules for every URL that names an object -----------------------------------------
@@ -164,9 +172,9 @@ def test_instructors_reach_every_page_without_errors(world, instructor):
 # Who may reach which object, per URL name (admin URLs are Django's: staff only, see below):
 #   "learner-visible": a learner's lesson pages; only published lessons of published courses,
 #       otherwise 404 (never a hint that the lesson exists).
-#   "shared": authoring objects every instructor works on together (courses, lessons, classes,
-#       learners in the gradebook); instructors only (403 for learners, tested above); an
-#       unknown id is 404.
+#   "tenant": an instructor's courses and lessons (owner and editors), classes (owner and
+#       co-instructors) and the learners in them; instructors only (403 for learners, tested
+#       above); another instructor gets 404, like an unknown id (instructors/tenancy.py).
 #   "private": an instructor's own drafts; another instructor's draft is 404.
 #   "code": a class join code; any logged-in user; an unknown code is 404.
 OBJECT_URLS = {
@@ -175,17 +183,19 @@ OBJECT_URLS = {
     "lesson_check": "learner-visible",
     "lesson_hint": "learner-visible",
     "lesson_reset": "learner-visible",
-    "instructors:course": "shared",
-    "instructors:course_edit": "shared",
-    "instructors:course_export": "shared",
-    "instructors:lesson_edit": "shared",
-    "instructors:lesson_move": "shared",
-    "instructors:lesson_archive": "shared",
-    "instructors:lesson_export": "shared",
-    "instructors:lesson_analytics": "shared",
-    "instructors:class": "shared",
-    "instructors:learner": "shared",
-    "instructors:learner_reset": "shared",
+    "instructors:course": "tenant",
+    "instructors:course_edit": "tenant",
+    "instructors:course_export": "tenant",
+    "instructors:lesson_edit": "tenant",
+    "instructors:lesson_move": "tenant",
+    "instructors:lesson_archive": "tenant",
+    "instructors:lesson_export": "tenant",
+    "instructors:lesson_analytics": "tenant",
+    "instructors:class": "tenant",
+    "instructors:learner": "tenant",
+    "instructors:learner_reset": "tenant",
+    "instructors:course_editors": "tenant",
+    "instructors:class_instructors": "tenant",
     "instructors:draft_discard": "private",
     "instructors:join_code": "code",
 }
@@ -272,6 +282,56 @@ def test_a_lesson_is_not_found_under_another_courses_slug(world, learner):
         if OBJECT_URLS[name] == "learner-visible":
             url = _url(route, {**world, "course_slug": other.slug})
             assert client.get(url).status_code in (404, 405), (name, url)
+
+
+@pytest.fixture
+def second_instructor(django_user_model):
+    from django.contrib.auth.models import Group
+
+    other = django_user_model.objects.create_user("otto")
+    other.groups.add(Group.objects.get_or_create(name="instructors")[0])
+    return other
+
+
+def test_another_instructor_gets_404_on_every_object_of_an_instructor(world, second_instructor):
+    """Not 403: that would confirm the course, class or learner exists."""
+    client = _client(second_instructor)
+    for name, route in _object_routes().items():
+        if OBJECT_URLS[name] != "tenant":
+            continue
+        url = _url(route, world)
+        statuses = {method: getattr(client, method)(url).status_code for method in ("get", "post")}
+        assert set(statuses.values()) <= {404, 405}, (name, url, statuses)
+        assert 404 in statuses.values(), (name, url, statuses)
+
+
+def test_another_instructor_changes_nothing_by_posting(world, second_instructor):
+    from lessons.models import Course
+
+    course = Course.objects.get(slug=world["course_slug"])
+    client = _client(second_instructor)
+    for name in ("instructors:course_editors", "instructors:class_instructors"):
+        route = _object_routes()[name]
+        client.post(_url(route, world), {"username": second_instructor.username})
+    client.post(_url(_object_routes()["instructors:course_edit"], world), {"title": "Mine now"})
+    client.post(_url(_object_routes()["instructors:lesson_archive"], world))
+    course.refresh_from_db()
+    assert course.title != "Mine now" and not course.editors.exists()
+    assert not Lesson.objects.filter(archived_at__isnull=False).exists()
+    assert not course.classrooms.get().co_instructors.exists()
+
+
+def test_staff_instructors_reach_every_object(world, django_user_model):
+    from django.contrib.auth.models import Group
+
+    staff = django_user_model.objects.create_user("sam", is_staff=True)
+    staff.groups.add(Group.objects.get(name="instructors"))
+    client = _client(staff)
+    for name, route in _object_routes().items():
+        if OBJECT_URLS[name] == "tenant":
+            url = _url(route, world)
+            statuses = [getattr(client, method)(url).status_code for method in ("get", "post")]
+            assert 404 not in statuses, (name, url, statuses)
 
 
 def test_another_instructors_draft_is_404_and_never_overwritten(
