@@ -7,7 +7,7 @@ import lessons.kinds
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lessons", "0003_terminal_entries"),
+        ("lessons", "0004_course_owner_editors"),
     ]
 
     operations = [
