@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "lessons",
     "instructors",
+    "lti",
 ]
 
 MIDDLEWARE = [
