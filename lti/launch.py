@@ -145,6 +145,17 @@ class Launch(DjangoMessageLaunch):
             return azp if isinstance(azp, str) and azp in aud else (aud[0] if aud else "")
         return aud if isinstance(aud, str) else ""
 
+    def validate_registration(self) -> Launch:
+        try:
+            return super().validate_registration()
+        except LtiException as exc:
+            if self._tool_config.registration is not None:
+                raise
+            raise LtiException(
+                "The id_token is not addressed to NetLearn: no registration has its issuer and "
+                "client id (iss, aud/azp)"
+            ) from exc
+
     def validate_audience(self) -> Launch:
         body = self._get_jwt_body()
         aud, azp = body.get("aud"), body.get("azp")
