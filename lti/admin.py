@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.db import models
 
 from lti.models import Deployment, GradeLink, LmsAccount, LmsContext, Registration, ToolKey
+
+
+# URLs typed without a scheme are https (Django 6's default; silences its deprecation warning).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class DeploymentInline(admin.TabularInline):
@@ -10,6 +15,7 @@ class DeploymentInline(admin.TabularInline):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "issuer", "client_id", "active", "updated_at"]
     list_filter = ["active"]
     search_fields = ["name", "issuer", "client_id"]
@@ -25,6 +31,7 @@ class LmsAccountAdmin(admin.ModelAdmin):
 
 @admin.register(LmsContext)
 class LmsContextAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = [
         "title",
         "context_id",
@@ -38,6 +45,7 @@ class LmsContextAdmin(admin.ModelAdmin):
 
 @admin.register(GradeLink)
 class GradeLinkAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["account", "lesson", "course", "last_sent_score", "last_sent_at", "last_error"]
     raw_id_fields = ["account", "lesson"]
 

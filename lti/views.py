@@ -131,7 +131,9 @@ def _sync_quietly(link: LmsContext) -> None:
 
 def _deep_linking_launch(request: HttpRequest, registration: Registration, claims: dict):
     if not teaches(claims.get(services.CLAIM + "roles") or []):
-        return _refuse(request, "Only the LMS course's instructors can add NetLearn content.")
+        refused = _refuse(request, "Only the LMS course's instructors can add NetLearn content.")
+        origins = [registration.issuer, registration.auth_login_url]
+        return _frame_for_platform(refused, *map(deeplinking.platform_origin, origins))
     settings = claims.get(deeplinking.SETTINGS_CLAIM) or {}
     return_url = settings.get("deep_link_return_url")
     if not isinstance(return_url, str) or not return_url.startswith(("https://", "http://")):
@@ -268,10 +270,14 @@ def roster_sync(request: HttpRequest, class_pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Roster updated from the LMS: {result.learners} learners, "
-            f"{result.instructors} instructors.",
+            f"Roster updated from the LMS: {_count(result.learners, 'learner')}, "
+            f"{_count(result.instructors, 'instructor')}.",
         )
     return redirect("lti:config")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @require_GET
