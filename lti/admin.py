@@ -3,7 +3,6 @@ from django.db import models
 
 from lti.models import Deployment, GradeLink, LmsAccount, LmsContext, Registration, ToolKey
 
-
 # URLs typed without a scheme are https (Django 6's default; silences its deprecation warning).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 

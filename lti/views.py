@@ -13,7 +13,8 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -262,7 +263,10 @@ def config(request: HttpRequest) -> HttpResponse:
 @require_POST
 def roster_sync(request: HttpRequest, class_pk: int) -> HttpResponse:
     classroom = tenancy.class_for(request.user, class_pk)
-    link = get_object_or_404(LmsContext.objects.select_related("registration"), classroom=classroom)
+    link = LmsContext.objects.select_related("registration").filter(classroom=classroom).first()
+    if link is None:
+        messages.error(request, f"{classroom.name} is not linked to an LMS course.")
+        return redirect("lti:config")
     try:
         result = roster.sync_roster(link=link)
     except roster.RosterError as exc:
@@ -280,19 +284,18 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+@login_required
 @require_GET
 def course_entry(request: HttpRequest, course_slug: str) -> HttpResponse:
     """A course's page for LMS links: the learner's next lesson in it (the first not completed)."""
     course = get_object_or_404(Course, slug=course_slug, published=True)
     lessons = list(Lesson.objects.visible().filter(course=course).order_by("order", "slug"))
     if not lessons:
-        return redirect("home")
-    done = set()
-    if request.user.is_authenticated:
-        done = set(
-            request.user.progress.filter(
-                lesson__in=lessons, status=ProgressStatus.COMPLETED
-            ).values_list("lesson_id", flat=True)
-        )
+        raise Http404("This course has no lessons yet.")
+    done = set(
+        request.user.progress.filter(
+            lesson__in=lessons, status=ProgressStatus.COMPLETED
+        ).values_list("lesson_id", flat=True)
+    )
     lesson = next((item for item in lessons if item.pk not in done), lessons[0])
     return redirect("lesson", course.slug, lesson.slug)
