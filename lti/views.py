@@ -25,11 +25,10 @@ from pylti1p3.exception import LtiException, OIDCException
 from instructors import tenancy
 from instructors.permissions import instructor_required
 from lessons.models import Course, Lesson, ProgressStatus
-from lti import deeplinking, grades, keys, roster, services
+from lti import deeplinking, entry, keys, roster, services
 from lti.launch import DbToolConf, Launch, OidcLogin
 from lti.models import LmsContext, Registration
 from lti.roles import teaches
-from lti.targets import resolve_target, target_url
 
 logger = logging.getLogger(__name__)
 
@@ -100,31 +99,9 @@ def _resource_launch(request: HttpRequest, registration: Registration, claims: d
     account, refused = _log_in(request, registration, claims)
     if refused:
         return refused
-    target = resolve_target(claims.get(services.CLAIM + "target_link_uri"))
-    teaching = teaches(claims.get(services.CLAIM + "roles") or [])
-    context = claims.get(services.CLAIM + "context")
-    if teaching:
-        services.make_instructor(account.user)
-    if target is not None and isinstance(context, dict) and context.get("id"):
-        link = services.classroom_for(
-            registration=registration, context=context, course=target.course
-        )
-        services.enrol(user=account.user, classroom=link.classroom, teaching=teaching)
-        services.remember_roster_url(link=link, claims=claims)
-        if teaching and link.memberships_url and link.roster_synced_at is None:
-            _sync_quietly(link)
-    if target is not None and not teaching:
-        grade_link = services.record_grade_link(account=account, claims=claims, target=target)
-        if grade_link is not None and grade_link.last_sent_score is None:
-            grades.send_if_started(grade_link)
-    return redirect(target_url(target) if target else reverse("home"))
-
-
-def _sync_quietly(link: LmsContext) -> None:
-    try:
-        roster.sync_roster(link=link)
-    except roster.RosterError as exc:
-        logger.info("LTI roster not synced on launch: %s", exc)
+    return redirect(
+        entry.resource_launch(registration=registration, account=account, claims=claims)
+    )
 
 
 # -- deep linking ----------------------------------------------------------------------------------

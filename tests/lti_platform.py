@@ -7,7 +7,10 @@ It has its own RSA key pair and serves, over real HTTP on 127.0.0.1 (a ``http.se
   against the tool's public JWKS (iss = sub = client id, aud = this URL, a fresh jti);
 - ``POST /lineitems/<n>/scores``: Assignment and Grade Services scores, recorded (bearer token
   and score media type checked);
-- ``GET /memberships``: a Names and Role Provisioning Services membership container.
+- ``GET /memberships``: a Names and Role Provisioning Services membership container;
+- ``GET /auth``: the OIDC authorisation endpoint, for browser tests: a page that form-posts the
+  id_token (``next_claims`` with the request's nonce) to the tool's redirect URI;
+- ``POST /deep_links``: the deep-linking return URL, which records the response JWT.
 
 The test plays the browser: it follows the tool's redirect to ``/auth`` by reading its query
 (state, nonce) and posts the id_token this platform signs (``id_token``) to the tool's launch.
@@ -15,6 +18,7 @@ The test plays the browser: it follows the tool's redirect to ``/auth`` by readi
 
 from __future__ import annotations
 
+import html
 import json
 import secrets
 import threading
@@ -65,6 +69,8 @@ class Platform:
         self.scores: list[dict] = []
         self.members: list[dict] = []
         self.jwks_fetches = 0
+        self.next_claims: dict = {}  # what /auth signs next (a browser-driven launch)
+        self.deep_link_responses: list[str] = []
         self.seen_jti: set[str] = set()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -192,6 +198,8 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
             path = urlsplit(self.path).path
             if path == "/jwks":
                 return self._send(200, platform.jwks())
+            if path == "/auth":
+                return self._authorise()
             if path == "/memberships":
                 scope = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
                 if not platform.authorised(self.headers, scope):
@@ -212,6 +220,16 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
                 form = {k: v[0] for k, v in parse_qs(self._body().decode()).items()}
                 status, body = platform.issue_token(form)
                 return self._send(status, body)
+            if path == "/deep_links":
+                form = parse_qs(self._body().decode())
+                platform.deep_link_responses.append(form["JWT"][0])
+                data = b"<!doctype html><title>LMS</title><h1>Content added</h1>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return None
             if path.startswith("/lineitems/") and path.endswith("/scores"):
                 if not platform.authorised(self.headers, AGS_SCOPES[2]):
                     return self._send(401, {"error": "unauthorised"})
@@ -221,5 +239,24 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
                 platform.scores.append({**score, "lineitem": path.removesuffix("/scores")})
                 return self._send(200, {})
             return self._send(404, {"error": "not found"})
+
+        def _authorise(self) -> None:
+            """The platform's side of the OIDC login: sign the launch for the nonce the tool
+            chose and post it to the tool's redirect URI (response_mode=form_post)."""
+            query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+            token = platform.id_token(platform.claims(nonce=query["nonce"], **platform.next_claims))
+            page = (
+                "<!doctype html><title>LMS</title>"
+                f'<form method="post" action="{html.escape(query["redirect_uri"])}">'
+                f'<input type="hidden" name="id_token" value="{token}">'
+                f'<input type="hidden" name="state" value="{html.escape(query["state"])}">'
+                "<button>Launch</button></form>"
+                "<script>document.forms[0].submit()</script>"
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
 
     return Handler
