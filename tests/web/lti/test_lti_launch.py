@@ -209,3 +209,43 @@ def test_a_login_from_an_unknown_lms_is_refused(client, registration):
 
 def test_launch_answers_post_only(client, registration):
     assert client.get(reverse("lti:launch")).status_code == 405
+
+
+def test_the_lms_keys_are_cached_and_fetched_again_when_it_rotates_them(
+    client, lms, registration, terminal
+):
+    for _ in range(2):
+        assert launch(client, lms, target=lesson_url(terminal)).status_code == 302
+        client.logout()
+    assert lms.jwks_fetches == 1  # cached
+    lms.key, lms.kid = rsa_key(), "platform-key-2"  # the LMS rotates its key
+    assert launch(client, lms, target=lesson_url(terminal)).status_code == 302
+    assert lms.jwks_fetches == 2
+    client.logout()
+    # A made-up key id right after does not make NetLearn fetch the keys again.
+    lms.key, lms.kid = rsa_key(), "made-up"
+    response = launch(client, lms, target=lesson_url(terminal))
+    assert_refused(response, client, "Unable to find public key")
+    assert lms.jwks_fetches == 2
+
+
+def test_a_token_issued_in_the_future_is_refused(client, lms, registration, terminal):
+    later = int(time.time()) + 3600
+    response = launch(client, lms, target=lesson_url(terminal), iat=later, exp=later + 300)
+    assert_refused(response, client, "not yet valid")
+
+
+def test_a_disabled_account_is_not_logged_in(client, lms, registration, terminal):
+    launch(client, lms, target=lesson_url(terminal))
+    user = LmsAccount.objects.get(sub="learner-1").user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    client.logout()
+    response = launch(client, lms, target=lesson_url(terminal))
+    assert_refused(response, client, "disabled")
+
+
+def test_a_launch_to_an_unknown_page_lands_on_the_home_page(client, lms, registration, course):
+    response = launch(client, lms, target="http://testserver/lti/launch/")
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert logged_in_user(client) is not None
