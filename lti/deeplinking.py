@@ -31,6 +31,7 @@ SALT = "lti.deeplinking"
 MAX_AGE = 3600
 SETTINGS_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 DEPLOYMENT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
+DATA_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
 MAX_ITEMS = 50
 
 
@@ -80,9 +81,28 @@ def platform_origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+class _Resource(DeepLinkResource):
+    """An ltiResourceLink that asks to open in a new window: NetLearn's pages refuse to be
+    framed by another site (X-Frame-Options, CSP frame-ancestors)."""
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "window": {"targetName": "_blank"}}
+
+
+class _DeepLink(DeepLink):
+    """pylti1p3's response without a ``data`` claim when the request had none (it would send
+    null; the specification says to return the request's value, not to invent one)."""
+
+    def get_message_jwt(self, resources) -> dict:
+        message = super().get_message_jwt(resources)
+        if message.get(DATA_CLAIM) is None:
+            message.pop(DATA_CLAIM, None)
+        return message
+
+
 def _resource(*, title: str, url: str, resource_id: str) -> DeepLinkResource:
     lineitem = LineItem().set_score_maximum(100).set_label(title).set_resource_id(resource_id)
-    resource = DeepLinkResource().set_title(title).set_url(url).set_lineitem(lineitem)
+    resource = _Resource().set_title(title).set_url(url).set_lineitem(lineitem)
     # pylti1p3's default custom params are a shared dict: give each item its own.
     return resource.set_custom_params({})
 
@@ -113,5 +133,5 @@ def resources_for(*, request, lessons: list[Lesson], courses: list[Course]) -> l
 def response_jwt(*, link_request: Request, resources: list) -> str:
     """The signed LtiDeepLinkingResponse (iss = our client id, aud = the platform)."""
     registration = platform.lib_registration(link_request.registration)
-    deep_link = DeepLink(registration, link_request.deployment_id, link_request.settings)
+    deep_link = _DeepLink(registration, link_request.deployment_id, link_request.settings)
     return deep_link.get_response_jwt(resources)

@@ -37,7 +37,9 @@ def resource_launch(*, registration: Registration, account: LmsAccount, claims: 
         if teaching and link.memberships_url and link.roster_synced_at is None:
             _sync_quietly(link)
     if not teaching:
-        grade_link = services.record_grade_link(account=account, claims=claims, target=target)
+        grade_link = services.record_grade_link(
+            registration=registration, account=account, claims=claims, target=target
+        )
         if grade_link is not None and grade_link.last_sent_score is None:
             grades.send_if_started(grade_link)
     return target_url(target)

@@ -145,7 +145,9 @@ def enrol(*, user, classroom: Classroom, teaching: bool) -> None:
 # -- grade links -----------------------------------------------------------------------------------
 
 
-def record_grade_link(*, account: LmsAccount, claims: dict, target: Target) -> GradeLink | None:
+def record_grade_link(
+    *, registration: Registration, account: LmsAccount, claims: dict, target: Target
+) -> GradeLink | None:
     """Where this learner's score for the target goes, from the launch's AGS claim (None when
     the link is not graded or the platform did not grant the score scope)."""
     endpoint = claims.get(AGS_CLAIM)
@@ -158,7 +160,7 @@ def record_grade_link(*, account: LmsAccount, claims: dict, target: Target) -> G
         account=account,
         lineitem_url=lineitem[:1000],
         defaults={
-            "registration": account.registration,
+            "registration": registration,  # the launch's: an issuer may have several
             "course": target.course,
             "lesson": target.lesson,
             "scopes": [s for s in scopes if isinstance(s, str)],

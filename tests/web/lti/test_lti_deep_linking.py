@@ -76,15 +76,18 @@ def test_a_teacher_picks_a_lesson_and_the_lms_gets_a_signed_link_to_it(
         "lesson", args=[terminal.course.slug, terminal.slug]
     )
     assert item["lineItem"]["scoreMaximum"] == 100
+    assert item["window"] == {"targetName": "_blank"}  # NetLearn cannot be framed
 
 
 def test_a_whole_course_can_be_linked(client, lms, registration, course):
-    page = launch(client, lms, target=LAUNCH_URL, **deep_linking_claims(lms)).content.decode()
+    claims = deep_linking_claims(lms, data=None)
+    page = launch(client, lms, target=LAUNCH_URL, **claims).content.decode()
     back = client.post(
         reverse("lti:deep_link"), {"token": hidden(page, "token"), "course": [course.pk]}
     ).content.decode()
     message = jwt.decode(hidden(back, "JWT"), options={"verify_signature": False})
     [item] = message[f"{DL}content_items"]
+    assert f"{DL}data" not in message  # none asked, none invented
     assert item["url"] == "http://testserver" + reverse("lti:course", args=[course.slug])
 
 
