@@ -7,6 +7,7 @@ app_name = "lti"
 urlpatterns = [
     path("login/", views.oidc_login, name="login"),
     path("launch/", views.launch, name="launch"),
+    path("continue/", views.continue_in_window, name="continue"),
     path("jwks/", views.jwks, name="jwks"),
     path("deep-link/", views.deep_link_choose, name="deep_link"),
     path("config/", views.config, name="config"),

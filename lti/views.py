@@ -10,6 +10,7 @@ refusal is a 4xx page saying what went wrong, never a 500.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -25,7 +26,7 @@ from pylti1p3.exception import LtiException, OIDCException
 from instructors import tenancy
 from instructors.permissions import instructor_required
 from lessons.models import Course, Lesson, ProgressStatus
-from lti import deeplinking, entry, keys, roster, services
+from lti import deeplinking, entry, handoff, keys, roster, services
 from lti.launch import DbToolConf, Launch, OidcLogin
 from lti.models import LmsContext, Registration
 from lti.roles import teaches
@@ -99,9 +100,28 @@ def _resource_launch(request: HttpRequest, registration: Registration, claims: d
     account, refused = _log_in(request, registration, claims)
     if refused:
         return refused
-    return redirect(
-        entry.resource_launch(registration=registration, account=account, claims=claims)
+    url = entry.resource_launch(registration=registration, account=account, claims=claims)
+    if not handoff.wants_iframe(claims):
+        return redirect(url)
+    ticket = handoff.ticket_for(user=account.user, url=url)
+    page = render(
+        request,
+        "lti/open_in_window.html",
+        {"continue_url": reverse("lti:continue") + "?" + urlencode({"ticket": ticket})},
     )
+    origins = [registration.issuer, registration.auth_login_url]
+    return _frame_for_platform(page, *map(deeplinking.platform_origin, origins))
+
+
+@require_GET
+def continue_in_window(request: HttpRequest) -> HttpResponse:
+    """The new window opened from an iframe launch: log the launch's user in, go to the page."""
+    try:
+        user, url = handoff.redeem(request.GET.get("ticket", ""))
+    except handoff.TicketError as exc:
+        return _refuse(request, str(exc), status=400)
+    login(request, user, backend=LOGIN_BACKEND)
+    return redirect(url)
 
 
 # -- deep linking ----------------------------------------------------------------------------------

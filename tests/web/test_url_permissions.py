@@ -39,6 +39,7 @@ PUBLIC = {
     "lti:launch",
     "lti:jwks",
     "lti:deep_link",
+    "lti:continue",
 }
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
 # Instructor pages a learner may open: joining a class is for learners.

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
 import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 from lti_browser import launch, login_initiation
 from lti_platform import INSTRUCTOR, LTI, rsa_key
@@ -249,3 +252,30 @@ def test_a_launch_to_an_unknown_page_lands_on_the_home_page(client, lms, registr
     response = launch(client, lms, target="http://testserver/lti/launch/")
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert logged_in_user(client) is not None
+
+
+def test_a_launch_into_an_lms_iframe_opens_netlearn_in_a_new_window(
+    client, lms, registration, terminal
+):
+    presentation = {f"{LTI}launch_presentation": {"document_target": "iframe"}}
+    response = launch(client, lms, target=lesson_url(terminal), **presentation)
+    page = response.content.decode()
+    assert response.status_code == 200, page
+    assert "X-Frame-Options" not in response
+    assert f"frame-ancestors {lms.url}" in response["Content-Security-Policy"]
+    link = html.unescape(re.search(r'href="(/lti/continue/\?ticket=[^"]+)"', page).group(1))
+    assert 'target="_blank"' in page
+    # The new window has none of the frame's cookies: the ticket logs the same user in.
+    window = Client()
+    opened = window.get(link)
+    assert opened["Location"] == reverse("lesson", args=[terminal.course.slug, terminal.slug])
+    assert window.session["_auth_user_id"] == str(LmsAccount.objects.get().user.pk)
+    # Once only.
+    again = Client().get(link)
+    assert again.status_code == 400 and "already used" in again.content.decode()
+
+
+def test_a_forged_window_ticket_is_refused(client):
+    response = client.get(reverse("lti:continue"), {"ticket": "forged"})
+    assert response.status_code == 400
+    assert logged_in_user(client) is None
