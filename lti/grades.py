@@ -7,14 +7,17 @@ learner launched the lesson (or its course) from, the current score is POSTed to
 services, so no grading code has to remember the LMS.
 
 The LMS being slow or down never breaks the learner's page: requests time out after a few
-seconds (platform.HTTP_TIMEOUT), failures are logged and kept on the link (``last_error``), and the
-next score change sends again.
+seconds (platform.HTTP_TIMEOUT), failures are logged and kept on the link (``last_error``), an LMS
+that did not answer is left alone for a minute (``UNREACHABLE_BACKOFF``), and the next score
+change sends again.
 """
 
 from __future__ import annotations
 
 import logging
 
+import requests
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.signals import post_save
@@ -29,6 +32,9 @@ from lti.platform import CachedTokenConnector
 logger = logging.getLogger(__name__)
 
 SCORE_MAXIMUM = 100
+# After the LMS failed to answer (timeout, refused connection), scores to it wait this long, so a
+# down LMS costs one learner one timeout a minute rather than every learner every check.
+UNREACHABLE_BACKOFF = 60
 
 
 def connect_signals() -> None:
@@ -89,6 +95,11 @@ def send_score(link: GradeLink, *, force: bool = False) -> bool:
         .set_timestamp(timezone.now().isoformat(timespec="milliseconds"))
         .set_user_id(link.account.sub)
     )
+    unreachable = f"lti:unreachable:{link.registration.version}"
+    if cache.get(unreachable):  # timed out a moment ago: do not make this learner wait too
+        link.last_error = "Not sent: the LMS did not answer a moment ago."
+        link.save(update_fields=["last_error"])
+        return False
     service = AssignmentsGradesService(
         CachedTokenConnector(link.registration),
         {"scope": link.scopes, "lineitem": link.lineitem_url},
@@ -97,6 +108,8 @@ def send_score(link: GradeLink, *, force: bool = False) -> bool:
         service.put_grade(grade)
     except Exception as exc:  # any failure of the LMS must stay out of the learner's page
         logger.warning("LTI score passback to %s failed: %s", link.lineitem_url, exc)
+        if isinstance(exc, requests.RequestException):
+            cache.set(unreachable, True, UNREACHABLE_BACKOFF)
         link.last_error = str(exc)[:500]
         link.save(update_fields=["last_error"])
         return False

@@ -62,7 +62,8 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
     try:
         return OidcLogin(request, DbToolConf()).redirect(launch_url)
     except (OIDCException, LtiException) as exc:
-        return _refuse(request, f"NetLearn cannot start this LMS login: {exc}.", status=400)
+        reason = str(exc).rstrip(".")
+        return _refuse(request, f"NetLearn cannot start this LMS login: {reason}.", status=400)
 
 
 @csrf_exempt
@@ -73,7 +74,7 @@ def launch(request: HttpRequest) -> HttpResponse:
         claims = message.get_launch_data()
     except LtiException as exc:
         logger.info("LTI launch refused: %s", exc)
-        return _refuse(request, f"NetLearn refused this launch: {exc}.")
+        return _refuse(request, f"NetLearn refused this launch: {str(exc).rstrip('.')}.")
     except MALFORMED as exc:
         logger.info("LTI launch malformed: %r", exc)
         return _refuse(
