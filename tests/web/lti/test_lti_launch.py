@@ -279,3 +279,15 @@ def test_a_forged_window_ticket_is_refused(client):
     response = client.get(reverse("lti:continue"), {"ticket": "forged"})
     assert response.status_code == 400
     assert logged_in_user(client) is None
+
+
+def test_a_login_without_client_id_finds_the_issuers_only_registration(client, lms, registration):
+    params = {"iss": lms.issuer, "login_hint": "x", "target_link_uri": "http://testserver/"}
+    assert client.get(reverse("lti:login"), params).status_code == 302
+    # With two registrations for the issuer, the client id is needed to choose.
+    registration.pk = None
+    registration.client_id = "second-client"
+    registration.save()
+    refused = client.get(reverse("lti:login"), params)
+    assert refused.status_code == 400
+    assert "Could not find registration details" in refused.content.decode()
