@@ -21,6 +21,7 @@ from learner_data import make_course  # noqa: E402
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 FIX = "ip route add 192.165.2.0/24 via 192.165.1.1"
 
 
@@ -54,12 +55,8 @@ def start_launch(page: Page, live_server, lms: Platform, target: str) -> None:
     page.goto(f"{live_server.url}/lti/login/?{query}")
 
 
-def test_a_teacher_adds_a_lesson_and_a_students_score_reaches_the_lms(page: Page, live_server, lms):
-    course = make_course()
-    launch_url = f"{live_server.url}/lti/launch/"
-
-    # The teacher, in the LMS, asks for NetLearn content (Deep Linking).
-    lms.next_claims = {
+def deep_linking_claims(lms: Platform, launch_url: str) -> dict:
+    return {
         "sub": "teacher-1",
         f"{LTI}message_type": "LtiDeepLinkingRequest",
         f"{LTI}roles": [INSTRUCTOR],
@@ -71,6 +68,14 @@ def test_a_teacher_adds_a_lesson_and_a_students_score_reaches_the_lms(page: Page
             "accept_presentation_document_targets": ["window"],
         },
     }
+
+
+def test_a_teacher_adds_a_lesson_and_a_students_score_reaches_the_lms(page: Page, live_server, lms):
+    course = make_course()
+    launch_url = f"{live_server.url}/lti/launch/"
+
+    # The teacher, in the LMS, asks for NetLearn content (Deep Linking).
+    lms.next_claims = deep_linking_claims(lms, launch_url)
     start_launch(page, live_server, lms, launch_url)
     expect(page.get_by_role("heading", name="Add NetLearn content to Test LMS")).to_be_visible()
     page.get_by_label("Routing between networks").check()
@@ -99,3 +104,28 @@ def test_a_teacher_adds_a_lesson_and_a_students_score_reaches_the_lms(page: Page
     [score] = lms.scores
     assert (score["scoreGiven"], score["scoreMaximum"]) == (100, 100)
     assert score["userId"] == "learner-1" and score["activityProgress"] == "Completed"
+
+
+def serious_violations(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_the_picker_and_the_lms_page_pass_axe(browser, live_server, lms):
+    make_course()
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)  # to inject axe
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    lms.next_claims = deep_linking_claims(lms, f"{live_server.url}/lti/launch/")
+    start_launch(page, live_server, lms, f"{live_server.url}/lti/launch/")
+    expect(page.get_by_role("button", name="Add to the LMS")).to_be_visible()
+    assert serious_violations(page) == []
+    page.goto("/lti/config/")  # the teacher is a NetLearn instructor now
+    expect(page.get_by_role("table", name="Tool URLs")).to_be_visible()
+    assert serious_violations(page) == []
+    context.close()
