@@ -43,6 +43,7 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "LTI registration"
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -115,6 +116,7 @@ class LmsAccount(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "LMS account"
         constraints = [models.UniqueConstraint(fields=["issuer", "sub"], name="lti_account_unique")]
 
     def __str__(self) -> str:
@@ -136,6 +138,8 @@ class LmsContext(models.Model):
     roster_synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "LMS course (context)"
+        verbose_name_plural = "LMS courses (contexts)"
         constraints = [
             models.UniqueConstraint(
                 fields=["registration", "context_id", "course"], name="lti_context_unique"
