@@ -291,3 +291,12 @@ def test_a_login_without_client_id_finds_the_issuers_only_registration(client, l
     refused = client.get(reverse("lti:login"), params)
     assert refused.status_code == 400
     assert "Could not find registration details" in refused.content.decode()
+
+
+def test_an_lms_whose_keys_cannot_be_fetched_gets_a_clear_refusal(
+    client, lms, registration, terminal
+):
+    registration.keyset_url = "http://127.0.0.1:9/jwks"  # nothing listens there
+    registration.save()
+    response = launch(client, lms, target=lesson_url(terminal))
+    assert_refused(response, client, "public keys could not be fetched")
