@@ -6,6 +6,7 @@ COPY netlearn ./netlearn
 COPY lessons ./lessons
 COPY accounts ./accounts
 COPY instructors ./instructors
+COPY lti ./lti
 RUN pip install --no-cache-dir .
 COPY . .
 RUN useradd --system --uid 1000 netlearn && mkdir -p /app/staticfiles && chown netlearn /app/staticfiles

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "lessons",
     "instructors",
+    "lti",
 ]
 
 MIDDLEWARE = [

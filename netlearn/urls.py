@@ -8,6 +8,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("lti/", include("lti.urls")),
     path("", include("instructors.urls")),
     path("", include("lessons.urls")),
 ]

@@ -35,6 +35,12 @@ PUBLIC = {
     "logout",
     "admin:login",
     "admin:logout",
+    # LTI 1.3: the LMS's requests, authenticated by the protocol (lti/views.py)
+    "lti:login",
+    "lti:launch",
+    "lti:jwks",
+    "lti:deep_link",
+    "lti:continue",
 }
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
 # Instructor pages a learner may open: joining a class is for learners.
@@ -178,6 +184,8 @@ def test_instructors_reach_every_page_without_errors(world, instructor):
 #       above); another instructor gets 404, like an unknown id (instructors/tenancy.py).
 #   "private": an instructor's own drafts; another instructor's draft is 404.
 #   "code": a class join code; any logged-in user; an unknown code is 404.
+#   "course-entry": a course's page for LMS links (its next lesson); any logged-in user;
+#       an unknown or unpublished course is 404.
 OBJECT_URLS = {
     "lesson": "learner-visible",
     "lesson_command": "learner-visible",
@@ -199,6 +207,8 @@ OBJECT_URLS = {
     "instructors:class_instructors": "tenant",
     "instructors:draft_discard": "private",
     "instructors:join_code": "code",
+    "lti:roster_sync": "tenant",
+    "lti:course": "course-entry",
 }
 UNKNOWN = {
     "course_slug": "no-such-course",
