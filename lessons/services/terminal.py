@@ -37,6 +37,7 @@ from lessons.services import progress
 from lessons.terminallog import MAX_STORED_OUTPUT, TRUNCATED
 from netlearn.sim import Network, ScenarioError, SimError
 from netlearn.sim.limits import MAX_LINE
+from netlearn.sim.shell.execution import OVER_BUDGET_STATUS
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +133,13 @@ def _run_locked(*, learner, exercise: Exercise, host: str, line: str) -> Command
         result = net.run(host, line)
     except SimError as exc:  # a simulator limit (too many commands, ...)
         return str(exc)
+    if result.status == OVER_BUDGET_STATUS:  # the simulator stopped it: who, for the operator
+        logger.warning(
+            "command budget: %s's command %r in %s ran past its time budget",
+            learner,
+            line[:80],
+            exercise.lesson.slug,
+        )
     current = workspace.terminal  # after a replay, the new version's
     now = timezone.now()
     touch = position == 1 or _touch_due(current.progress_touched_at, now)

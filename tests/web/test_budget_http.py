@@ -111,3 +111,21 @@ def test_a_check_past_the_grading_budget_fails_each_goal_with_the_reason(monkeyp
         result.message.startswith("checking your work ran out of its budget (3 steps)")
         for result in grade.results
     )
+
+
+def test_a_command_past_its_budget_answers_like_bash_and_is_logged_with_the_learner(
+    learner_client, terminal, monkeypatch, caplog
+):
+    from netlearn.sim import budget
+
+    monkeypatch.setattr(budget, "COMMAND", budget.Budget("the command", 10.0, steps=3))
+    with caplog.at_level("WARNING", logger="lessons.services.terminal"):
+        html, _ = _command(learner_client, terminal, "ping -c 3 192.165.1.1")
+    assert "bash: ping: resource limit exceeded" in html
+    assert any(
+        "command budget" in r.getMessage() and "ada" in r.getMessage() for r in caplog.records
+    )
+    # the terminal goes on: the next command runs as usual
+    monkeypatch.undo()
+    html, _ = _command(learner_client, terminal, "hostname")
+    assert "A\n" in html
