@@ -12,7 +12,9 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Group
+from class_data import attempt as _attempt
+from class_data import progress as _progress
+from class_data import user as _user
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,58 +23,12 @@ from exercise_specs import make_course, make_lesson
 from instructors import dashboard
 from instructors import services as instructor_services
 from lessons import services
-from lessons.models import Attempt, Progress, ProgressStatus
+from lessons.models import ProgressStatus
 
 pytestmark = pytest.mark.django_db
 
 
 # -- the class and its work ------------------------------------------------------------------------
-
-
-def _attempt(learner, lesson, *causes: str, passed: bool = False, score: int = 0, ago=None):
-    """A stored check with one failed goal per cause (as grading stores them)."""
-    exercise = lesson.exercise
-    results = [
-        {
-            "index": i,
-            "goal": f"goal {i}",
-            "label": f"Goal {i} of {lesson.slug}",
-            "passed": False,
-            "message": f"{learner.username} hit {cause}",
-            "cause": cause,
-        }
-        for i, cause in enumerate(causes)
-    ]
-    return Attempt.objects.create(
-        learner=learner,
-        exercise=exercise,
-        exercise_version=exercise.current_version(),
-        results=results,
-        score=score,
-        passed=passed,
-        created_at=timezone.now() - (ago or timedelta()),
-    )
-
-
-def _progress(learner, lesson, status, *, best=0, checks=0, ago=timedelta(hours=1)):
-    when = timezone.now() - ago
-    return Progress.objects.create(
-        learner=learner,
-        lesson=lesson,
-        status=status,
-        best_score=best,
-        attempts=checks,
-        first_activity_at=when,
-        last_activity_at=when,
-        completed_at=when if status == ProgressStatus.COMPLETED else None,
-    )
-
-
-def _user(django_user_model, username: str, *, instructor: bool = False):
-    user = django_user_model.objects.create_user(username)
-    if instructor:
-        user.groups.add(Group.objects.get_or_create(name="instructors")[0])
-    return user
 
 
 def _client(user) -> Client:
