@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -205,11 +206,17 @@ def _cause_hits(*, lessons: list[Lesson], learner_ids: list[int]) -> Hits:
         exercise_id__in=list(lesson_of), learner_id__in=learner_ids, passed=False
     ).values_list("learner_id", "exercise_id", "results")
     for learner_id, exercise_id, results in rows.iterator(chunk_size=500):
-        for result in results or []:
-            if isinstance(result, dict) and not result.get("passed"):
-                cause = str(result.get("cause") or UNKNOWN)
-                hits.setdefault((lesson_of[exercise_id], cause), Counter())[learner_id] += 1
+        for cause, _ in _failures(results):
+            hits.setdefault((lesson_of[exercise_id], cause), Counter())[learner_id] += 1
     return hits
+
+
+def _failures(results: Any) -> Iterator[tuple[str, dict]]:
+    """(cause, result) of each failed goal result; stored JSON is checked, not trusted, and a
+    result without a cause (older attempts) counts as UNKNOWN."""
+    for result in results if isinstance(results, list) else []:
+        if isinstance(result, dict) and not result.get("passed"):
+            yield str(result.get("cause") or UNKNOWN), result
 
 
 def _heat_map(
@@ -297,10 +304,8 @@ def failed_checks(*, classroom: Classroom, lesson: Lesson, cause: str) -> list[F
     )
     found = []
     for attempt in attempts.iterator(chunk_size=500):
-        for result in attempt.results or []:
-            if not isinstance(result, dict) or result.get("passed"):
-                continue
-            if str(result.get("cause") or UNKNOWN) == cause:
+        for hit, result in _failures(attempt.results):
+            if hit == cause:
                 goal = str(result.get("label") or result.get("goal") or "")
                 message = str(result.get("message") or "")
                 found.append(FailedCheck(attempt.learner, attempt.created_at, goal, message))

@@ -44,7 +44,7 @@ urlpatterns = [
         name="class_misconceptions_csv",
     ),
     path(
-        "author/classes/<int:class_pk>/lessons/<int:lesson_pk>/causes/<slug:cause>/",
+        "author/classes/<int:class_pk>/lessons/<int:lesson_pk>/failed-checks/",
         views_dashboard.class_cause,
         name="class_cause",
     ),

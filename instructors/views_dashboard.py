@@ -12,9 +12,12 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from instructors import dashboard, tenancy
-from instructors.causes import cause_label
+from instructors.causes import UNKNOWN, cause_label
 from instructors.permissions import instructor_required
 from lessons.models import Lesson
+
+# Cause codes are short slugs ("no-return-route"); a longer ?cause= is cut, not echoed whole.
+MAX_CAUSE = 64
 
 
 def _csv(text: str, name: str) -> HttpResponse:
@@ -46,9 +49,12 @@ def class_misconceptions_csv(request: HttpRequest, class_pk: int) -> HttpRespons
 
 @instructor_required
 @require_GET
-def class_cause(request: HttpRequest, class_pk: int, lesson_pk: int, cause: str) -> HttpResponse:
-    """The failed checks behind one heat map cell: which members hit ``cause`` on the lesson,
-    the goal and the message they read."""
+def class_cause(request: HttpRequest, class_pk: int, lesson_pk: int) -> HttpResponse:
+    """The failed checks behind one heat map cell (?cause=CODE): which members hit the cause on
+    the lesson, the goal and the message they read. The code is a query parameter, not a path
+    segment, so that any stored code makes a link; without one, the checks stored without a
+    cause."""
+    cause = request.GET.get("cause", "").strip()[:MAX_CAUSE] or UNKNOWN
     classroom = tenancy.class_for(request.user, class_pk)
     lesson = get_object_or_404(Lesson, pk=lesson_pk, course_id=classroom.course_id)
     checks = dashboard.failed_checks(classroom=classroom, lesson=lesson, cause=cause)

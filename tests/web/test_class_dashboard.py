@@ -10,6 +10,7 @@ import csv
 import io
 from datetime import timedelta
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from class_data import attempt as _attempt
@@ -29,6 +30,11 @@ pytestmark = pytest.mark.django_db
 
 
 # -- the class and its work ------------------------------------------------------------------------
+
+
+def _cause_url(class_pk: int, lesson_pk: int, cause: str) -> str:
+    url = reverse("instructors:class_cause", args=[class_pk, lesson_pk])
+    return f"{url}?{urlencode({'cause': cause})}"
 
 
 def _client(user) -> Client:
@@ -202,9 +208,7 @@ def test_each_non_zero_cell_links_to_the_failed_checks_behind_it(instructor_clie
     tables = _tables(instructor_client.get(world["url"]))
     links = tables.links["Misconceptions"]
     routing = world["routing"]
-    expected = reverse(
-        "instructors:class_cause", args=[world["classroom"].pk, routing.pk, "no-route"]
-    )
+    expected = _cause_url(world["classroom"].pk, routing.pk, "no-route")
     assert links[1][1] == expected
     assert links[1][3] is None  # a zero is not a link
     page = instructor_client.get(expected)
@@ -219,12 +223,27 @@ def test_each_non_zero_cell_links_to_the_failed_checks_behind_it(instructor_clie
 
 
 def test_a_cause_nobody_hit_lists_nothing(instructor_client, world):
-    url = reverse(
-        "instructors:class_cause",
-        args=[world["classroom"].pk, world["quiz"].pk, "no-route"],
-    )
+    url = _cause_url(world["classroom"].pk, world["quiz"].pk, "no-route")
     response = instructor_client.get(url)
     assert response.status_code == 200 and b"No failed check" in response.content
+
+
+def test_any_stored_cause_gets_a_working_link(instructor_client, world, learner):
+    """Codes are the simulator's slugs, but stored JSON is data: a result without a cause (older
+    attempts) counts as "unknown", and an odd code still links to its checks."""
+    quiz = world["quiz"]
+    _attempt(learner, quiz, "odd/code & more")
+    stored = _attempt(learner, quiz, "x")
+    stored.results = [{"label": "Q1", "passed": False, "message": "no cause here"}, "junk"]
+    stored.save()
+    tables = _tables(instructor_client.get(world["url"]))
+    header = tables.tables["Misconceptions"][0]
+    assert "odd/code & more" in " ".join(header) and "No cause was recorded unknown" in header
+    quiz_row = next(i for i, row in enumerate(tables.tables["Misconceptions"]) if row[0] == "Quiz")
+    hrefs = [h for h in tables.links["Misconceptions"][quiz_row] if h]
+    pages = [instructor_client.get(href).content.decode() for href in hrefs]
+    assert any("no cause here" in page for page in pages)
+    assert any("ada hit odd/code &amp; more" in page for page in pages)
 
 
 def test_real_grading_causes_reach_the_heat_map(instructor, instructor_client, learner):
@@ -360,7 +379,7 @@ def test_another_instructor_gets_404_on_the_dashboard_its_links_and_csv(world, d
     pk = world["classroom"].pk
     urls = [
         world["url"],
-        reverse("instructors:class_cause", args=[pk, world["routing"].pk, "no-route"]),
+        _cause_url(pk, world["routing"].pk, "no-route"),
         reverse("instructors:class_progress_csv", args=[pk]),
         reverse("instructors:class_misconceptions_csv", args=[pk]),
     ]
@@ -377,7 +396,7 @@ def test_a_co_instructor_sees_the_dashboard(instructor, world, django_user_model
 
 def test_a_lesson_of_another_course_is_404_on_the_cause_page(instructor_client, world):
     elsewhere = make_lesson("terminal", slug="other", course=make_course("other"))
-    url = reverse("instructors:class_cause", args=[world["classroom"].pk, elsewhere.pk, "no-route"])
+    url = _cause_url(world["classroom"].pk, elsewhere.pk, "no-route")
     assert instructor_client.get(url).status_code == 404
 
 
@@ -385,7 +404,7 @@ def test_learners_cannot_open_the_dashboard_views(learner_client, world):
     pk = world["classroom"].pk
     for url in (
         world["url"],
-        reverse("instructors:class_cause", args=[pk, world["routing"].pk, "no-route"]),
+        _cause_url(pk, world["routing"].pk, "no-route"),
         reverse("instructors:class_progress_csv", args=[pk]),
         reverse("instructors:class_misconceptions_csv", args=[pk]),
     ):

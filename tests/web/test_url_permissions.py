@@ -87,7 +87,6 @@ def world(learner, other_learner, instructor):
         "class_pk": str(classroom.pk),
         "draft_pk": str(draft.pk),
         "code": classroom.code,
-        "cause": "no-route",
         "object_id": str(lesson.pk),
         "id": str(other_learner.pk),
         "content_type_id": str(ContentType.objects.get_for_model(Lesson).pk),
