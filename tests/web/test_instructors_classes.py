@@ -99,6 +99,12 @@ def test_a_code_of_only_dashes_says_what_to_type(learner_client):
     assert b"Type the letters and digits of the join code." in response.content
 
 
+@pytest.mark.parametrize("typed", ["----", "ÄBCD-ÉFGH", "abc%00"])
+def test_a_join_link_with_nothing_of_a_code_in_it_is_not_found(learner_client, typed):
+    response = learner_client.get(reverse("instructors:join_code", args=[typed]))
+    assert response.status_code == 404 and b"No class has this code" in response.content
+
+
 def test_the_join_link_has_a_copy_button_and_stays_selectable_without_javascript(
     instructor, instructor_client
 ):
