@@ -204,6 +204,15 @@ def test_the_heat_map_counts_the_class_learners_per_lesson_and_cause(instructor_
     assert numbers == {"Routing": ["2", "1", "0", "0"], "Quiz": ["0", "0", "1", "1"]}
 
 
+def test_the_heat_level_follows_the_share_of_the_class(instructor_client, world):
+    """grace and ada (2 of 3) hit no-route in Routing; grace alone no-return-route."""
+    html = instructor_client.get(world["url"]).content.decode()
+    routing = html[html.index('<th scope="row" class="dash-learner">Routing</th>') :]
+    routing = routing[: routing.index("</tr>")]
+    levels = [part.split('"')[0] for part in routing.split('class="heat heat-')[1:]]
+    assert levels == ["3", "2", "0", "0"]
+
+
 def test_each_non_zero_cell_links_to_the_failed_checks_behind_it(instructor_client, world):
     tables = _tables(instructor_client.get(world["url"]))
     links = tables.links["Misconceptions"]
@@ -264,16 +273,40 @@ def test_real_grading_causes_reach_the_heat_map(instructor, instructor_client, l
 # -- stuck learners --------------------------------------------------------------------------------
 
 
+def _stuck_list(html: str) -> str:
+    start = html.index('aria-label="Stuck learners"')
+    return html[start : html.index("</ul>", start)]
+
+
 def test_learners_with_many_failed_checks_are_listed_with_the_lesson_and_cause(
     instructor_client, world
 ):
-    html = instructor_client.get(world["url"]).content.decode()
-    stuck = html[html.index('aria-label="Stuck learners"') :]
-    stuck = stuck[: stuck.index("</ul>")]
+    stuck = _stuck_list(instructor_client.get(world["url"]).content.decode())
     assert "grace</a>:" in stuck
     assert "6 failed checks on “Routing” without passing" in " ".join(stuck.split())
     assert "most often: A host has no route to the destination" in stuck
     assert "ada</a>" not in stuck  # two checks on the quiz, active today
+
+
+def test_the_stuck_list_stays_short_and_counts_the_rest(
+    instructor, instructor_client, django_user_model
+):
+    lesson = make_lesson("terminal", slug="routing", course=make_course(), title="Routing")
+    classroom = instructor_services.create_classroom(
+        instructor=instructor, course=lesson.course, name="Monday"
+    )
+    for n in range(dashboard.STUCK_SHOWN + 2):
+        member = _user(django_user_model, f"learner{n:02d}")
+        instructor_services.join_classroom(learner=member, classroom=classroom)
+        # The more checks, the higher in the list.
+        checks = dashboard.STUCK_FAILED_CHECKS + n
+        _progress(member, lesson, ProgressStatus.IN_PROGRESS, checks=checks)
+    html = instructor_client.get(reverse("instructors:class", args=[classroom.pk])).content.decode()
+    stuck = _stuck_list(html)
+    assert stuck.count("<li") == dashboard.STUCK_SHOWN
+    assert stuck.index("learner11<") < stuck.index("learner10<")
+    assert "learner00<" not in stuck and "learner01<" not in stuck
+    assert "And 2 more" in html
 
 
 def test_learners_without_progress_for_days_are_listed_with_what_comes_next(
