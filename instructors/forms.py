@@ -180,11 +180,21 @@ class ClassroomForm(StorableTextMixin, forms.Form):
     course = forms.ModelChoiceField(label="Course", queryset=Course.objects.all(), empty_label=None)
 
 
+def normalise_join_code(text: str) -> str:
+    """A join code as stored: upper case, without the dashes and spaces people type to group
+    its characters ("abcd-efgh", "ABCD EFGH" -> "ABCDEFGH")."""
+    return "".join(ch for ch in text if ch.isascii() and ch.isalnum()).upper()
+
+
 class JoinForm(StorableTextMixin, forms.Form):
-    code = forms.CharField(label="Join code", max_length=16)
+    # Room for a code typed in groups with dashes and spaces; stored codes are 8 characters.
+    code = forms.CharField(label="Join code", max_length=32)
 
     def clean_code(self) -> str:
-        return self.cleaned_data["code"].strip().upper()
+        code = normalise_join_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError("Type the letters and digits of the join code.")
+        return code
 
 
 class UsernameForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from instructors import views, views_gradebook, views_import, views_sharing
+from instructors import views, views_dashboard, views_gradebook, views_import, views_sharing
 
 app_name = "instructors"
 
@@ -33,6 +33,21 @@ urlpatterns = [
     path("author/import/confirm/", views_import.import_confirm, name="import_confirm"),
     path("author/classes/", views.classes, name="classes"),
     path("author/classes/<int:class_pk>/", views.class_detail, name="class"),
+    path(
+        "author/classes/<int:class_pk>/progress.csv",
+        views_dashboard.class_progress_csv,
+        name="class_progress_csv",
+    ),
+    path(
+        "author/classes/<int:class_pk>/misconceptions.csv",
+        views_dashboard.class_misconceptions_csv,
+        name="class_misconceptions_csv",
+    ),
+    path(
+        "author/classes/<int:class_pk>/lessons/<int:lesson_pk>/failed-checks/",
+        views_dashboard.class_cause,
+        name="class_cause",
+    ),
     path(
         "author/classes/<int:class_pk>/instructors/",
         views_sharing.class_instructors,

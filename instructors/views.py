@@ -21,12 +21,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from instructors import selectors, services, tenancy
+from instructors.dashboard import class_dashboard
 from instructors.forms import (
     ClassroomForm,
     CourseForm,
     JoinForm,
     LessonForm,
     UsernameForm,
+    normalise_join_code,
     size_error,
 )
 from instructors.models import Classroom, LessonDraft
@@ -410,16 +412,17 @@ def classes(request: HttpRequest) -> HttpResponse:
 @instructor_required
 @require_GET
 def class_detail(request: HttpRequest, class_pk: int) -> HttpResponse:
+    """A class's join code and link, its instructors, and its dashboard (dashboard.py): the
+    progress table, the misconception heat map and who is stuck."""
     classroom = tenancy.class_for(request.user, class_pk)
     link = request.build_absolute_uri(reverse("instructors:join_code", args=[classroom.code]))
-    members = classroom.memberships.select_related("learner").order_by("learner__username")
     return render(
         request,
         "instructors/class.html",
         {
             "classroom": classroom,
             "join_link": link,
-            "members": members,
+            "board": class_dashboard(classroom=classroom),
             "co_instructors": classroom.co_instructors.order_by("username"),
             "can_share": tenancy.can_manage_class(request.user, classroom),
             "share_form": UsernameForm(),
@@ -441,7 +444,8 @@ def join(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def join_code(request: HttpRequest, code: str) -> HttpResponse:
     """The join link: GET asks to confirm, POST joins (a link alone changes nothing)."""
-    classroom = Classroom.objects.select_related("course").filter(code=code.upper()).first()
+    code = normalise_join_code(code)
+    classroom = Classroom.objects.select_related("course").filter(code=code).first()
     if classroom is None:
         form = JoinForm(initial={"code": code})
         context = {"form": form, "classroom": None, "unknown": True}

@@ -18,3 +18,9 @@ def cause(code: str | None) -> str:
     if label == code:
         return format_html('<code class="cause-code">{}</code>', code)
     return format_html('{} <code class="cause-code small">{}</code>', label, code)
+
+
+@register.filter
+def cause_text(code: str | None) -> str:
+    """The cause's sentence alone (for text read aloud, where the code would be noise)."""
+    return cause_label(code)

@@ -214,3 +214,13 @@ def test_learners_cannot_open_gradebook_pages(learner_client, other_learner, cou
         assert learner_client.get(url).status_code == 403, url
     url = reverse("instructors:learner_reset", args=[other_learner.pk, terminal.pk])
     assert learner_client.post(url).status_code == 403
+
+
+def test_gradebook_cells_show_an_icon_beside_the_status_and_scroll_in_a_region(
+    instructor_client, course_with_work
+):
+    course, *_ = course_with_work
+    html = instructor_client.get(GRADEBOOK, {"course": course.pk}).content.decode()
+    assert '<span class="dash-icon" aria-hidden="true">✓</span> Completed' in html
+    assert '<span class="dash-icon" aria-hidden="true">–</span> Not started' in html
+    assert 'role="region" aria-label="Gradebook, scrollable" tabindex="0"' in html
