@@ -23,8 +23,8 @@ from exercise_specs import make_course, make_lesson
 
 from instructors import dashboard
 from instructors import services as instructor_services
-from lessons import services
 from lessons.models import ProgressStatus
+from lessons.services import grading
 
 pytestmark = pytest.mark.django_db
 
@@ -262,7 +262,7 @@ def test_real_grading_causes_reach_the_heat_map(instructor, instructor_client, l
         instructor=instructor, course=lesson.course, name="Monday"
     )
     instructor_services.join_classroom(learner=learner, classroom=classroom)
-    attempt = services.attempt_grade(learner=learner, exercise=lesson.exercise)
+    attempt = grading.attempt_grade(learner=learner, exercise=lesson.exercise)
     causes = {r["cause"] for r in attempt.results if not r["passed"]}
     assert causes
     rows = _tables(instructor_client.get(reverse("instructors:class", args=[classroom.pk])))
