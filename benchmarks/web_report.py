@@ -86,7 +86,7 @@ def markdown(data: dict) -> str:
             f"| `/healthz` | 0 | {cpu['healthz']:g} ms |",
             *queries,
             "",
-            "No page is cached in these numbers: every lesson page is rendered for its request.",
+            "No page is cached in these numbers. Every lesson page is rendered for its request.",
             "",
             "Reading the ratios: the client, gunicorn and the kernel spend about the same per "
             "request on every kind, and /healthz is little else; a ratio r means the request "
