@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from instructors import exercisetext
 from instructors.models import Classroom, LessonDraft, Membership
 from lessons import exercises as ex
 from lessons import pagecache
@@ -104,6 +105,8 @@ def save_lesson(
             status = lesson_services.save_exercise(lesson=lesson, spec=exercise)
         except lesson_services.ContentInvalid as exc:
             raise AuthoringError(exc.problems) from None
+        if exercise is not None:  # the text as typed, beside what it was parsed into
+            exercisetext.keep(lesson=lesson, text=exercise_yaml)
         LessonDraft.objects.filter(author=author, lesson=lesson).delete()
     return SavedLesson(lesson, status)
 

@@ -92,6 +92,7 @@ def world(learner, other_learner, instructor):
         "content_type_id": str(ContentType.objects.get_for_model(Lesson).pk),
         "app_label": "lessons",
         "url": "nowhere/",
+        "name": "lesson-files",  # a format help page
     }
 
 
@@ -177,6 +178,7 @@ def test_instructors_reach_every_page_without_errors(world, instructor):
 #       above); another instructor gets 404, like an unknown id (instructors/tenancy.py).
 #   "private": an instructor's own drafts; another instructor's draft is 404.
 #   "code": a class join code; any logged-in user; an unknown code is 404.
+#   "document": a page of the format documentation; any instructor; an unknown page is 404.
 OBJECT_URLS = {
     "lesson": "learner-visible",
     "lesson_command": "learner-visible",
@@ -191,6 +193,7 @@ OBJECT_URLS = {
     "instructors:lesson_archive": "tenant",
     "instructors:lesson_export": "tenant",
     "instructors:lesson_analytics": "tenant",
+    "instructors:exercise_source": "tenant",
     "instructors:class": "tenant",
     "instructors:learner": "tenant",
     "instructors:learner_reset": "tenant",
@@ -198,6 +201,7 @@ OBJECT_URLS = {
     "instructors:class_instructors": "tenant",
     "instructors:draft_discard": "private",
     "instructors:join_code": "code",
+    "instructors:format_help": "document",
 }
 UNKNOWN = {
     "course_slug": "no-such-course",
@@ -208,6 +212,7 @@ UNKNOWN = {
     "class_pk": "987654",
     "draft_pk": "987654",
     "code": "NOSUCH99",
+    "name": "no-such-page",
 }
 
 
