@@ -4,7 +4,7 @@ The lessons app stores an exercise as its normalised fields (``save_exercise``);
 keeps the YAML its author typed next to them (``Exercise.source_yaml``, with ``source_hash``
 the content hash of the exercise the text was parsed into). The editor shows that text, export
 writes it, import keeps the text of the file it read. When the exercise changed by another way
-since (``loadlessons`` over it, the admin), the text is stale and the stored exercise, dumped,
+since (``loadlessons`` over it), the text is stale and the stored exercise, dumped,
 is shown instead: never a text that means something else than what learners get.
 """
 
