@@ -29,6 +29,7 @@ from netlearn.sim.limits import MAX_LINE
 SESSION_KEY = "authoring-preview"
 MAX_COMMANDS = 200  # commands typed in one preview (a learner's workspace keeps 500)
 MAX_OUTPUT = 16 * 1024  # characters of one command's output kept in the preview's log
+MAX_LOG_OUTPUT = 128 * 1024  # characters of output in the whole log: the oldest are emptied
 
 
 class PreviewError(Exception):
@@ -148,9 +149,21 @@ def run_command(session, *, host: str, line: str) -> tuple[dict, Network, Any]:
     output = result.output if len(result.output) <= MAX_OUTPUT else result.output[:MAX_OUTPUT]
     entry = {"host": host, "command": line, "output": output, "status": result.status}
     preview.log.append(entry)
+    _trim_outputs(preview.log)
     preview.network = net.to_dict()
     _save(session, preview)
     return entry, net, getattr(result, "trace", None)
+
+
+def _trim_outputs(log: list[dict]) -> None:
+    """Empty the oldest outputs once the log's outputs pass MAX_LOG_OUTPUT (the commands stay),
+    as a learner's workspace does: the session stays small whatever is typed."""
+    total = sum(len(entry["output"]) for entry in log)
+    for entry in log[:-1]:
+        if total <= MAX_LOG_OUTPUT:
+            break
+        total -= len(entry["output"])
+        entry["output"] = ""
 
 
 def remember_path(session, path: dict | None) -> None:

@@ -120,3 +120,13 @@ def test_without_a_preview_the_preview_urls_are_404(instructor_client):
 def test_learners_cannot_use_the_preview(learner_client):
     assert learner_client.post(PREVIEW, {"exercise": "kind: quiz"}).status_code == 403
     assert learner_client.post(COMMAND, {"host": "A", "line": "ip a"}).status_code == 403
+
+
+def test_old_outputs_are_emptied_when_the_log_grows(instructor_client, monkeypatch):
+    monkeypatch.setattr(preview, "MAX_LOG_OUTPUT", 100)
+    _preview(instructor_client, starters.starter("terminal").text)
+    for _ in range(3):
+        instructor_client.post(COMMAND, {"host": "A", "line": "ip addr"}, **HTMX)
+    log = preview.current(instructor_client.session).log
+    assert [entry["command"] for entry in log] == ["ip addr"] * 3
+    assert log[0]["output"] == "" and "192.165.1.10/24" in log[-1]["output"]
