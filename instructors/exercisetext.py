@@ -10,6 +10,8 @@ is shown instead: never a text that means something else than what learners get.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.db.models import F
 
 from instructors import yamltext
@@ -67,13 +69,48 @@ def lesson_file_text(*, lesson: Lesson) -> str:
 def keep_from_file(*, lesson: Lesson, file_text: str) -> None:
     """After importing ``file_text`` into ``lesson``: keep the exercise's text as the file
     wrote it (when it can be cut out of the front matter and still means the same)."""
+    text = _text_in_file(file_text)
+    if text is not None:
+        keep(lesson=lesson, text=text)
+
+
+def _text_in_file(file_text: str) -> str | None:
     try:
         front, _ = lessonfile.split_front_matter(file_text)
         exercise = lessonfile.load_yaml(front).get("exercise")
     except (lessonfile.LessonFileError, AttributeError):
-        return
-    if not isinstance(exercise, dict):
-        return
-    text = yamltext.exercise_text_in(front, exercise)
-    if text is not None:
-        keep(lesson=lesson, text=text)
+        return None
+    return yamltext.exercise_text_in(front, exercise) if isinstance(exercise, dict) else None
+
+
+def keep_from_folders(roots: list[Path], *, replace_typed: bool = True) -> int:
+    """After loading course folders (``roots``, as ``load_content`` read them): each lesson's
+    exercise keeps its text as its file wrote it. With ``replace_typed`` false (``loadlessons``
+    at every start), a text an author typed in the editor is kept while the exercise it means
+    is unchanged; only exercises whose text is missing, stale or the stored exercise written out
+    get the file's. Returns how many texts were kept."""
+    kept = 0
+    for root in roots:
+        for course_file in sorted(Path(root).glob("*/course.yaml")):
+            folder = course_file.parent
+            exercises = Exercise.objects.filter(
+                lesson__course__slug=folder.name, lesson__source_path__startswith=f"{folder.name}/"
+            ).select_related("lesson")
+            by_source = {exercise.lesson.source_path: exercise for exercise in exercises}
+            for path in lessonfile.lesson_files(folder)[0]:
+                exercise = by_source.get(f"{folder.name}/{path.name}")
+                if exercise is None or (not replace_typed and _typed(exercise)):
+                    continue
+                text = _text_in_file(path.read_text(encoding="utf-8", errors="replace"))
+                if text is not None and text != exercise.source_yaml:
+                    keep(lesson=exercise.lesson, text=text)
+                    kept += 1
+    return kept
+
+
+def _typed(exercise: Exercise) -> bool:
+    """Whether the exercise's text is someone's writing (not missing, stale, or the stored
+    exercise written out by the migration)."""
+    return exercise.has_author_text and exercise.source_yaml != lessonfile.dump_yaml(
+        exercise.spec()
+    )

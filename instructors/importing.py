@@ -225,7 +225,7 @@ def _run(user, upload: Upload, root: Path | None, keep: Callable[[ImportPlan], b
                 before = _state(slugs)
                 report = lesson_services.load_content(roots=[root])
                 plan.warnings += [w.replace(f"{root}/", "") for w in report.warnings]
-                _keep_exercise_texts(root)
+                exercisetext.keep_from_folders([root])  # the files' text, comments and all
             else:
                 slugs = [upload.course.slug]
                 before = _state(slugs)
@@ -266,20 +266,6 @@ def _import_lesson_file(user, upload: Upload) -> int:
         raise ImportRefused([f"{name}: {p}" for p in exc.problems]) from None
     exercisetext.keep_from_file(lesson=lesson, file_text=text)
     return lesson.pk
-
-
-def _keep_exercise_texts(root: Path) -> None:
-    """Each imported lesson keeps its exercise's text as its file wrote it (comments and
-    all), as a lesson file imported alone does."""
-    for course_file in root.glob("*/course.yaml"):
-        folder = course_file.parent
-        lessons = Lesson.objects.filter(course__slug=folder.name).exclude(exercise=None)
-        by_source = {lesson.source_path: lesson for lesson in lessons}
-        for path in lessonfile.lesson_files(folder)[0]:
-            lesson = by_source.get(f"{folder.name}/{path.name}")
-            if lesson is not None:
-                text = path.read_text(encoding="utf-8", errors="replace")
-                exercisetext.keep_from_file(lesson=lesson, file_text=text)
 
 
 def import_upload(user, upload: Upload, *, confirmed: str | None = None) -> tuple[ImportPlan, bool]:

@@ -5,7 +5,9 @@ errors, the format documentation."""
 from __future__ import annotations
 
 import io
+import textwrap
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -236,3 +238,35 @@ def test_results_are_announced_to_screen_readers(instructor_client):
     assert 'id="results-status"' in html and 'role="status"' in html
     response = instructor_client.post(reverse("instructors:lesson_validate"), {"exercise": TYPED})
     assert 'data-summary="Validation: the exercise is valid."' in response.content.decode()
+
+
+def test_loadlessons_keeps_the_files_text_but_not_over_an_authors(instructor_client, tmp_path):
+    from django.core.management import call_command
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "course.yaml").write_text("title: Files\n")
+    lesson_file = yamltext.lesson_file(
+        title="Routing", slug="routing", published=True, body="Hi\n", exercise_text=TYPED
+    )
+    (folder / "01-routing.md").write_text(lesson_file)
+    call_command("loadlessons", str(tmp_path), stdout=io.StringIO())
+    lesson = Lesson.objects.get(slug="routing")
+    assert _editor_text(instructor_client, lesson) == TYPED
+    # An author edits a comment in the editor; loading the same files again keeps their text.
+    edited = TYPED.replace("keep this one short", "edited in the browser")
+    Exercise.objects.filter(lesson=lesson).update(source_yaml=edited)
+    call_command("loadlessons", str(tmp_path), stdout=io.StringIO())
+    assert _editor_text(instructor_client, lesson) == edited
+
+
+def test_the_shipped_lessons_open_in_the_editor_as_their_files_wrote_them(instructor_client):
+    from django.core.management import call_command
+
+    call_command("loadlessons", stdout=io.StringIO())
+    exercises = list(Exercise.objects.select_related("lesson"))
+    assert exercises and all(exercise.has_author_text for exercise in exercises)
+    for exercise in exercises:
+        path = next(Path("lessons/content").glob(f"*/{exercise.lesson.source_path.split('/')[-1]}"))
+        assert textwrap.indent(exercise.source_yaml, "  ") in path.read_text(), exercise.lesson.slug
+        assert lessonfile.load_yaml(exercise.source_yaml) == exercise.spec()
