@@ -14,6 +14,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -136,7 +137,7 @@ def _path_of(line: str, trace: Any) -> dict | None:
 def preview_command(request: HttpRequest) -> HttpResponse:
     """Run one line in the preview's terminal (the unsaved scenario's network)."""
     host, line = request.POST.get("host", ""), request.POST.get("line", "")
-    back = reverse("instructors:preview_show") + f"?host={host}#terminal-heading"
+    back = reverse("instructors:preview_show") + f"?{urlencode({'host': host})}#terminal-heading"
     if line.strip() in CLEAR_COMMANDS:
         preview.clear(request.session)
         return reswap(HttpResponse(""), "innerHTML") if request.htmx else redirect(back)
