@@ -128,11 +128,23 @@ def test_the_authoring_page_passes_axe(editor: Page):
     expect(page.locator("#validation")).to_contain_text("Valid:")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#preview")).to_contain_text("Check my work")
+    assert serious_violations(page) == []
+    # The format documentation beside the Exercise box, and the preview's own page, too.
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="Exercise format").click()
+    help_page = popup.value
+    expect(help_page.get_by_role("heading", name="Lesson files, exercises and")).to_be_visible()
+    assert serious_violations(help_page) == []
+    page.goto("/author/lessons/preview/show/")
+    expect(page.get_by_role("button", name="Check my work")).to_be_visible()
+    assert serious_violations(page) == []
+
+
+def serious_violations(page: Page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert serious == []

@@ -270,3 +270,16 @@ def test_the_shipped_lessons_open_in_the_editor_as_their_files_wrote_them(instru
         path = next(Path("lessons/content").glob(f"*/{exercise.lesson.source_path.split('/')[-1]}"))
         assert textwrap.indent(exercise.source_yaml, "  ") in path.read_text(), exercise.lesson.slug
         assert lessonfile.load_yaml(exercise.source_yaml) == exercise.spec()
+
+
+def test_a_text_that_cannot_be_pasted_is_written_by_ruamels_round_trip():
+    """A document-start line cannot sit inside the front matter as it is: the file is then
+    produced by ruamel.yaml's round trip, which keeps the comments and the flow-style lines."""
+    text = "--- # the quiz\n# Teacher note: easy\n" + starters.starter("quiz").text
+    written = yamltext.lesson_file(
+        title="Quiz", slug="quiz", published=False, body="Hi\n", exercise_text=text
+    )
+    assert "# Teacher note: easy" in written
+    assert "choices: [An IPv4 address, An IPv6 address]" in written
+    parsed = lessonfile.parse_lesson(written)
+    assert parsed.exercise == yamltext.load(text) and parsed.published is False
