@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.text import slugify
 
+from instructors import yamltext
 from lessons import lessonfile
 from lessons.models import Course
 from netlearn.validators import StorableTextMixin, unstorable_path
@@ -106,10 +107,10 @@ class LessonForm(StorableTextMixin, forms.Form):
         if not text.strip():
             return None
         try:
-            data = lessonfile.load_yaml(text)
-        except lessonfile.LessonFileError as exc:
-            message = f"{exc.field}: {exc.message}" if exc.field else exc.message
-            raise forms.ValidationError(message) from None
+            data = yamltext.load(text)
+        except yamltext.YamlSyntaxError as exc:
+            where = f"line {exc.line}, column {exc.column}: " if exc.line else ""
+            raise forms.ValidationError(where + exc.message) from None
         if data is not None and not isinstance(data, dict):
             raise forms.ValidationError("The exercise must be a mapping (kind, prompt, ...).")
         if (path := unstorable_path(data)) is not None:

@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
-from instructors import tenancy, ziparchive
+from instructors import exercisetext, tenancy, ziparchive
 from instructors.models import PendingImport
 from lessons import exercises as ex
 from lessons import lessonfile
@@ -225,6 +225,7 @@ def _run(user, upload: Upload, root: Path | None, keep: Callable[[ImportPlan], b
                 before = _state(slugs)
                 report = lesson_services.load_content(roots=[root])
                 plan.warnings += [w.replace(f"{root}/", "") for w in report.warnings]
+                exercisetext.keep_from_folders([root])  # the files' text, comments and all
             else:
                 slugs = [upload.course.slug]
                 before = _state(slugs)
@@ -263,6 +264,7 @@ def _import_lesson_file(user, upload: Upload) -> int:
         raise ImportRefused([str(exc)]) from None
     except ex.ExerciseInvalid as exc:
         raise ImportRefused([f"{name}: {p}" for p in exc.problems]) from None
+    exercisetext.keep_from_file(lesson=lesson, file_text=text)
     return lesson.pk
 
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from django.contrib.auth import get_user_model
 from django.db.models import F, QuerySet
 
+from instructors import exercisetext, yamltext
+from instructors.exercisetext import lesson_file_text  # noqa: F401 (for the views)
 from instructors.models import Classroom, LessonDraft
 from lessons import exercises as ex
 from lessons import kinds, lessonfile
@@ -26,7 +26,6 @@ from lessons.selectors import (  # noqa: F401 (goal_failure_counts: for the view
     GradebookRow,
     LessonProgress,
     goal_failure_counts,
-    lesson_file_text,
 )
 from netlearn.sim import BudgetExceeded, budget
 
@@ -40,10 +39,11 @@ class ReportProblem:
     path: str  # exercise.goals[1].to
     message: str
     line: int | None  # line of the Exercise textbox, when the path can be found in the YAML
+    column: int | None = None
 
     def __str__(self) -> str:
         where = f"line {self.line}, " if self.line else ""
-        return f"{where}{self.path}: {self.message}" if self.path else self.message
+        return f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,49 +64,27 @@ class ValidationReport:
     def valid(self) -> bool:
         return not self.problems and not self.empty
 
-
-_TOKEN = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+    @property
+    def summary(self) -> str:
+        """One sentence for screen readers (the page's status line) about the whole report."""
+        if self.empty:
+            return "Validation: no exercise, the lesson is text only."
+        if self.valid:
+            return "Validation: the exercise is valid."
+        count = len(self.problems)
+        return f"Validation: {count} problem{'' if count == 1 else 's'} in the exercise."
 
 
 def yaml_line(text: str, path: str) -> int | None:
-    """The 1-based line of ``path`` (``exercise.goals[1].to``) in the exercise YAML ``text``:
-    the deepest node of the path that exists. Keys may contain dots (``example.com``), so a
-    mapping key is matched against the rest of the path, longest first."""
-    try:
-        node = yaml.compose(text, Loader=lessonfile._Loader)  # noqa: SLF001 (YAML 1.2 booleans)
-    except yaml.YAMLError:
-        return None
-    if node is None:
-        return None
-    rest = path.removeprefix("exercise").lstrip(".")
-    line = node.start_mark.line + 1
-    while rest and node is not None:
-        if isinstance(node, yaml.SequenceNode):
-            match = re.match(r"\[(\d+)\]\.?", rest)
-            if not match or int(match[1]) >= len(node.value):
-                break
-            node, rest = node.value[int(match[1])], rest[match.end() :]
-            line = node.start_mark.line + 1
-        elif isinstance(node, yaml.MappingNode):
-            found = None
-            for key, value in node.value:
-                name = str(key.value)
-                matches = rest == name or rest.startswith((name + ".", name + "["))
-                if matches and (found is None or len(name) > len(str(found[0].value))):
-                    found = (key, value)
-            if found is None:
-                break
-            key, node = found
-            rest = rest[len(str(key.value)) :].removeprefix(".")
-            line = key.start_mark.line + 1
-        else:
-            break
-    return line
+    """The 1-based line of ``path`` (``exercise.goals[1].to``) in the exercise YAML ``text``
+    (``yamltext.locate`` has its column too)."""
+    location = yamltext.locate(text, path)
+    return location.line if location is not None else None
 
 
 def validation_report(*, exercise_yaml: str) -> ValidationReport:
-    """Run the simulator on an exercise as the editor holds it: every problem (with its line),
-    and per goal the result for the starting state and for the solution."""
+    """Run the simulator on an exercise as the editor holds it: every problem (with its line
+    and column), and per goal the result for the starting state and for the solution."""
     if not exercise_yaml.strip():
         return ValidationReport(empty=True)
     if len(exercise_yaml) > lessonfile.MAX_EXERCISE_YAML:
@@ -121,13 +99,15 @@ def validation_report(*, exercise_yaml: str) -> ValidationReport:
             ]
         )
     try:
-        spec = lessonfile.load_yaml(exercise_yaml)
-    except lessonfile.LessonFileError as exc:
-        line = int(exc.field.split()[-1]) if exc.field.startswith("line ") else None
-        return ValidationReport([ReportProblem("", exc.message, line)])
+        spec = yamltext.load(exercise_yaml)
+    except yamltext.YamlSyntaxError as exc:
+        return ValidationReport([ReportProblem("", exc.message, exc.line, exc.column)])
 
     def problem(p: ex.Problem) -> ReportProblem:
-        return ReportProblem(p.path, p.message, yaml_line(exercise_yaml, p.path))
+        where = yamltext.locate(exercise_yaml, p.path)
+        if where is None:
+            return ReportProblem(p.path, p.message, None)
+        return ReportProblem(p.path, p.message, where.line, where.column)
 
     # One author budget for the validation and the per-goal report together (budget.py).
     with budget.limit(budget.AUTHOR):
@@ -176,8 +156,8 @@ def draft_for(*, author, lesson: Lesson) -> LessonDraft | None:
 
 
 def exercise_yaml(*, lesson: Lesson) -> str:
-    exercise = Exercise.objects.filter(lesson=lesson).first()
-    return lessonfile.dump_yaml(exercise.spec()) if exercise is not None else ""
+    """The exercise's YAML for the editor: as its author typed it (exercisetext)."""
+    return exercisetext.text_for(lesson=lesson)
 
 
 # -- gradebook ------------------------------------------------------------------------------------

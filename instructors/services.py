@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from instructors import exercisetext
 from instructors.models import Classroom, LessonDraft, Membership
 from lessons import exercises as ex
 from lessons.models import Course, Exercise, Lesson
@@ -104,6 +105,8 @@ def save_lesson(
             status = content.save_exercise(lesson=lesson, spec=exercise)
         except content.ContentInvalid as exc:
             raise AuthoringError(exc.problems) from None
+        if exercise is not None:  # the text as typed, beside what it was parsed into
+            exercisetext.keep(lesson=lesson, text=exercise_yaml)
         LessonDraft.objects.filter(author=author, lesson=lesson).delete()
     return SavedLesson(lesson, status)
 

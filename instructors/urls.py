@@ -1,6 +1,13 @@
 from django.urls import path
 
-from instructors import views, views_dashboard, views_gradebook, views_import, views_sharing
+from instructors import (
+    views,
+    views_dashboard,
+    views_gradebook,
+    views_import,
+    views_preview,
+    views_sharing,
+)
 
 app_name = "instructors"
 
@@ -18,6 +25,15 @@ urlpatterns = [
     path("author/lessons/new/", views.lesson_create, name="lesson_create"),
     path("author/lessons/preview/", views.lesson_preview, name="lesson_preview"),
     path("author/lessons/validate/", views.lesson_validate, name="lesson_validate"),
+    path("author/lessons/preview/show/", views_preview.preview_show, name="preview_show"),
+    path("author/lessons/preview/command/", views_preview.preview_command, name="preview_command"),
+    path("author/lessons/preview/check/", views_preview.preview_check, name="preview_check"),
+    path(
+        "author/lessons/<int:lesson_pk>/exercise.yaml",
+        views_preview.exercise_source,
+        name="exercise_source",
+    ),
+    path("author/help/<slug:name>/", views_preview.format_help, name="format_help"),
     path("author/lessons/autosave/", views.lesson_autosave, name="lesson_autosave"),
     path("author/lessons/<int:lesson_pk>/edit/", views.lesson_edit, name="lesson_edit"),
     path("author/lessons/<int:lesson_pk>/move/", views.lesson_move, name="lesson_move"),

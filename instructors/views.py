@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from instructors import selectors, services, tenancy
+from instructors import preview, selectors, services, starters, tenancy, views_preview
 from instructors.dashboard import class_dashboard
 from instructors.forms import (
     ClassroomForm,
@@ -34,7 +34,6 @@ from instructors.forms import (
 from instructors.models import Classroom, LessonDraft
 from instructors.permissions import instructor_required
 from lessons import lessonfile
-from lessons.markdown import render_markdown
 from lessons.models import Course, Exercise, Lesson
 
 EDITOR = "instructors/lesson_form.html"
@@ -154,7 +153,16 @@ def _lesson_form(request: HttpRequest, *args, **kwargs) -> LessonForm:
 
 
 def _editor(request: HttpRequest, form: LessonForm, **extra) -> HttpResponse:
-    context = {"form": form, "lesson": None, "draft": None, "preview": None, "report": None}
+    context = {
+        "form": form,
+        "lesson": None,
+        "draft": None,
+        "preview": None,
+        "report": None,
+        "starters": starters.starters(),
+        "copyable": starters.copyable_lessons(request.user),
+        "help_pages": views_preview.HELP_PAGES,
+    }
     context.update(extra)
     return render(request, EDITOR, context)
 
@@ -177,16 +185,11 @@ def _save_from_form(
     action = request.POST.get("action", "save")
     text = request.POST.get("exercise", "")
     if action == "preview":
-        body = request.POST.get("body", "")
-        too_long = size_error("content", body, lessonfile.MAX_MARKDOWN)
-        return _editor(
-            request,
-            form,
-            lesson=lesson,
-            draft=draft,
-            preview=render_markdown(body) if too_long is None else None,
-            preview_error=too_long,
-        )
+        return _editor(request, form, lesson=lesson, draft=draft, **_preview_context(request))
+    if action in ("starter", "copy"):  # without JavaScript: the editor with the new text
+        data = request.POST.copy()
+        data["exercise"] = _starting_text(request, action)
+        return _editor(request, _lesson_form(request, data), lesson=lesson, draft=draft)
     if action == "validate":
         report = selectors.validation_report(exercise_yaml=text)
         return _editor(request, form, lesson=lesson, draft=draft, report=report)
@@ -260,20 +263,47 @@ def lesson_edit(request: HttpRequest, lesson_pk: int) -> HttpResponse:
             "course": lesson.course_id,
             "slug": lesson.slug,
             "body": lesson.body,
-            "exercise": selectors.exercise_yaml(lesson=lesson),
+            "exercise": selectors.exercise_yaml(lesson=lesson),  # as its author typed it
             "published": lesson.published,
         }
     return _editor(request, _lesson_form(request, initial=initial), lesson=lesson, draft=draft)
 
 
+def _preview_context(request: HttpRequest) -> dict:
+    """Start a preview of the posted (unsaved) lesson: the whole lesson as a learner sees it,
+    its exercise runnable (instructors/preview.py keeps it in the session)."""
+    body = request.POST.get("body", "")
+    too_long = size_error("content", body, lessonfile.MAX_MARKDOWN)
+    if too_long is not None:
+        return {"preview_error": too_long}
+    item = preview.start(
+        request.session,
+        title=request.POST.get("title", ""),
+        body=body,
+        exercise_yaml=request.POST.get("exercise", ""),
+        seed=_pk(request.POST.get("seed")),  # variants: not in the product yet (preview.py)
+    )
+    return views_preview.learner_view(request, item)
+
+
+def _starting_text(request: HttpRequest, action: str) -> str:
+    """The text a starter (``starter``: a kind) or a copied exercise (``copy_from``: a lesson
+    this instructor may author, 404 otherwise) puts in the Exercise box."""
+    if action == "starter":
+        chosen = starters.starter(request.POST.get("starter", ""))
+        return chosen.text if chosen is not None else request.POST.get("exercise", "")
+    pk = _pk(request.POST.get("copy_from"))
+    if pk is None:
+        raise Http404("Choose a lesson to copy the exercise of.")
+    return starters.exercise_text_to_copy(request.user, pk)
+
+
 @instructor_required
 @require_POST
 def lesson_preview(request: HttpRequest) -> HttpResponse:
-    """The Markdown as learners will see it (the same renderer and sanitiser)."""
-    body = request.POST.get("body", "")
-    too_long = size_error("content", body, lessonfile.MAX_MARKDOWN)
-    html = render_markdown(body) if too_long is None else None
-    return render(request, f"{EDITOR}#preview", {"preview": html, "preview_error": too_long})
+    """The whole lesson as learners will see it (the same renderer, sanitiser and exercise
+    partials), its exercise runnable without saving."""
+    return render(request, f"{EDITOR}#preview", _preview_context(request))
 
 
 @instructor_required

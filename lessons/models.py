@@ -180,9 +180,19 @@ class Exercise(ExerciseContent):
     lesson = models.OneToOneField(Lesson, on_delete=models.CASCADE, related_name="exercise")
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+    # The exercise's YAML as its author typed it (comments, key order, flow style), and the
+    # content_hash of the exercise it was parsed into: the editor and export use the text only
+    # while it still is this exercise (a lesson file loaded over it since makes it stale).
+    # instructors/exercisetext.py keeps it; nothing re-dumps YAML over it.
+    source_yaml = models.TextField(blank=True)
+    source_hash = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"{self.lesson} ({self.kind}, v{self.version})"
+
+    @property
+    def has_author_text(self) -> bool:
+        return bool(self.source_yaml) and self.source_hash == self.content_hash
 
     def current_version(self) -> ExerciseVersion:
         return self.versions.get(version=self.version)

@@ -71,3 +71,39 @@ def test_terminal_logs_move_to_their_own_rows_and_back():
         "routes": {"A": []}
     }
     _migrate(AFTER)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_exercises_get_their_text_written_out_once():
+    """Exercises saved before the editor kept its author's text show the text it showed until
+    then (the stored exercise, dumped), marked as that exercise's text."""
+    from exercise_specs import spec
+
+    from lessons import exercises, lessonfile
+
+    apps = _migrate([("lessons", "0005_kind_choices_from_registry")])
+    Course = apps.get_model("lessons", "Course")
+    Lesson = apps.get_model("lessons", "Lesson")
+    Exercise = apps.get_model("lessons", "Exercise")
+    lesson = Lesson.objects.create(
+        course=Course.objects.create(slug="c", title="C"), slug="l", title="L", order=1
+    )
+    clean = exercises.normalise_spec(spec("routes"))
+    exercise = Exercise.objects.create(
+        lesson=lesson,
+        content_hash=exercises.content_hash(clean),
+        **exercises.fields_from_spec(clean),
+    )
+    apps = _migrate([("lessons", "0006_exercise_source_yaml")])
+    migrated = apps.get_model("lessons", "Exercise").objects.get(pk=exercise.pk)
+    assert migrated.source_hash == exercise.content_hash
+    assert lessonfile.load_yaml(migrated.source_yaml) == clean
+    assert migrated.source_yaml == lessonfile.dump_yaml(clean)
+    _migrate([("lessons", "0005_kind_choices_from_registry")])
+    _migrate(executor_leaf_nodes())
+
+
+def executor_leaf_nodes():
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    return executor.loader.graph.leaf_nodes()

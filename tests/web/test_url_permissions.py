@@ -99,6 +99,7 @@ def world(learner, other_learner, instructor):
         "content_type_id": str(ContentType.objects.get_for_model(Lesson).pk),
         "app_label": "lessons",
         "url": "nowhere/",
+        "name": "lesson-files",  # a format help page
     }
 
 
@@ -186,6 +187,7 @@ def test_instructors_reach_every_page_without_errors(world, instructor):
 #   "code": a class join code; any logged-in user; an unknown code is 404.
 #   "course-entry": a course's page for LMS links (its next lesson); any logged-in user;
 #       an unknown or unpublished course is 404.
+#   "document": a page of the format documentation; any instructor; an unknown page is 404.
 OBJECT_URLS = {
     "lesson": "learner-visible",
     "lesson_command": "learner-visible",
@@ -200,6 +202,7 @@ OBJECT_URLS = {
     "instructors:lesson_archive": "tenant",
     "instructors:lesson_export": "tenant",
     "instructors:lesson_analytics": "tenant",
+    "instructors:exercise_source": "tenant",
     "instructors:class": "tenant",
     "instructors:class_progress_csv": "tenant",
     "instructors:class_misconceptions_csv": "tenant",
@@ -212,6 +215,7 @@ OBJECT_URLS = {
     "instructors:join_code": "code",
     "lti:roster_sync": "tenant",
     "lti:course": "course-entry",
+    "instructors:format_help": "document",
 }
 UNKNOWN = {
     "course_slug": "no-such-course",
@@ -222,6 +226,7 @@ UNKNOWN = {
     "class_pk": "987654",
     "draft_pk": "987654",
     "code": "NOSUCH99",
+    "name": "no-such-page",
 }
 
 

@@ -45,6 +45,11 @@ class Command(BaseCommand):
                 f"problem{'' if count == 1 else 's'}):\n"
                 + "\n".join(f"  {problem}" for problem in exc.problems)
             ) from None
+        # The editor shows each exercise as its file wrote it (flow style, comments); a text an
+        # author typed since is kept while its exercise is unchanged (instructors/exercisetext).
+        from instructors.exercisetext import keep_from_folders
+
+        keep_from_folders([Path(r) for r in roots], replace_typed=False)
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(f"warning: {warning}"))
         for problem in report.problems:
