@@ -51,7 +51,8 @@ class _View:
 
     log: list[dict]
     network: Network | None
-    state: dict = field(default_factory=dict)
+    path: dict | None = None  # the last ping's packets, for the diagram
+    rows: dict = field(default_factory=dict)  # a form kind's saved rows (none in a preview)
     outdated: bool = False
 
     @property
@@ -80,7 +81,7 @@ def learner_view(request: HttpRequest, item: preview.Preview, **extra: Any) -> d
     }
     if item.spec is not None:
         kind = item.kind
-        view = _View(item.log, item.live_network(), {"path": item.path} if item.path else {})
+        view = _View(item.log, item.live_network(), path=item.path or None)
         host = request.GET.get("host") or ""
         ctx.update(
             exercise=True,
