@@ -3,39 +3,67 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .. import budget, files, regex
 from ..limits import MAX_OUTPUT, MAX_PRINTF_WIDTH
 from ..result import Result
 from . import command, decimal
 
+# cat's option letters and what each turns on. -v, -s, -u and -b are accepted and change
+# nothing here; a long option (--number...) is accepted and ignored.
+_CAT_FLAGS: dict[str, frozenset[str]] = {
+    "n": frozenset({"number"}),
+    "A": frozenset({"ends", "tabs"}),
+    "E": frozenset({"ends"}),
+    "e": frozenset({"ends"}),
+    "T": frozenset({"tabs"}),
+    "t": frozenset({"tabs"}),
+    **dict.fromkeys("vsub", frozenset()),
+}
 
-@command("cat")
-def cat(argv: list[str], host, net, stdin: str = "") -> Result:
-    """`cat [FILE...]`: concatenates; each missing file is an error, status 1."""
+
+def _cat_options(argv: list[str]) -> tuple[set[str], list[str]] | Result:
+    """(settings from ``_CAT_FLAGS``, file names) of cat's arguments, or the error for the
+    first unknown letter; after ``--`` every word is a file name."""
+    settings: set[str] = set()
     names: list[str] = []
-    number = False
-    show_ends = show_tabs = False
     options_done = False
     for arg in argv[1:]:
-        if arg == "--" and not options_done:
+        if options_done or arg == "-" or not arg.startswith("-"):
+            names.append(arg)
+        elif arg == "--":
             options_done = True
-        elif arg.startswith("-") and len(arg) > 1 and not options_done:
-            for flag in arg.lstrip("-") if not arg.startswith("--") else ():
-                if flag == "n":
-                    number = True
-                elif flag in "AE" or flag == "e":
-                    show_ends = True
-                    show_tabs = show_tabs or flag == "A"
-                elif flag in "Tt":
-                    show_tabs = True
-                elif flag not in "vsub":
+        elif not arg.startswith("--"):
+            for flag in arg[1:]:
+                if flag not in _CAT_FLAGS:
                     return Result.error(
                         f"cat: invalid option -- '{flag}'\nTry 'cat --help' for more information.",
                         1,
                     )
-        else:
-            names.append(arg)
+                settings |= _CAT_FLAGS[flag]
+    return settings, names
+
+
+def _cat_shown(text: str, settings: set[str]) -> str:
+    """-T (tabs as ^I), -E (a $ before each newline), then -n (numbered lines)."""
+    if "tabs" in settings:
+        text = text.replace("\t", "^I")
+    if "ends" in settings:
+        text = text.replace("\n", "$\n")
+    if "number" in settings:
+        lines = text.splitlines(keepends=True)
+        text = "".join(f"{k:>6}\t{line}" for k, line in enumerate(lines, 1))
+    return text
+
+
+@command("cat")
+def cat(argv: list[str], host, net, stdin: str = "") -> Result:
+    """`cat [FILE...]`: concatenates; each missing file is an error, status 1."""
+    parsed = _cat_options(argv)
+    if isinstance(parsed, Result):
+        return parsed
+    settings, names = parsed
     out: list[str] = []
     errors: list[str] = []
     for name in names or ["-"]:
@@ -46,15 +74,7 @@ def cat(argv: list[str], host, net, stdin: str = "") -> Result:
             out.append(files.read(host, name))
         except files.FileError as exc:
             errors.append(f"cat: {name}: {exc.reason}\n")
-    text = "".join(out)
-    if show_tabs:
-        text = text.replace("\t", "^I")
-    if show_ends:
-        text = text.replace("\n", "$\n")
-    if number:
-        lines = text.splitlines(keepends=True)
-        text = "".join(f"{k:>6}\t{line}" for k, line in enumerate(lines, 1))
-    return Result(text, "".join(errors), 1 if errors else 0)
+    return Result(_cat_shown("".join(out), settings), "".join(errors), 1 if errors else 0)
 
 
 def _echo_escapes(text: str) -> str:
@@ -380,26 +400,48 @@ def tail(argv: list[str], host, net, stdin: str = "") -> Result:
     return Result("".join(out), "".join(errors), 1 if errors else 0)
 
 
+# wc's counts by option letter, in the order it prints them.
+_WC_COUNTS: dict[str, Callable[[str], int]] = {
+    "l": lambda text: text.count("\n"),
+    "w": lambda text: len(text.split()),
+    "c": lambda text: len(text.encode()),
+}
+
+
+def _is_option(arg: str) -> bool:
+    return arg.startswith("-") and len(arg) > 1
+
+
+def _wc_width(rows: list[tuple[list[int], str]], columns: int, named: bool) -> int:
+    """GNU wc's field width: the widest count when it reads files; for standard input alone,
+    1 for a single count and at least 7 for several."""
+    if not named and columns == 1:
+        return 1
+    widest = max([len(str(n)) for numbers, _ in rows for n in numbers] + [1])
+    return widest if named else max(widest, 7)
+
+
+def _wc_rows(inputs: list[tuple[str, str]], wanted: list[str], named: bool):
+    """[(counts, label)] for each input, and a total row when there are several; standard
+    input alone has no label."""
+    rows = []
+    for name, text in inputs:
+        counts = {letter: count(text) for letter, count in _WC_COUNTS.items()}
+        rows.append(([counts[f] for f in wanted], name if named else ""))
+    if len(rows) > 1:
+        rows.append(([sum(column) for column in zip(*(r[0] for r in rows), strict=True)], "total"))
+    return rows
+
+
 @command("wc")
 def wc(argv: list[str], host, net, stdin: str = "") -> Result:
     """`wc [-l|-w|-c] [FILE...]`: line, word and byte counts."""
-    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-") and len(a) > 1)
-    names = [a for a in argv[1:] if not (a.startswith("-") and len(a) > 1)]
+    flags = "".join(a[1:] for a in argv[1:] if _is_option(a))
+    names = [a for a in argv[1:] if not _is_option(a)]
     inputs, errors = _read_inputs(names, host, stdin, "wc")
-    wanted = [f for f in "lwc" if f in flags] or ["l", "w", "c"]
-    rows = []
-    for name, text in inputs:
-        counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode())}
-        rows.append(([counts[f] for f in wanted], name if names else ""))
-    if len(rows) > 1:
-        rows.append(([sum(r[0][i] for r in rows) for i in range(len(wanted))], "total"))
-    width = (
-        1
-        if len(wanted) == 1 and not names
-        else max([len(str(n)) for r in rows for n in r[0]] + [1])
-    )
-    if names or len(wanted) > 1:
-        width = max(width, 7 if not names else width)
+    wanted = [f for f in _WC_COUNTS if f in flags] or list(_WC_COUNTS)
+    rows = _wc_rows(inputs, wanted, bool(names))
+    width = _wc_width(rows, len(wanted), bool(names))
     out = []
     for numbers, name in rows:
         line = " ".join(f"{n:>{width}}" for n in numbers)
