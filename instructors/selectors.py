@@ -73,7 +73,7 @@ def yaml_line(text: str, path: str) -> int | None:
     the deepest node of the path that exists. Keys may contain dots (``example.com``), so a
     mapping key is matched against the rest of the path, longest first."""
     try:
-        node = yaml.compose(text, Loader=lessonfile._Loader)  # noqa: SLF001 (YAML 1.2 booleans)
+        node = yaml.compose(text, Loader=lessonfile._Loader)  # YAML 1.2 booleans
     except yaml.YAMLError:
         return None
     if node is None:
