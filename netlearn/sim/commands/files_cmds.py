@@ -1,14 +1,20 @@
-"""cat, echo, tee, true, false, clear: enough of coreutils and bash to edit /etc files."""
+"""cat, echo, printf, tee, grep, head, tail, wc, true, false, clear: enough of coreutils and bash
+to read and edit /etc files."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .. import budget, files, regex
 from ..limits import MAX_OUTPUT, MAX_PRINTF_WIDTH
 from ..result import Result
 from . import command, decimal
+
+if TYPE_CHECKING:
+    from ..model import Host
+    from ..topology import Topology
 
 # cat's option letters and what each turns on. -v, -s, -u and -b are accepted and change
 # nothing here; a long option (--number...) is accepted and ignored.
@@ -58,7 +64,7 @@ def _cat_shown(text: str, settings: set[str]) -> str:
 
 
 @command("cat")
-def cat(argv: list[str], host, net, stdin: str = "") -> Result:
+def cat(argv: list[str], host: Host, net: Topology, stdin: str = "") -> Result:
     """`cat [FILE...]`: concatenates; each missing file is an error, status 1."""
     parsed = _cat_options(argv)
     if isinstance(parsed, Result):
@@ -94,7 +100,7 @@ def _echo_escapes(text: str) -> str:
 
 
 @command("echo")
-def echo(argv: list[str], host, net) -> Result:
+def echo(argv: list[str], host: Host, net: Topology) -> Result:
     """bash's builtin echo: -n (no newline), -e (escapes), -E; other words are printed."""
     args = argv[1:]
     newline, escapes = True, False
@@ -113,7 +119,7 @@ def echo(argv: list[str], host, net) -> Result:
 
 
 @command("tee")
-def tee(argv: list[str], host, net, stdin: str = "") -> Result:
+def tee(argv: list[str], host: Host, net: Topology, stdin: str = "") -> Result:
     """`tee [-a] FILE...`: copies stdin to the files and to stdout."""
     args = argv[1:]
     append = False
@@ -133,17 +139,17 @@ def tee(argv: list[str], host, net, stdin: str = "") -> Result:
 
 
 @command("true")
-def true(argv: list[str], host, net) -> Result:
+def true(argv: list[str], host: Host, net: Topology) -> Result:
     return Result()
 
 
 @command("false")
-def false(argv: list[str], host, net) -> Result:
+def false(argv: list[str], host: Host, net: Topology) -> Result:
     return Result(status=1)
 
 
 @command("clear")
-def clear(argv: list[str], host, net) -> Result:
+def clear(argv: list[str], host: Host, net: Topology) -> Result:
     """The web terminal clears its log when it sees this command; nothing to print here."""
     return Result()
 
@@ -212,7 +218,7 @@ def _printf_pieces(fmt: str):
 
 
 @command("printf")
-def printf(argv: list[str], host, net) -> Result:
+def printf(argv: list[str], host: Host, net: Topology) -> Result:
     """bash's builtin printf FORMAT [ARGUMENTS...]."""
     args = argv[1:]
     if args and args[0] == "--":
@@ -229,7 +235,9 @@ def printf(argv: list[str], host, net) -> Result:
         )
 
 
-def _read_inputs(names: list[str], host, stdin: str, tool: str):
+def _read_inputs(
+    names: list[str], host: Host, stdin: str, tool: str
+) -> tuple[list[tuple[str, str]], list[str]]:
     """[(name, text)] and error lines for a text tool reading files or stdin."""
     inputs, errors = [], []
     for name in names or ["-"]:
@@ -300,7 +308,7 @@ def _grep_text(
 
 
 @command("grep")
-def grep(argv: list[str], host, net, stdin: str = "") -> Result:
+def grep(argv: list[str], host: Host, net: Topology, stdin: str = "") -> Result:
     """`grep [-ivcnqEFwxoh] PATTERN [FILE...]`: status 0 on a match, 1 on none, 2 on error."""
     parsed = _grep_options(argv[1:])
     if isinstance(parsed, Result):
@@ -367,7 +375,7 @@ def _count_option(argv: list[str], tool: str):
 
 
 @command("head")
-def head(argv: list[str], host, net, stdin: str = "") -> Result:
+def head(argv: list[str], host: Host, net: Topology, stdin: str = "") -> Result:
     """`head [-n N] [FILE...]`: the first N (10) lines."""
     parsed = _count_option(argv, "head")
     if isinstance(parsed, Result):
@@ -384,7 +392,7 @@ def head(argv: list[str], host, net, stdin: str = "") -> Result:
 
 
 @command("tail")
-def tail(argv: list[str], host, net, stdin: str = "") -> Result:
+def tail(argv: list[str], host: Host, net: Topology, stdin: str = "") -> Result:
     """`tail [-n N] [FILE...]`: the last N (10) lines."""
     parsed = _count_option(argv, "tail")
     if isinstance(parsed, Result):
@@ -434,7 +442,7 @@ def _wc_rows(inputs: list[tuple[str, str]], wanted: list[str], named: bool):
 
 
 @command("wc")
-def wc(argv: list[str], host, net, stdin: str = "") -> Result:
+def wc(argv: list[str], host: Host, net: Topology, stdin: str = "") -> Result:
     """`wc [-l|-w|-c] [FILE...]`: line, word and byte counts."""
     flags = "".join(a[1:] for a in argv[1:] if _is_option(a))
     names = [a for a in argv[1:] if not _is_option(a)]
