@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, QuerySet
 
 from instructors import exercisetext, yamltext
-from instructors.exercisetext import lesson_file_text  # noqa: F401 (for the views)
+from instructors.exercisetext import lesson_file_text
 from instructors.models import Classroom, LessonDraft
 from lessons import exercises as ex
 from lessons import kinds, lessonfile

@@ -24,7 +24,7 @@ from ruamel.yaml.error import YAMLError as RuamelError
 
 from lessons import lessonfile
 
-_LOADER = lessonfile._Loader  # noqa: SLF001 (YAML 1.2 booleans, bounded composer)
+_LOADER = lessonfile._Loader
 
 
 class YamlSyntaxError(Exception):
@@ -39,7 +39,7 @@ def load(text: str) -> Any:
     """Parse the exercise YAML as lesson files are read (YAML 1.2 booleans); a syntax error
     says where, as line and column of the textbox."""
     try:
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

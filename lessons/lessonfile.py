@@ -82,7 +82,7 @@ _Dumper.add_representer(str, _str_representer)
 def load_yaml(text: str, *, path: str = "") -> Any:
     """Parse YAML with YAML 1.2 booleans; errors name the file and line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

@@ -80,6 +80,6 @@ def _replace(parent: etree.Element, index: int, img: etree.Element) -> None:
 
 
 class ImagePolicyExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 -- Markdown's API
+    def extendMarkdown(self, md: Markdown) -> None:  # Markdown's API
         # After the inline patterns (priority 20) have made the <img> elements.
         md.treeprocessors.register(ImagePolicy(md), "image_policy", 15)

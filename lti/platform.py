@@ -39,7 +39,7 @@ MAX_JWKS_KEYS = 50
 class _TimeoutSession(requests.Session):
     """A session whose requests time out unless told otherwise (pylti1p3 passes no timeout)."""
 
-    def request(self, method, url, *args, **kwargs):  # noqa: D102 - requests' signature
+    def request(self, method, url, *args, **kwargs):  # requests' signature
         kwargs.setdefault("timeout", HTTP_TIMEOUT)
         return super().request(method, url, *args, **kwargs)
 

@@ -7,9 +7,13 @@ them as the ``ip`` commands do, so a scenario's routes get the terminal's errors
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from ipaddress import IPv4Address, IPv4Interface
+from typing import TypeVar
 
 from .errors import CommandError
+
+T = TypeVar("T")
 
 
 def decimal(text: str) -> bool:
@@ -26,6 +30,20 @@ def decimal(text: str) -> bool:
 def matches(word: str, full: str) -> bool:
     """iproute2's matches(): ``word`` is a non-empty prefix of ``full``."""
     return 0 < len(word) <= len(full) and full.startswith(word)
+
+
+def keyword(word: str, full: Mapping[str, T], abbreviated: Sequence[tuple[str, T]], other: T) -> T:
+    """What iproute2's keyword tables make of ``word``: its entry in ``full`` (keywords written
+    out), else that of the first of ``abbreviated`` it abbreviates (``matches()``, in the
+    tool's order), else ``other`` (the word is a value: an address, a device...).
+
+    >>> table = {"dev": "device"}
+    >>> [keyword(w, table, [("metric", "metric")], "address") for w in ("dev", "met", "de")]
+    ['device', 'metric', 'address']
+    """
+    if word in full:
+        return full[word]
+    return next((found for name, found in abbreviated if matches(word, name)), other)
 
 
 def garbage(key: str, arg: str) -> CommandError:

@@ -31,7 +31,7 @@ from .limits import (
     MAX_SEGMENTS,
     MAX_STATE_BYTES,
 )
-from .model import Segment
+from .model import Host, Segment
 from .names.service import load_dns
 from .topology import Topology
 
@@ -41,6 +41,12 @@ HOST_KEYS = {
     "http", "files",
 }  # fmt: skip
 IFACE_KEYS = {"segment", "address", "addresses", "mac", "up"}
+# Host keys that write an /etc file, in the order they are read.
+ETC_FILES = {
+    "hostname": "/etc/hostname",
+    "hosts_file": "/etc/hosts",
+    "resolv_conf": "/etc/resolv.conf",
+}
 # Service keys go to host.services[key], validated by their module's loader when it exists
 # (it raises ScenarioError with the path and returns the JSON kept in services).
 SERVICE_LOADERS: dict[str, Callable[[str, dict], dict]] = {"dns": load_dns, "http": load_http}
@@ -151,90 +157,112 @@ def human_bytes(n: int) -> str:
 
 
 NetT = TypeVar("NetT", bound=Topology)
+# A route as the scenario gives it: (host, its path for errors, `ip route add` arguments).
+RouteSpec = tuple[Host, str, Any]
 
 
 def build(data: Any, net: NetT) -> NetT:
     """Validate ``data`` (e.g. ``yaml.safe_load`` of a scenario) and build it into ``net``
-    (an empty ``Network``: the facade passes itself, so this layer never imports it)."""
+    (an empty ``Network``: the facade passes itself, so this layer never imports it).
+    Routes are added last, once every host is built."""
     data = _mapping(data, "scenario")
     check_size(data)
     _unknown_keys(data, TOP_KEYS, "")
+    _segments(net, data.get("segments"))
+    hosts = _mapping(data.get("hosts"), "hosts")
+    if not hosts:
+        raise ScenarioError("hosts", "a scenario needs at least one host")
+    if len(hosts) > MAX_HOSTS:
+        raise ScenarioError("hosts", f"at most {MAX_HOSTS} hosts")
+    routes: list[RouteSpec] = []
+    for hname, hdata in hosts.items():
+        budget.spend(1, "loading hosts")
+        routes += _host(net, hname, hdata)
+    for host, where, spec in routes:
+        budget.spend(1, f"adding the scenario's {len(routes)} routes")
+        _route(host, where, spec)
+    check_state_size(net)
+    return net
 
-    segments = data.get("segments") or []
-    if not isinstance(segments, list):
-        raise ScenarioError("segments", f"expected a list of segment names, got {_kind(segments)}")
-    if len(segments) > MAX_SEGMENTS:
-        raise ScenarioError("segments", f"at most {MAX_SEGMENTS} segments")
+
+def _list(value: Any, path: str, limit: int, noun: str, expected: str = "a list") -> list:
+    """``value`` as a list of at most ``limit`` items (absent or empty: none)."""
+    value = value or []
+    if not isinstance(value, list):
+        raise ScenarioError(path, f"expected {expected}, got {_kind(value)}")
+    if len(value) > limit:
+        raise ScenarioError(path, f"at most {limit} {noun}")
+    return value
+
+
+def _bool(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise ScenarioError(path, f"expected true or false, got {value!r}")
+    return value
+
+
+def _segments(net: Topology, segments: Any) -> None:
+    segments = _list(segments, "segments", MAX_SEGMENTS, "segments", "a list of segment names")
     for k, seg in enumerate(segments):
         name = _name(seg, f"segments[{k}]", "segment")
         if name in net.segments:
             raise ScenarioError(f"segments[{k}]", f"segment {name!r} is listed twice")
         net.segments[name] = Segment(name)
 
-    hosts = _mapping(data.get("hosts"), "hosts")
-    if not hosts:
-        raise ScenarioError("hosts", "a scenario needs at least one host")
-    if len(hosts) > MAX_HOSTS:
-        raise ScenarioError("hosts", f"at most {MAX_HOSTS} hosts")
-    routes_todo = []
-    for hname, hdata in hosts.items():
-        budget.spend(1, "loading hosts")
-        path = f"hosts.{hname}"
-        _name(hname, path, "host")
-        hdata = _mapping(hdata, path)
-        _unknown_keys(hdata, HOST_KEYS, path)
-        host = net.add_host(hname)
-        host.files.update(files.default_files(hname))
-        _interfaces(net, host, _mapping(hdata.get("interfaces"), f"{path}.interfaces"), path)
-        forwarding = hdata.get("forwarding", False)
-        if not isinstance(forwarding, bool):
-            raise ScenarioError(f"{path}.forwarding", f"expected true or false, got {forwarding!r}")
-        host.forwarding = forwarding
-        if "hostname" in hdata:
-            host.files["/etc/hostname"] = _text(hdata["hostname"], f"{path}.hostname")
-        if "hosts_file" in hdata:
-            host.files["/etc/hosts"] = _text(hdata["hosts_file"], f"{path}.hosts_file")
-        if "resolv_conf" in hdata:
-            host.files["/etc/resolv.conf"] = _text(hdata["resolv_conf"], f"{path}.resolv_conf")
-        for fpath, text in _mapping(hdata.get("files"), f"{path}.files").items():
-            where = f"{path}.files.{fpath}"
-            if not isinstance(fpath, str) or not fpath.startswith("/"):
-                raise ScenarioError(where, "file paths must be absolute")
-            try:
-                files.write(host, fpath, _text(text, where))
-            except files.FileError as exc:
-                raise ScenarioError(where, exc.reason) from None
-        for key, loader in SERVICE_LOADERS.items():
-            if key in hdata:
-                where = f"{path}.{key}"
-                host.services[key] = _service(loader, where, _mapping(hdata[key], where))
-        routes = hdata.get("routes") or []
-        if not isinstance(routes, list):
-            raise ScenarioError(f"{path}.routes", f"expected a list, got {_kind(routes)}")
-        if len(routes) > MAX_SCENARIO_ROUTES:
-            raise ScenarioError(f"{path}.routes", f"at most {MAX_SCENARIO_ROUTES} routes")
-        routes_todo += [(host, f"{path}.routes[{k}]", r) for k, r in enumerate(routes)]
 
-    for host, where, spec in routes_todo:
-        budget.spend(1, f"adding the scenario's {len(routes_todo)} routes")
-        if isinstance(spec, str):
-            try:
-                argv = shlex.split(spec)
-            except ValueError as exc:
-                raise ScenarioError(where, str(exc)) from None
-        elif isinstance(spec, list) and all(isinstance(w, str) for w in spec):
-            argv = list(spec)
-        else:
-            raise ScenarioError(where, "a route is `ip route add` arguments, as one string")
+def _host(net: Topology, hname: Any, hdata: Any) -> list[RouteSpec]:
+    """Add one host with its interfaces, files and services; its routes, to add later."""
+    path = f"hosts.{hname}"
+    _name(hname, path, "host")
+    hdata = _mapping(hdata, path)
+    _unknown_keys(hdata, HOST_KEYS, path)
+    host = net.add_host(hname)
+    host.files.update(files.default_files(hname))
+    _interfaces(net, host, _mapping(hdata.get("interfaces"), f"{path}.interfaces"), path)
+    host.forwarding = _bool(hdata.get("forwarding", False), f"{path}.forwarding")
+    _host_files(host, hdata, path)
+    for key, loader in SERVICE_LOADERS.items():
+        if key in hdata:
+            where = f"{path}.{key}"
+            host.services[key] = _service(loader, where, _mapping(hdata[key], where))
+    routes = _list(hdata.get("routes"), f"{path}.routes", MAX_SCENARIO_ROUTES, "routes")
+    return [(host, f"{path}.routes[{k}]", r) for k, r in enumerate(routes)]
+
+
+def _host_files(host: Host, hdata: dict, path: str) -> None:
+    """The /etc files named by their own keys, then ``files`` (any absolute path)."""
+    for key, fpath in ETC_FILES.items():
+        if key in hdata:
+            host.files[fpath] = _text(hdata[key], f"{path}.{key}")
+    for fpath, text in _mapping(hdata.get("files"), f"{path}.files").items():
+        where = f"{path}.files.{fpath}"
+        if not isinstance(fpath, str) or not fpath.startswith("/"):
+            raise ScenarioError(where, "file paths must be absolute")
         try:
-            add_route(host, argv)
-        except CommandError as exc:
-            message = exc.stderr.strip().splitlines()[0] if exc.stderr.strip() else "invalid"
-            if message.startswith("Usage:"):
-                message = "a route needs a destination (e.g. '192.165.2.0/24 via 192.165.1.1')"
-            raise ScenarioError(where, message) from None
-    check_state_size(net)
-    return net
+            files.write(host, fpath, _text(text, where))
+        except files.FileError as exc:
+            raise ScenarioError(where, exc.reason) from None
+
+
+def _route(host: Host, where: str, spec: Any) -> None:
+    """``spec`` (`ip route add` arguments, one string or a list of words) added to ``host``;
+    `ip`'s first error line becomes the ScenarioError."""
+    if isinstance(spec, str):
+        try:
+            argv = shlex.split(spec)
+        except ValueError as exc:
+            raise ScenarioError(where, str(exc)) from None
+    elif isinstance(spec, list) and all(isinstance(w, str) for w in spec):
+        argv = list(spec)
+    else:
+        raise ScenarioError(where, "a route is `ip route add` arguments, as one string")
+    try:
+        add_route(host, argv)
+    except CommandError as exc:
+        message = exc.stderr.strip().splitlines()[0] if exc.stderr.strip() else "invalid"
+        if message.startswith("Usage:"):
+            message = "a route needs a destination (e.g. '192.165.2.0/24 via 192.165.1.1')"
+        raise ScenarioError(where, message) from None
 
 
 def check_state_size(net: Topology) -> None:
@@ -264,51 +292,52 @@ def _service(load: Callable[[str, dict], dict], path: str, data: dict) -> dict:
         raise ScenarioError(path, f"invalid: {exc}") from None
 
 
-def _interfaces(net: Topology, host, ifaces: dict, hpath: str) -> None:
+def _interfaces(net: Topology, host: Host, ifaces: dict, hpath: str) -> None:
     if len(ifaces) + 1 > MAX_INTERFACES:
         raise ScenarioError(f"{hpath}.interfaces", f"at most {MAX_INTERFACES - 1} interfaces")
     for iname, idata in ifaces.items():
-        path = f"{hpath}.interfaces.{iname}"
-        _name(iname, path, "interface", IFNAME, MAX_IFNAME)
-        if iname == "lo":
-            raise ScenarioError(path, "lo is created automatically (127.0.0.1/8, up)")
-        idata = _mapping(idata, path)
-        _unknown_keys(idata, IFACE_KEYS, path)
-        segment = idata.get("segment")
-        if segment is not None and (not isinstance(segment, str) or segment not in net.segments):
-            known = ", ".join(net.segments) or "none declared"
-            raise ScenarioError(
-                f"{path}.segment", f"unknown segment {segment!r} (segments: {known})"
-            )
-        mac = idata.get("mac")
-        if mac is not None:
-            if not isinstance(mac, str) or not MAC.match(mac) or int(mac[:2], 16) & 1:
-                raise ScenarioError(f"{path}.mac", f"{mac!r} is not a unicast MAC address")
-            mac = mac.lower()
-        up = idata.get("up", True)
-        if not isinstance(up, bool):
-            raise ScenarioError(f"{path}.up", f"expected true or false, got {up!r}")
-        iface = host.add_interface(iname, mac=mac, segment=segment)
-        if up:
-            host.set_link(iname, True)
-        addresses = []
-        if "address" in idata:
-            addresses.append((f"{path}.address", idata["address"]))
-        extra = idata.get("addresses") or []
-        if not isinstance(extra, list):
-            raise ScenarioError(f"{path}.addresses", f"expected a list, got {_kind(extra)}")
-        if len(extra) > MAX_ADDRESSES:
-            raise ScenarioError(f"{path}.addresses", f"at most {MAX_ADDRESSES} addresses")
-        addresses += [(f"{path}.addresses[{k}]", a) for k, a in enumerate(extra)]
-        for where, text in addresses:
-            try:
-                if not isinstance(text, str) or ":" in text:
-                    raise ValueError
-                address = IPv4Interface(text)
-            except ValueError:
-                raise ScenarioError(where, f"{text!r} is not an IPv4 interface") from None
-            try:
-                host.add_address(iname, address)
-            except CommandError as exc:
-                raise ScenarioError(where, exc.stderr.strip()) from None
-        del iface
+        _interface(net, host, iname, idata, f"{hpath}.interfaces.{iname}")
+
+
+def _interface(net: Topology, host: Host, iname: Any, idata: Any, path: str) -> None:
+    _name(iname, path, "interface", IFNAME, MAX_IFNAME)
+    if iname == "lo":
+        raise ScenarioError(path, "lo is created automatically (127.0.0.1/8, up)")
+    idata = _mapping(idata, path)
+    _unknown_keys(idata, IFACE_KEYS, path)
+    segment = idata.get("segment")
+    if segment is not None and (not isinstance(segment, str) or segment not in net.segments):
+        known = ", ".join(net.segments) or "none declared"
+        raise ScenarioError(f"{path}.segment", f"unknown segment {segment!r} (segments: {known})")
+    mac = _mac(idata.get("mac"), f"{path}.mac")
+    up = _bool(idata.get("up", True), f"{path}.up")
+    host.add_interface(iname, mac=mac, segment=segment)
+    if up:
+        host.set_link(iname, True)
+    addresses = [(f"{path}.address", idata["address"])] if "address" in idata else []
+    extra = _list(idata.get("addresses"), f"{path}.addresses", MAX_ADDRESSES, "addresses")
+    addresses += [(f"{path}.addresses[{k}]", a) for k, a in enumerate(extra)]
+    for where, text in addresses:
+        _address(host, iname, where, text)
+
+
+def _mac(mac: Any, path: str) -> str | None:
+    """A unicast MAC address, lower-cased (None: the host picks one)."""
+    if mac is None:
+        return None
+    if not isinstance(mac, str) or not MAC.match(mac) or int(mac[:2], 16) & 1:
+        raise ScenarioError(path, f"{mac!r} is not a unicast MAC address")
+    return mac.lower()
+
+
+def _address(host: Host, iname: str, where: str, text: Any) -> None:
+    try:
+        if not isinstance(text, str) or ":" in text:
+            raise ValueError
+        address = IPv4Interface(text)
+    except ValueError:
+        raise ScenarioError(where, f"{text!r} is not an IPv4 interface") from None
+    try:
+        host.add_address(iname, address)
+    except CommandError as exc:
+        raise ScenarioError(where, exc.stderr.strip()) from None

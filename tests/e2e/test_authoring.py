@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
-from exercise_specs import make_course  # noqa: E402
+from exercise_specs import make_course
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

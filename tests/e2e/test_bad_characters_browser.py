@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
-from exercise_specs import make_course  # noqa: E402
-from test_authoring import log_in  # noqa: E402
+from exercise_specs import make_course
+from test_authoring import log_in
 
-from instructors.models import LessonDraft  # noqa: E402
+from instructors.models import LessonDraft
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,12 +14,12 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
-from class_data import attempt, progress, user  # noqa: E402
-from exercise_specs import make_course, make_lesson  # noqa: E402
-from test_learner_a11y import serious_violations, shoot  # noqa: E402
+from class_data import attempt, progress, user
+from exercise_specs import make_course, make_lesson
+from test_learner_a11y import serious_violations, shoot
 
-from instructors import services as instructor_services  # noqa: E402
-from lessons.models import ProgressStatus  # noqa: E402
+from instructors import services as instructor_services
+from lessons.models import ProgressStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

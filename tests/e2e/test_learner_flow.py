@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
-from learner_data import make_course  # noqa: E402
+from learner_data import make_course
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,7 +16,7 @@ from lti_platform import CLIENT_ID, DEPLOYMENT_ID, INSTRUCTOR, LTI, Platform
 from playwright.sync_api import Page, expect
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
-from learner_data import make_course  # noqa: E402
+from learner_data import make_course
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,9 +12,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 if str(Path(__file__).parents[2]) not in sys.path:
     sys.path.insert(1, str(Path(__file__).parents[2]))
 
-from transcripts import reference_scenario  # noqa: E402
+from transcripts import reference_scenario
 
-from netlearn.sim import Network  # noqa: E402
+from netlearn.sim import Network
 
 LAN = {
     "segments": ["lan"],

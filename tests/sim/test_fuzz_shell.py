@@ -39,12 +39,12 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent / "names"))
 
-from fuzzing import fuzz_settings  # noqa: E402
-from names_scenarios import reference_names, web  # noqa: E402
+from fuzzing import fuzz_settings
+from names_scenarios import reference_names, web
 
-from netlearn.sim import Network, Result  # noqa: E402
-from netlearn.sim.limits import MAX_LINE, MAX_OUTPUT  # noqa: E402
-from netlearn.sim.shell import TRUNCATED  # noqa: E402
+from netlearn.sim import Network, Result
+from netlearn.sim.limits import MAX_LINE, MAX_OUTPUT
+from netlearn.sim.shell import TRUNCATED
 
 TOPOLOGIES = {"names": reference_names(forwarder=True), "web": web()}
 HOSTS = {name: list(data["hosts"]) for name, data in TOPOLOGIES.items()}

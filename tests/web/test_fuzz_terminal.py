@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "sim"))
 
-from fuzzing import fuzz_settings  # noqa: E402
-from test_fuzz_shell import command_line, random_text  # noqa: E402
+from fuzzing import fuzz_settings
+from test_fuzz_shell import command_line, random_text
 
 from lessons.services.terminal import reset_workspace
 

@@ -33,7 +33,7 @@ def run_together(calls: list[Callable[[], object]]) -> list[object]:
         try:
             barrier.wait(timeout=30)
             results[index] = call()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test below
+        except BaseException as exc:  # reported to the test below
             errors.append(exc)
         finally:
             connection.close()

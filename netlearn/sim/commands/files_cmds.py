@@ -1,41 +1,75 @@
-"""cat, echo, tee, true, false, clear: enough of coreutils and bash to edit /etc files."""
+"""cat, echo, printf, tee, grep, head, tail, wc, true, false, clear: enough of coreutils and bash
+to read and edit /etc files."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .. import budget, files, regex
 from ..limits import MAX_OUTPUT, MAX_PRINTF_WIDTH
 from ..result import Result
 from . import command, decimal
 
+if TYPE_CHECKING:
+    from ..model import Host
+    from ..topology import Topology
 
-@command("cat")
-def cat(argv: list[str], host, net, stdin: str = "") -> Result:
-    """`cat [FILE...]`: concatenates; each missing file is an error, status 1."""
+# cat's option letters and what each turns on. -v, -s, -u and -b are accepted and change
+# nothing here; a long option (--number...) is accepted and ignored.
+_CAT_FLAGS: dict[str, frozenset[str]] = {
+    "n": frozenset({"number"}),
+    "A": frozenset({"ends", "tabs"}),
+    "E": frozenset({"ends"}),
+    "e": frozenset({"ends"}),
+    "T": frozenset({"tabs"}),
+    "t": frozenset({"tabs"}),
+    **dict.fromkeys("vsub", frozenset()),
+}
+
+
+def _cat_options(argv: list[str]) -> tuple[set[str], list[str]] | Result:
+    """(settings from ``_CAT_FLAGS``, file names) of cat's arguments, or the error for the
+    first unknown letter; after ``--`` every word is a file name."""
+    settings: set[str] = set()
     names: list[str] = []
-    number = False
-    show_ends = show_tabs = False
     options_done = False
     for arg in argv[1:]:
-        if arg == "--" and not options_done:
+        if options_done or arg == "-" or not arg.startswith("-"):
+            names.append(arg)
+        elif arg == "--":
             options_done = True
-        elif arg.startswith("-") and len(arg) > 1 and not options_done:
-            for flag in arg.lstrip("-") if not arg.startswith("--") else ():
-                if flag == "n":
-                    number = True
-                elif flag in "AE" or flag == "e":
-                    show_ends = True
-                    show_tabs = show_tabs or flag == "A"
-                elif flag in "Tt":
-                    show_tabs = True
-                elif flag not in "vsub":
+        elif not arg.startswith("--"):
+            for flag in arg[1:]:
+                if flag not in _CAT_FLAGS:
                     return Result.error(
                         f"cat: invalid option -- '{flag}'\nTry 'cat --help' for more information.",
                         1,
                     )
-        else:
-            names.append(arg)
+                settings |= _CAT_FLAGS[flag]
+    return settings, names
+
+
+def _cat_shown(text: str, settings: set[str]) -> str:
+    """-T (tabs as ^I), -E (a $ before each newline), then -n (numbered lines)."""
+    if "tabs" in settings:
+        text = text.replace("\t", "^I")
+    if "ends" in settings:
+        text = text.replace("\n", "$\n")
+    if "number" in settings:
+        lines = text.splitlines(keepends=True)
+        text = "".join(f"{k:>6}\t{line}" for k, line in enumerate(lines, 1))
+    return text
+
+
+@command("cat")
+def cat(argv: list[str], host: Host, net: Topology, stdin: str = "") -> Result:
+    """`cat [FILE...]`: concatenates; each missing file is an error, status 1."""
+    parsed = _cat_options(argv)
+    if isinstance(parsed, Result):
+        return parsed
+    settings, names = parsed
     out: list[str] = []
     errors: list[str] = []
     for name in names or ["-"]:
@@ -46,15 +80,7 @@ def cat(argv: list[str], host, net, stdin: str = "") -> Result:
             out.append(files.read(host, name))
         except files.FileError as exc:
             errors.append(f"cat: {name}: {exc.reason}\n")
-    text = "".join(out)
-    if show_tabs:
-        text = text.replace("\t", "^I")
-    if show_ends:
-        text = text.replace("\n", "$\n")
-    if number:
-        lines = text.splitlines(keepends=True)
-        text = "".join(f"{k:>6}\t{line}" for k, line in enumerate(lines, 1))
-    return Result(text, "".join(errors), 1 if errors else 0)
+    return Result(_cat_shown("".join(out), settings), "".join(errors), 1 if errors else 0)
 
 
 def _echo_escapes(text: str) -> str:
@@ -74,7 +100,7 @@ def _echo_escapes(text: str) -> str:
 
 
 @command("echo")
-def echo(argv: list[str], host, net) -> Result:
+def echo(argv: list[str], host: Host, net: Topology) -> Result:
     """bash's builtin echo: -n (no newline), -e (escapes), -E; other words are printed."""
     args = argv[1:]
     newline, escapes = True, False
@@ -93,7 +119,7 @@ def echo(argv: list[str], host, net) -> Result:
 
 
 @command("tee")
-def tee(argv: list[str], host, net, stdin: str = "") -> Result:
+def tee(argv: list[str], host: Host, net: Topology, stdin: str = "") -> Result:
     """`tee [-a] FILE...`: copies stdin to the files and to stdout."""
     args = argv[1:]
     append = False
@@ -113,17 +139,17 @@ def tee(argv: list[str], host, net, stdin: str = "") -> Result:
 
 
 @command("true")
-def true(argv: list[str], host, net) -> Result:
+def true(argv: list[str], host: Host, net: Topology) -> Result:
     return Result()
 
 
 @command("false")
-def false(argv: list[str], host, net) -> Result:
+def false(argv: list[str], host: Host, net: Topology) -> Result:
     return Result(status=1)
 
 
 @command("clear")
-def clear(argv: list[str], host, net) -> Result:
+def clear(argv: list[str], host: Host, net: Topology) -> Result:
     """The web terminal clears its log when it sees this command; nothing to print here."""
     return Result()
 
@@ -192,7 +218,7 @@ def _printf_pieces(fmt: str):
 
 
 @command("printf")
-def printf(argv: list[str], host, net) -> Result:
+def printf(argv: list[str], host: Host, net: Topology) -> Result:
     """bash's builtin printf FORMAT [ARGUMENTS...]."""
     args = argv[1:]
     if args and args[0] == "--":
@@ -209,7 +235,9 @@ def printf(argv: list[str], host, net) -> Result:
         )
 
 
-def _read_inputs(names: list[str], host, stdin: str, tool: str):
+def _read_inputs(
+    names: list[str], host: Host, stdin: str, tool: str
+) -> tuple[list[tuple[str, str]], list[str]]:
     """[(name, text)] and error lines for a text tool reading files or stdin."""
     inputs, errors = [], []
     for name in names or ["-"]:
@@ -280,7 +308,7 @@ def _grep_text(
 
 
 @command("grep")
-def grep(argv: list[str], host, net, stdin: str = "") -> Result:
+def grep(argv: list[str], host: Host, net: Topology, stdin: str = "") -> Result:
     """`grep [-ivcnqEFwxoh] PATTERN [FILE...]`: status 0 on a match, 1 on none, 2 on error."""
     parsed = _grep_options(argv[1:])
     if isinstance(parsed, Result):
@@ -347,7 +375,7 @@ def _count_option(argv: list[str], tool: str):
 
 
 @command("head")
-def head(argv: list[str], host, net, stdin: str = "") -> Result:
+def head(argv: list[str], host: Host, net: Topology, stdin: str = "") -> Result:
     """`head [-n N] [FILE...]`: the first N (10) lines."""
     parsed = _count_option(argv, "head")
     if isinstance(parsed, Result):
@@ -364,7 +392,7 @@ def head(argv: list[str], host, net, stdin: str = "") -> Result:
 
 
 @command("tail")
-def tail(argv: list[str], host, net, stdin: str = "") -> Result:
+def tail(argv: list[str], host: Host, net: Topology, stdin: str = "") -> Result:
     """`tail [-n N] [FILE...]`: the last N (10) lines."""
     parsed = _count_option(argv, "tail")
     if isinstance(parsed, Result):
@@ -380,26 +408,48 @@ def tail(argv: list[str], host, net, stdin: str = "") -> Result:
     return Result("".join(out), "".join(errors), 1 if errors else 0)
 
 
-@command("wc")
-def wc(argv: list[str], host, net, stdin: str = "") -> Result:
-    """`wc [-l|-w|-c] [FILE...]`: line, word and byte counts."""
-    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-") and len(a) > 1)
-    names = [a for a in argv[1:] if not (a.startswith("-") and len(a) > 1)]
-    inputs, errors = _read_inputs(names, host, stdin, "wc")
-    wanted = [f for f in "lwc" if f in flags] or ["l", "w", "c"]
+# wc's counts by option letter, in the order it prints them.
+_WC_COUNTS: dict[str, Callable[[str], int]] = {
+    "l": lambda text: text.count("\n"),
+    "w": lambda text: len(text.split()),
+    "c": lambda text: len(text.encode()),
+}
+
+
+def _is_option(arg: str) -> bool:
+    return arg.startswith("-") and len(arg) > 1
+
+
+def _wc_width(rows: list[tuple[list[int], str]], columns: int, named: bool) -> int:
+    """GNU wc's field width: the widest count when it reads files; for standard input alone,
+    1 for a single count and at least 7 for several."""
+    if not named and columns == 1:
+        return 1
+    widest = max([len(str(n)) for numbers, _ in rows for n in numbers] + [1])
+    return widest if named else max(widest, 7)
+
+
+def _wc_rows(inputs: list[tuple[str, str]], wanted: list[str], named: bool):
+    """[(counts, label)] for each input, and a total row when there are several; standard
+    input alone has no label."""
     rows = []
     for name, text in inputs:
-        counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode())}
-        rows.append(([counts[f] for f in wanted], name if names else ""))
+        counts = {letter: count(text) for letter, count in _WC_COUNTS.items()}
+        rows.append(([counts[f] for f in wanted], name if named else ""))
     if len(rows) > 1:
-        rows.append(([sum(r[0][i] for r in rows) for i in range(len(wanted))], "total"))
-    width = (
-        1
-        if len(wanted) == 1 and not names
-        else max([len(str(n)) for r in rows for n in r[0]] + [1])
-    )
-    if names or len(wanted) > 1:
-        width = max(width, 7 if not names else width)
+        rows.append(([sum(column) for column in zip(*(r[0] for r in rows), strict=True)], "total"))
+    return rows
+
+
+@command("wc")
+def wc(argv: list[str], host: Host, net: Topology, stdin: str = "") -> Result:
+    """`wc [-l|-w|-c] [FILE...]`: line, word and byte counts."""
+    flags = "".join(a[1:] for a in argv[1:] if _is_option(a))
+    names = [a for a in argv[1:] if not _is_option(a)]
+    inputs, errors = _read_inputs(names, host, stdin, "wc")
+    wanted = [f for f in _WC_COUNTS if f in flags] or list(_WC_COUNTS)
+    rows = _wc_rows(inputs, wanted, bool(names))
+    width = _wc_width(rows, len(wanted), bool(names))
     out = []
     for numbers, name in rows:
         line = " ".join(f"{n:>{width}}" for n in numbers)

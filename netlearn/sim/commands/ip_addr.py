@@ -16,6 +16,7 @@ from ..parsing import (
     duplicate,
     interface_of,
     invarg,
+    keyword,
     matches,
     parse_address,
     parse_prefix,
@@ -322,18 +323,12 @@ _ABBREVIATED: tuple[tuple[str, AddrOption], ...] = (
 )
 
 
-def _addr_option(word: str) -> AddrOption:
-    if word in _KEYWORDS:
-        return _KEYWORDS[word]
-    return next((fn for full, fn in _ABBREVIATED if matches(word, full)), _local)
-
-
 def _modify(args: Args, host: Host, opts: IpOptions, action: str) -> Result:
     """ipaddr_modify(): parse everything first, then "dev", the device, then the kernel."""
     req = AddrRequest("inet" if opts.family == "inet" else "any valid")
     while args:
         word = args.take()
-        _addr_option(word)(req, args, word)
+        keyword(word, _KEYWORDS, _ABBREVIATED, _local)(req, args, word)
     if req.dev is None:
         raise CommandError('Not enough information: "dev" argument is required.', 1)
     dev = req.dev

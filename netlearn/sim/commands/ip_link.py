@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import CommandError
 from ..model import Host, Interface
-from ..parsing import Args, decimal, garbage, invarg, matches
+from ..parsing import Args, decimal, garbage, invarg, keyword, matches
 from ..result import Result
 from .ip import IpOptions, dump_json
 
@@ -358,18 +358,12 @@ _ABBREVIATED: tuple[tuple[str, LinkOption], ...] = (
 )
 
 
-def _link_option(word: str) -> LinkOption:
-    if word in _KEYWORDS:
-        return _KEYWORDS[word]
-    return next((fn for full, fn in _ABBREVIATED if matches(word, full)), _device)
-
-
 def _set(args: Args, host: Host) -> Result:
     """`ip link set [dev] NAME [up|down] [mtu N] [address MAC] ...` (iplink_parse order)."""
     req = LinkRequest()
     while args:
         word = args.take()
-        answer = _link_option(word)(req, args, word)
+        answer = keyword(word, _KEYWORDS, _ABBREVIATED, _device)(req, args, word)
         if answer is not None:
             return answer
     if req.name is None:

@@ -13,7 +13,16 @@ from ipaddress import IPv4Address, IPv4Network
 
 from ..errors import CommandError
 from ..model import Host
-from ..parsing import Args, decimal, invarg, matches, no_device, parse_address, parse_prefix
+from ..parsing import (
+    Args,
+    decimal,
+    invarg,
+    keyword,
+    matches,
+    no_device,
+    parse_address,
+    parse_prefix,
+)
 from ..routing import PROTO_BOOT, Route, invalid_prefix
 
 USAGE = """\
@@ -247,15 +256,8 @@ _KEYWORDS: dict[str, Option] = {
     "pervasive": _pervasive,
     "nexthop": _nexthop,
 }
-
-
-def _option(word: str) -> Option:
-    keyword = _KEYWORDS.get(word)
-    if keyword is not None:
-        return keyword
-    if matches(word, "metric") or matches(word, "priority"):
-        return _metric
-    return _destination
+# ...then the two it accepts abbreviated; anything else is the destination.
+_ABBREVIATED: tuple[tuple[str, Option], ...] = (("metric", _metric), ("priority", _metric))
 
 
 def route_request(args: Args, host: Host, *, delete: bool = False) -> RouteRequest:
@@ -263,7 +265,7 @@ def route_request(args: Args, host: Host, *, delete: bool = False) -> RouteReque
     req = RouteRequest()
     while args:
         word = args.take()
-        _option(word)(req, args, word)
+        keyword(word, _KEYWORDS, _ABBREVIATED, _destination)(req, args, word)
     if req.dst is None:
         raise usage()
     if req.route_type != "unicast":

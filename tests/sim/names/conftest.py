@@ -9,9 +9,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from names_scenarios import build, delegation, reference_names, web  # noqa: E402
+from names_scenarios import build, delegation, reference_names, web
 
-import netlearn.sim.checks  # noqa: E402,F401  (registers resolves, dns_answer, http)
+import netlearn.sim.checks  # noqa: F401  (registers resolves, dns_answer, http)
 
 
 @pytest.fixture
