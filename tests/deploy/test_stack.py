@@ -65,6 +65,9 @@ def _start_web(env: dict[str, str]) -> subprocess.Popen:
     )
 
 
+STACK_ENV: dict[str, str] = {}  # the running stack's environment, for manage.py commands
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("stack")
@@ -137,6 +140,8 @@ http {{
         )
         base = f"http://127.0.0.1:{nginx_port}"
         _wait_for(f"{base}/healthz")
+        STACK_ENV.clear()
+        STACK_ENV.update(env)
         yield base, tmp_path, (web_port, second_port)
     finally:
         for process in processes:
@@ -201,6 +206,7 @@ class _Visitor:
         parsed = urllib.parse.urlsplit(base)
         self.host, self.port, self.address = parsed.hostname, parsed.port, address
         self.cookies: dict[str, str] = {}
+        self.location = ""  # the last answer's Location header
 
     def request(self, method: str, path: str, body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, str]:  # fmt: skip
@@ -214,6 +220,7 @@ class _Visitor:
             connection.request(method, path, body=body, headers=sent)
             response = connection.getresponse()
             text = response.read().decode("utf-8", "replace")
+            self.location = response.headers.get("Location", "")
         finally:
             connection.close()
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -287,3 +294,32 @@ def test_bad_input_through_the_stack_gets_pages_not_500s(stack):
     assert status == 200 and "at most 150 characters" in body
     status, body = visitor.request("GET", "/no/such/page/")
     assert status == 404 and "<title>Page not found · NetLearn</title>" in body
+
+
+def test_another_instructors_class_is_not_found_through_nginx(stack):
+    """Tenancy behind the proxy: Bob gets 404 (not 403, which would confirm it exists) on
+    Alice's class, its progress CSV and its join code, while Alice sees them."""
+    base, _, _ = stack
+    alice, bob = "alice" + uuid.uuid4().hex[:6], "bob" + uuid.uuid4().hex[:6]
+    for name in (alice, bob):
+        subprocess.run(
+            [sys.executable, "manage.py", "createinstructor", name, "--password", PASSWORD,
+             "--noinput"],
+            cwd=ROOT, env=STACK_ENV, check=True, capture_output=True,
+        )  # fmt: skip
+    owner, other = _Visitor(base, "127.0.0.4"), _Visitor(base, "127.0.0.5")
+    for visitor, name in ((owner, alice), (other, bob)):
+        status, _ = visitor.post_form("/accounts/login/", {"username": name, "password": PASSWORD})
+        assert status == 302
+    _, page = owner.request("GET", "/author/classes/")
+    course = page.split('name="course"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    status, _ = owner.post_form("/author/classes/", {"name": "Period 1", "course": course})
+    assert status == 302 and "/author/classes/" in owner.location
+    class_path = urllib.parse.urlsplit(owner.location).path
+    for path in (class_path, class_path + "progress.csv"):
+        assert owner.request("GET", path)[0] == 200, path
+        status, body = other.request("GET", path)
+        assert status == 404, path
+        assert "Period 1" not in body
+    _, mine = other.request("GET", "/author/classes/")
+    assert "Period 1" not in mine, "another instructor's class is not listed"
