@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 export DEBUG ?= 1
 
-.PHONY: run test test-db fuzz lint format bench loadtest venv clean
+.PHONY: run test test-db fuzz lint format bench loadtest hostile venv clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,6 +80,11 @@ bench: $(STAMP)
 # Load test). flock: measurements never overlap with another benchmark on this machine.
 loadtest: $(STAMP)
 	flock /tmp/netlearn-bench.lock $(PY) -m benchmarks.load --learners 200 --seconds 60 --think 3
+
+# Issue 14's hostile inputs over HTTP against gunicorn + PostgreSQL + Redis, with /healthz watched
+# (benchmarks/hostile.py; results in benchmarks/results/hostile.md).
+hostile: $(STAMP)
+	flock /tmp/netlearn-bench.lock $(PY) -m benchmarks.hostile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles

@@ -16,6 +16,7 @@ PYTHON_MODULES = [
     "benchmarks.sim",
     "benchmarks.web",
     "benchmarks.load",
+    "benchmarks.hostile",
     "benchmarks.terminal_logs",
     "benchmarks.web_inprocess",
     "netlearn.sim",
