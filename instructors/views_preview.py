@@ -10,7 +10,6 @@ answers with the preview page itself); with htmx the same URLs answer with the p
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +25,10 @@ from django_htmx.http import reswap
 
 from instructors import preview, starters
 from instructors.permissions import instructor_required
-from lessons.diagram import packet_path
 from lessons.kinds.base import SubmissionError
 from lessons.kinds.network import page_diagram
 from lessons.markdown import render_markdown
+from lessons.services import terminal
 from netlearn.ratelimit import rate_limited
 from netlearn.sim import Network, SimError
 from netlearn.sim.limits import MAX_LINE
@@ -37,7 +36,6 @@ from netlearn.sim.limits import MAX_LINE
 PAGE = "instructors/preview.html"
 LESSON = "lessons/lesson.html"
 CLEAR_COMMANDS = {"clear", "reset"}
-PACKET_COMMANDS = {"ping", "traceroute"}
 # The format documentation shown beside the Exercise box, as pages (docs/ in the repository).
 HELP_PAGES = {
     "lesson-files": ("Lesson files and exercises", "lesson-files.md"),
@@ -117,21 +115,6 @@ def preview_show(request: HttpRequest) -> HttpResponse:
     return render(request, PAGE, learner_view(request, item))
 
 
-def _path_of(line: str, trace: Any) -> dict | None:
-    try:
-        words = shlex.split(line)
-    except ValueError:
-        return None
-    while words and words[0] == "sudo":
-        words = words[1:]
-    if trace is None or not words or words[0] not in PACKET_COMMANDS:
-        return None
-    try:
-        return packet_path(words[0], trace)
-    except (SimError, TypeError, ValueError):
-        return None
-
-
 @instructor_required
 @rate_limited(key="commands", rate="120/m")
 @require_POST
@@ -150,7 +133,7 @@ def preview_command(request: HttpRequest) -> HttpResponse:
             return render(request, PAGE, learner_view(request, item, command_error=str(exc)))
         entry = {"host": host, "command": line, "output": f"{exc}\n", "status": 1}
         return HttpResponse(render_to_string(f"{LESSON}#terminal-entry", {"entry": entry}))
-    path = _path_of(line, trace)
+    path = terminal.path_of(line, trace)
     if path is not None:
         preview.remember_path(request.session, path)
     if not request.htmx:

@@ -146,7 +146,7 @@ def _run_locked(*, learner, exercise: Exercise, host: str, line: str) -> Command
     after = dataclasses.replace(
         current,
         network=net.to_dict(),
-        path=_path_of(line, result.trace),
+        path=path_of(line, result.trace),
         progress_touched_at=now if touch else current.progress_touched_at,
     )
     entry = _log_entry(host, line, result.output, result.status)
@@ -322,8 +322,9 @@ def _command_name(line: str) -> str:
     return words[0] if words else line
 
 
-def _path_of(line: str, trace: Any) -> dict | None:
-    """The packet path of a ping/traceroute the learner just ran, from its Result.trace."""
+def path_of(line: str, trace: Any) -> dict | None:
+    """The packet path of a ping/traceroute the learner just ran, from its Result.trace (the
+    authoring preview's terminal draws it too)."""
     try:
         words = shlex.split(line)
     except ValueError:
