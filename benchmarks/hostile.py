@@ -53,8 +53,9 @@ def _aliased_files_exercise(hosts: int = 64, files: int = 60) -> str:
     return text
 
 
-def _aliased_routes_exercise(hosts: int = 63, routes: int = 1000, goals: int = 48) -> str:
-    """Issue 14's second YAML: hosts sharing an aliased list of routes, many goals."""
+def aliased_routes_exercise(hosts: int = 63, routes: int = 1000, goals: int = 48) -> str:
+    """Issue 14's second YAML: hosts sharing an aliased list of routes, many goals (also
+    tests/web/test_budget_http.py's)."""
     lines = "".join(
         f"      - 10.{i // 250}.{i % 250}.0/24 via 192.168.0.254\n" for i in range(routes)
     )
@@ -73,8 +74,8 @@ def _aliased_routes_exercise(hosts: int = 63, routes: int = 1000, goals: int = 4
 
 AUTHOR_INPUTS = [
     ("64 KB text aliased on 64 hosts", _aliased_files_exercise()),
-    ("63 hosts x aliased 1,000 routes x 48 goals", _aliased_routes_exercise()),
-    ("63 hosts x aliased 10 routes x 48 goals", _aliased_routes_exercise(routes=10)),
+    ("63 hosts x aliased 1,000 routes x 48 goals", aliased_routes_exercise()),
+    ("63 hosts x aliased 10 routes x 48 goals", aliased_routes_exercise(routes=10)),
 ]
 
 

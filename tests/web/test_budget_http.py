@@ -10,6 +10,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from benchmarks.hostile import aliased_routes_exercise
 from lessons import lessonfile
 from lessons.models import Workspace
 from netlearn.sim.limits import MAX_STATE_BYTES
@@ -52,28 +53,8 @@ def test_a_huge_printf_width_is_refused(learner_client, terminal):
         assert f"bash: printf: {width}: resource limit exceeded" in html
 
 
-def _routes_exercise(hosts: int, routes: int, goals: int) -> str:
-    """Issue 14's shape: many hosts sharing one aliased route list, many goals."""
-    route_lines = "".join(
-        f"      - 10.{i // 250}.{i % 250}.0/24 via 192.168.0.254\n" for i in range(routes)
-    )
-    text = "kind: terminal\nprompt: Reach H1.\nscenario:\n  segments: [lan]\n  hosts:\n"
-    text += "    H0:\n      interfaces: {eth0: {segment: lan, address: 192.168.0.1/24}}\n"
-    text += "      routes: &routes\n" + route_lines
-    for i in range(1, hosts):
-        address = f"192.168.0.{i + 1}/24"
-        text += f"    H{i}:\n      interfaces: {{eth0: {{segment: lan, address: {address}}}}}\n"
-        text += "      routes: *routes\n"
-    text += "goals:\n"
-    text += "".join(
-        f"  - {{check: unreachable, from: H{k % hosts}, to: 10.9.9.9}}\n" for k in range(goals)
-    )
-    text += "solution:\n  commands: {H0: ['ip link set eth0 down']}\n"
-    return text
-
-
 def test_validating_many_hosts_sharing_many_routes_fails_fast(instructor_client):
-    text = _routes_exercise(hosts=63, routes=1000, goals=48)
+    text = aliased_routes_exercise(hosts=63, routes=1000, goals=48)
     assert len(text) < lessonfile.MAX_EXERCISE_YAML
     started = time.process_time()
     response = instructor_client.post(reverse("instructors:lesson_validate"), {"exercise": text})
@@ -84,7 +65,7 @@ def test_validating_many_hosts_sharing_many_routes_fails_fast(instructor_client)
 
 
 def test_validating_a_heavy_exercise_answers_within_the_author_budget(instructor_client):
-    text = _routes_exercise(hosts=63, routes=10, goals=48)
+    text = aliased_routes_exercise(hosts=63, routes=10, goals=48)
     started = time.process_time()
     response = instructor_client.post(reverse("instructors:lesson_validate"), {"exercise": text})
     assert time.process_time() - started < 5.0 + 3.0
