@@ -13,7 +13,7 @@ from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 
 from lessons import exercises as ex
-from lessons import kinds, lessonfile, terminallog
+from lessons import kinds, terminallog
 from lessons.models import (
     Attempt,
     Course,
@@ -192,20 +192,6 @@ def workspace_view(*, learner, exercise: Exercise) -> WorkspaceView:
     start = state.log_start if state.log_start <= len(history) else 0
     path = state.path if not outdated else None
     return WorkspaceView(exercise, workspace, history[start:], network, {}, path, outdated, history)
-
-
-def lesson_file_text(*, lesson: Lesson) -> str:
-    """The lesson as a lesson file (export)."""
-    exercise = Exercise.objects.filter(lesson=lesson).first()
-    return lessonfile.serialise_lesson(
-        lessonfile.LessonFile(
-            title=lesson.title,
-            slug=lesson.slug,
-            body=lesson.body,
-            published=lesson.published,
-            exercise=exercise.spec() if exercise is not None else None,
-        )
-    )
 
 
 # -- shared with the instructors' pages (instructors/selectors.py) --------------------------------

@@ -77,10 +77,11 @@ def test_unpublished_courses_are_not_listed(learner):
 
 
 def test_lesson_file_text_exports_what_import_reads(learner):
+    from instructors.exercisetext import lesson_file_text
     from lessons import lessonfile
 
     lesson = make_lesson("dns")
-    text = selectors.lesson_file_text(lesson=lesson)
+    text = lesson_file_text(lesson=lesson)
     parsed = lessonfile.parse_lesson(text)
     assert parsed.exercise == lesson.exercise.spec()
     assert (parsed.title, parsed.slug) == (lesson.title, lesson.slug)
